@@ -1,0 +1,55 @@
+# Maillage — every command a developer needs. `make help` lists them.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run demo test test-fast lint format bench migrate clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@python=$$(bin/find-python) || exit 1; \
+	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; $$python -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+setup: $(STAMP) ## Create the virtual environment and install the dependencies
+	@mkdir -p var
+
+migrate: setup ## Apply the database migrations (reference data included)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py load_demo_data
+
+run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change)
+	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
+	$(PY) -m daphne -b $(HOST) -p $(PORT) --proxy-headers maillage.asgi:application
+
+test: setup ## Install what the tests need and run every test
+	@bin/system-packages --check
+	$(PY) manage.py makemigrations --check --dry-run --settings=maillage.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup ## Run the tests without the browser and multi-server ones
+	$(PY) -m pytest -m "not e2e and not integration" $(PYTEST_ARGS)
+
+lint: setup ## Check the code style
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup ## Reformat the code
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: setup ## Run the benchmarks and print their figures
+	$(PY) -m bench
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,56 @@
+"""Editorial pages managed by staff in the Wagtail back-office (/cms-admin/)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The site root: the platform's presentation for visitors, a dashboard for agents."""
+
+    intro = models.CharField(
+        _("accroche"),
+        max_length=255,
+        default="Le réseau social professionnel des agents de l'État dans les territoires.",
+    )
+    presentation = RichTextField(
+        _("présentation (visiteurs)"),
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+    )
+    agent_message = RichTextField(
+        _("message aux agents (tableau de bord)"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Affiché en haut du tableau de bord des agents connectés."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("presentation"),
+        FieldPanel("agent_message"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("presentation")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            from cms.dashboard import dashboard_for
+
+            context["dashboard"] = dashboard_for(request.user)
+        return context
+
+    def get_template(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return "cms/home_dashboard.html"
+        return "cms/home_page.html"

@@ -1,0 +1,173 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from directory.models import Agent, Service, email_domain_allowed
+from maillage.forms import DsfrFormMixin
+
+ACCEPTED_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_PHOTO_PIXELS = 40_000_000
+# Pillow refuses to decode anything larger (decompression bombs).
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS * 2
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        territory = obj.department or obj.region
+        return f"{obj.short_name} — {obj.name} ({territory.name})"
+
+
+def service_field(**kwargs):
+    return ServiceChoiceField(
+        queryset=Service.objects.select_related("region", "department").order_by(
+            "region__name", "department__code", "short_name"
+        ),
+        required=False,
+        label=_("Service"),
+        empty_label=_("— Choisir mon service —"),
+        **kwargs,
+    )
+
+
+class SignInForm(DsfrFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie ; après "
+            "plusieurs échecs, la connexion est suspendue pendant quelques minutes."
+        ),
+        "inactive": _("Ce compte n'est pas actif. Avez-vous confirmé votre adresse électronique ?"),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Adresse électronique")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+        self.fields["password"].label = _("Mot de passe")
+
+
+class SignUpForm(DsfrFormMixin, SetPasswordMixin, forms.ModelForm):
+    """Self sign-up, open to the allowed e-mail domains only."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mot de passe"), label2=_("Confirmation du mot de passe")
+    )
+    service = service_field()
+
+    class Meta:
+        model = Agent
+        fields = ["email", "first_name", "last_name", "service", "position"]
+        labels = {"email": _("Adresse électronique professionnelle")}
+        help_texts = {
+            "email": _("Une adresse en gouv.fr (ou d'un domaine autorisé) : un lien de "
+                       "confirmation y sera envoyé."),
+        }
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not email_domain_allowed(email):
+            domains = ", ".join(settings.SIGNUP_ALLOWED_DOMAINS)
+            raise ValidationError(
+                _("L'inscription est réservée aux adresses des domaines : %(domains)s "
+                  "(et de leurs sous-domaines).")
+                % {"domains": domains},
+                code="domain_not_allowed",
+            )
+        return email
+
+    def validate_unique(self):
+        # An address already known is handled by the sign-up service without telling a
+        # stranger that the account exists.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.validate_password_for_user(self.instance)
+
+
+class ProfileForm(DsfrFormMixin, forms.ModelForm):
+    service = service_field()
+    remove_photo = forms.BooleanField(label=_("Supprimer ma photo"), required=False)
+
+    class Meta:
+        model = Agent
+        fields = ["first_name", "last_name", "service", "position", "phone", "bio", "skills", "photo"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "phone": _("Format libre, par exemple 02 99 00 00 00."),
+            "bio": _("Quelques lignes sur vos missions et ce sur quoi vous pouvez aider."),
+            "skills": _("Séparées par des virgules, par exemple : urbanisme, droit des sols."),
+            "photo": _("JPEG, PNG ou WebP, %(size)s au plus. Elle sera recadrée à 512 pixels."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        photo_widget = forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "class": "fr-upload"}
+        )
+        photo_widget.group_class = "fr-upload-group"
+        self.fields["photo"].widget = photo_widget
+        if not self.instance.photo:
+            del self.fields["remove_photo"]
+        self.fields["photo"].help_text = self.fields["photo"].help_text % {
+            "size": filesizeformat(settings.PHOTO_MAX_UPLOAD_BYTES)
+        }
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not all(c.isdigit() or c in " +.-()" for c in phone):
+            raise ValidationError(_("Un numéro de téléphone ne contient que des chiffres, "
+                                    "des espaces et les signes + . - ( )."))
+        return phone
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo or photo == self.initial.get("photo"):
+            return photo
+        if photo.size > settings.PHOTO_MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("La photo pèse %(size)s : la taille maximale est de %(max)s.")
+                % {
+                    "size": filesizeformat(photo.size),
+                    "max": filesizeformat(settings.PHOTO_MAX_UPLOAD_BYTES),
+                },
+                code="too_large",
+            )
+        image = getattr(photo, "image", None)
+        if image is None or image.format not in ACCEPTED_PHOTO_FORMATS:
+            raise ValidationError(
+                _("Ce fichier n'est pas une image JPEG, PNG ou WebP."), code="invalid_type"
+            )
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise ValidationError(_("Cette image est trop grande (40 mégapixels au plus)."))
+        return photo
+
+
+class CloseAccountForm(DsfrFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que mon compte sera fermé définitivement et que mes contributions "
+                "resteront visibles sous le nom « ancien agent ».")
+    )
+
+    def __init__(self, agent, *args, **kwargs):
+        self.agent = agent
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.agent.check_password(password):
+            raise ValidationError(_("Mot de passe incorrect."))
+        return password
+

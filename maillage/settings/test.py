@@ -1,0 +1,17 @@
+"""Fast settings for the test suite (as Wagtail's bakerydemo does): cheap hashing, memory mail."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+SECRET_KEY = "test-secret-key-for-the-test-suite-only-0123456789-abcdefghijklmnop"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_DATA_ALLOWED = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+ALLOWED_HOSTS = ["*"] if env("MAILLAGE_TEST_ANY_HOST") else ["testserver", "localhost", "127.0.0.1"]

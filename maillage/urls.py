@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from maillage import views
+
+# Django's admin is for superusers only; staff use the Wagtail back-office.
+admin.site.has_permission = lambda request: (
+    request.user.is_active and request.user.is_superuser
+)
+admin.site.site_header = "Maillage — administration technique"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("bientot/<slug:feature>/", views.coming_soon, name="coming_soon"),
+    path("admin/", admin.site.urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include("directory.urls")),
+]
+
+# Wagtail's page tree serves everything else, starting with the home page.
+urlpatterns.append(path("", include(wagtail_urls)))
