@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,6 +16,10 @@ admin.site.site_header = "Maillage — administration technique"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True),
+    ),
     path("bientot/<slug:feature>/", views.coming_soon, name="coming_soon"),
     path("admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),

@@ -1,11 +1,11 @@
 """Fast settings for the test suite (as Wagtail's bakerydemo does): cheap hashing, memory mail."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import VAR_DIR, env, mailer
 
 SECRET_KEY = "test-secret-key-for-the-test-suite-only-0123456789-abcdefghijklmnop"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = mailer("memory")
 DEMO_DATA_ALLOWED = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {
