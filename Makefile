@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@python=$$(bin/find-python) || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; $$python -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 setup: $(STAMP) ## Create the virtual environment and install the dependencies
@@ -30,7 +30,10 @@ demo: migrate ## Load the demo data (idempotent)
 
 run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change)
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
-	$(PY) -m daphne -b $(HOST) -p $(PORT) --proxy-headers maillage.asgi:application
+	@# The background-task worker runs beside the web server and stops with it.
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) maillage.asgi:application
 
 test: setup ## Install what the tests need and run every test
 	@bin/system-packages --check

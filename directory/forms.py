@@ -1,13 +1,16 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from directory.models import Agent, Service, email_domain_allowed
 from maillage.forms import DsfrFormMixin
+from maillage.tasks import send_email
 
 ACCEPTED_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PHOTO_PIXELS = 40_000_000
@@ -171,3 +174,26 @@ class CloseAccountForm(DsfrFormMixin, forms.Form):
             raise ValidationError(_("Mot de passe incorrect."))
         return password
 
+
+
+class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
+    """Password reset whose e-mail is sent by a background task."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Adresse électronique")
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        send_email.enqueue(
+            subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+            body=render_to_string(email_template_name, context),
+            html=render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else None,
+            to=[to_email],
+            from_email=from_email,
+        )

@@ -4,8 +4,8 @@ import io
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,23 +16,23 @@ from PIL import Image, ImageOps
 
 from directory.models import Agent
 from directory.tokens import email_confirmation_token
+from maillage.tasks import send_email
 
 logger = logging.getLogger(__name__)
 
 
 def send_templated_mail(*, to, template, context, request=None):
-    """Send a French e-mail in text and HTML from ``<template>_subject.txt/.txt/.html``."""
+    """Queue a French e-mail in text and HTML from ``<template>_subject.txt/.txt/.html``."""
     context = {"site_url": settings.SITE_URL, **context}
     if request is not None:
         context["site_url"] = request.build_absolute_uri("/").rstrip("/")
     subject = render_to_string(f"{template}_subject.txt", context).strip()
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        settings.EMAIL_SUBJECT_PREFIX + subject, text, settings.DEFAULT_FROM_EMAIL, [to]
+    send_email.enqueue(
+        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+        body=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        to=[to],
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def agent_sign_up(*, form, request):
@@ -149,8 +149,6 @@ PLATFORM_ADMIN_GROUP = "Moderators"  # Wagtail's group that may edit and publish
 
 def agent_set_role(*, agent, role, sgar_region=None):
     """Give an agent a staff role; platform administrators get the Wagtail back-office."""
-    from django.contrib.auth.models import Group
-
     agent.role = role
     agent.sgar_region = sgar_region if role == Agent.Role.SGAR else None
     agent.save()

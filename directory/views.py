@@ -13,7 +13,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from directory import permissions, services
-from directory.forms import CloseAccountForm, ProfileForm, SignInForm, SignUpForm
+from directory.forms import (
+    CloseAccountForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+)
 from directory.models import Agent
 from directory.personal_data import registry
 from directory.tokens import email_confirmation_token
@@ -26,6 +32,7 @@ class SignInView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -6,6 +6,8 @@ from .base import VAR_DIR, env, mailer
 SECRET_KEY = "test-secret-key-for-the-test-suite-only-0123456789-abcdefghijklmnop"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = mailer("memory")
+# Tasks run at once, inside the test, so their effects can be asserted.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DEMO_DATA_ALLOWED = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {
