@@ -125,12 +125,6 @@ class Service(models.Model):
     def __str__(self):
         return self.short_name
 
-    def clean(self):
-        if self.department_id and self.region_id and self.department.region_id != self.region_id:
-            raise ValidationError(
-                {"department": _("Ce département n'appartient pas à la région choisie.")}
-            )
-
     def save(self, *args, **kwargs):
         # The region of a departmental service is always the region of its department.
         if self.department_id:
@@ -138,6 +132,12 @@ class Service(models.Model):
                 pk=self.department_id
             )
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.department_id and self.region_id and self.department.region_id != self.region_id:
+            raise ValidationError(
+                {"department": _("Ce département n'appartient pas à la région choisie.")}
+            )
 
     @property
     def territory(self):

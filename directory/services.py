@@ -4,7 +4,6 @@ import io
 import logging
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image, ImageOps
 
 from directory.models import Agent
+from directory.roles import platform_admin_group
 from directory.tokens import email_confirmation_token
 from maillage.tasks import send_email
 
@@ -144,18 +144,14 @@ def agent_close_account(*, agent):
     return agent
 
 
-PLATFORM_ADMIN_GROUP = "Moderators"  # Wagtail's group that may edit and publish every page
-
-
 def agent_set_role(*, agent, role, sgar_region=None):
     """Give an agent a staff role; platform administrators get the Wagtail back-office."""
     agent.role = role
     agent.sgar_region = sgar_region if role == Agent.Role.SGAR else None
     agent.save()
-    group = Group.objects.filter(name=PLATFORM_ADMIN_GROUP).first()
-    if group is not None:
-        if role == Agent.Role.ADMIN:
-            agent.groups.add(group)
-        else:
-            agent.groups.remove(group)
+    group = platform_admin_group()
+    if role == Agent.Role.ADMIN:
+        agent.groups.add(group)
+    else:
+        agent.groups.remove(group)
     return agent
