@@ -103,7 +103,9 @@ def resize_photo(uploaded):
 
 def agent_update_profile(*, agent, form):
     """Save a valid profile form; a new photo is re-encoded and resized, the old one removed."""
-    old_photo = agent.photo.name if agent.photo else ""
+    # The stored name, from the database: by now the form has already put the upload on the
+    # instance, so agent.photo would name the new file, not the one to delete.
+    old_photo = Agent.objects.filter(pk=agent.pk).values_list("photo", flat=True).first() or ""
     new_photo = form.cleaned_data.get("photo")
     with transaction.atomic():
         agent = form.save(commit=False)
@@ -121,8 +123,13 @@ def agent_update_profile(*, agent, form):
 
 def agent_close_account(*, agent):
     """Close an account: personal data erased, contributions kept under « ancien agent »."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
     photo = agent.photo.name if agent.photo else ""
     with transaction.atomic():
+        # The sign-in history is kept under the address (it is part of the personal-data export).
+        for model in (AccessLog, AccessAttempt, AccessFailureLog):
+            model.objects.filter(username__iexact=agent.email).delete()
         agent.email = f"ancien-agent-{agent.pk}@invalid.maillage"
         agent.first_name = ""
         agent.last_name = ""

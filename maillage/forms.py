@@ -10,12 +10,10 @@ class DsfrFormMixin:
     bound_field_class = DsfrBoundField
     default_renderer = DsfrDjangoTemplates
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_context(self):
+        # Applied at render time, after subclasses have adjusted their fields in __init__.
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
-
-    def get_context(self):
         context = super().get_context()
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context

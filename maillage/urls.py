@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from maillage import views
+
+lazy_static = lazy(static, str)
 
 # Django's admin is for superusers only; staff use the Wagtail back-office.
 admin.site.has_permission = lambda request: (
@@ -18,7 +21,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True),
+        # Resolved at the first request, not at import: the manifest storage of production only
+        # knows the hashed name once collectstatic has run, and `check` imports this module.
+        RedirectView.as_view(url=lazy_static("dsfr/dist/favicon/favicon.ico"), permanent=True),
     ),
     path("bientot/<slug:feature>/", views.coming_soon, name="coming_soon"),
     path("admin/", admin.site.urls),

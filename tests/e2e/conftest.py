@@ -1,0 +1,105 @@
+"""Browser tests: the platform served by a real Daphne process, driven by the system Chromium.
+
+Playwright's sync API is used directly, never pytest-playwright's browser fixtures, so that no
+browser is ever downloaded: Chromium is the Debian package's (/usr/bin/chromium). The fixtures
+are named ``chromium`` and ``web_page`` so as not to shadow pytest-playwright's.
+
+On failure, a screenshot of the page goes to test-results/<test name>.png (git-ignored).
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.integration.servers import (
+    ROOT,
+    Daphne,
+    django_env,
+    get_json,
+    manage,
+    migrated_sqlite_database,
+)
+
+CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests run as root in CI
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+SCREENSHOTS = ROOT / "test-results"
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+_reports = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, for the page fixture to see a failure."""
+    report = yield
+    item.stash.setdefault(_reports, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="package")
+def maillage_server(tmp_path_factory):
+    """Daphne serving maillage.asgi:application (as ``make run`` does) on a migrated temporary
+    SQLite database with the demo data; its base URL."""
+    folder = tmp_path_factory.mktemp("e2e")
+    database = migrated_sqlite_database(folder / "e2e.sqlite3", tmp_path_factory)
+    env = django_env(
+        "maillage.settings.dev",
+        DATABASE_URL=f"sqlite:///{database}",
+        # Uploaded photos and e-mail files go to the temporary folder.
+        MAILLAGE_VAR_DIR=folder,
+    )
+    manage("load_demo_data", env=env)
+    with Daphne(env=env, log_path=folder / "daphne.log") as server:
+        status, body = get_json(f"{server.url}/healthz")
+        assert status == 200, f"/healthz: {body}\n{server.log()}"
+        yield server.url
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    """The system Chromium, headless, for the browser tests.
+
+    Package scope, not session: while Playwright's sync API runs, the main thread has a running
+    asyncio loop, which breaks ``asyncio.run`` and makes Django refuse database access
+    (SynchronousOnlyOperation) in every test after. It must stop with the last browser test.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run bin/system-packages --check.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def web_page(request, chromium, maillage_server):
+    """A page in a fresh browser context (no cookies), with relative URLs on the server."""
+    context = chromium.new_context(
+        base_url=maillage_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    reports = request.node.stash.get(_reports, {})
+    if any(report.failed for report in reports.values()):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
+            print(f"No screenshot for {request.node.name}: {error}")  # noqa: T201
+    context.close()

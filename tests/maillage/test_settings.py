@@ -1,0 +1,149 @@
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
+if not Path(PYTHON).exists():  # pragma: no cover - a venv elsewhere
+    PYTHON = sys.executable
+
+
+def production_env(tmp_path, **overrides):
+    """An environment as the production host provides it, without the test suite's variables."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "EMAIL_BACKEND",
+            "ELASTICSEARCH_URL",
+        }
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="maillage.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60)[:60],
+        ALLOWED_HOSTS="maillage.example.gouv.fr",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        MAILLAGE_VAR_DIR=str(tmp_path / "var"),
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run(args, env):
+    return subprocess.run(
+        args, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+# --- Production settings ------------------------------------------------------------------------
+
+SETUP = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE']='maillage.settings.production'; "
+    "import django; django.setup()"
+)
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    """Production settings without SECRET_KEY raise ImproperlyConfigured at start-up."""
+    result = run([PYTHON, "-c", SETUP], production_env(tmp_path, SECRET_KEY=None))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key(tmp_path):
+    """A SECRET_KEY shorter than 50 characters is refused too."""
+    result = run([PYTHON, "-c", SETUP], production_env(tmp_path, SECRET_KEY="trop-court"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_starts_with_a_secret_key(tmp_path):
+    """With a long SECRET_KEY the production settings load, with DEBUG off and HTTPS on."""
+    code = (
+        SETUP + "; from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, "
+        "settings.DEMO_DATA_ALLOWED)"
+    )
+    result = run([PYTHON, "-c", code], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "False"]
+
+
+def test_deploy_check_has_no_warning(tmp_path):
+    """`manage.py check --deploy` under production settings reports no warning at all."""
+    result = run(
+        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output
+    assert not re.search(r"\(\w+\.W\d+\)", output), output
+    assert "System check identified no issues" in output
+
+
+def test_demo_data_refused_in_production(tmp_path):
+    """load_demo_data exits with a French error under production settings."""
+    result = run([PYTHON, "manage.py", "load_demo_data"], production_env(tmp_path))
+    assert result.returncode != 0
+    assert "Les données de démonstration sont interdites" in result.stderr
+    assert "Données de démonstration :" not in result.stdout
+
+
+# --- Content-Security-Policy --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_csp_header_with_nonce_matching_the_scripts(client):
+    """An HTML page carries a CSP header whose script-src nonce is the one on its <script> tags."""
+    response = client.get("/connexion/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    directives = dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
+    )
+    assert "script-src" in directives
+    nonces = re.findall(r"'nonce-([^']+)'", directives["script-src"])
+    assert len(nonces) == 1
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert directives["object-src"] == "'none'"
+
+    html = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "the page should load scripts"
+    # Every script, the DSFR's and htmx's included, carries the nonce of the header.
+    assert all(f'nonce="{nonces[0]}"' in tag for tag in scripts), scripts
+    assert any("dsfr.module" in tag for tag in scripts)
+
+
+@pytest.mark.django_db
+def test_csp_nonce_changes_per_response(client):
+    """Each response gets a fresh nonce."""
+    first = re.search(r"'nonce-([^']+)'", client.get("/connexion/")["Content-Security-Policy"])
+    second = re.search(r"'nonce-([^']+)'", client.get("/connexion/")["Content-Security-Policy"])
+    assert first.group(1) != second.group(1)
+
+
+@pytest.mark.django_db
+def test_pages_refuse_to_be_framed(client):
+    """Agents' pages refuse framing by other sites (X-Frame-Options and frame-ancestors)."""
+    response = client.get("/connexion/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
