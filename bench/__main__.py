@@ -1,6 +1,6 @@
 """Run every benchmark on a throw-away SQLite database with the demo data.
 
-    make bench            # or: .venv/bin/python -m bench
+make bench            # or: .venv/bin/python -m bench
 """
 
 import os

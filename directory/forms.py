@@ -42,14 +42,60 @@ class SignInForm(DsfrFormMixin, AuthenticationForm):
             "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie ; après "
             "plusieurs échecs, la connexion est suspendue pendant quelques minutes."
         ),
-        "inactive": _("Ce compte n'est pas actif. Avez-vous confirmé votre adresse électronique ?"),
+        "inactive": _(
+            "Ce compte n'est pas encore actif : ouvrez le lien de confirmation reçu par "
+            "courriel à l'inscription."
+        ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # The authentication backend refuses inactive accounts like wrong passwords; tell the
+            # person who typed the right password of an unconfirmed account what to do instead.
+            email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            agent = Agent.objects.filter(email__iexact=email or "").first()
+            if (
+                agent is not None
+                and not agent.is_active
+                and not agent.is_closed
+                and password
+                and agent.check_password(password)
+            ):
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from error
+            raise
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Adresse électronique")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
         self.fields["password"].label = _("Mot de passe")
+
+
+class ConfirmSignUpForm(DsfrFormMixin, forms.Form):
+    """The confirmation link alone is not enough: the password chosen at sign-up is asked too, so
+    that someone who signed up with another person's address cannot have them activate it."""
+
+    password = forms.CharField(
+        label=_("Le mot de passe choisi à l'inscription"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, agent, *args, **kwargs):
+        self.agent = agent
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.agent.check_password(password):
+            raise ValidationError(
+                _(
+                    "Ce n'est pas le mot de passe choisi à l'inscription. Si vous ne vous êtes pas "
+                    "inscrit vous-même, inscrivez-vous à nouveau avec votre adresse."
+                )
+            )
+        return password
 
 
 class SignUpForm(DsfrFormMixin, SetPasswordMixin, forms.ModelForm):
@@ -65,8 +111,10 @@ class SignUpForm(DsfrFormMixin, SetPasswordMixin, forms.ModelForm):
         fields = ["email", "first_name", "last_name", "service", "position"]
         labels = {"email": _("Adresse électronique professionnelle")}
         help_texts = {
-            "email": _("Une adresse en gouv.fr (ou d'un domaine autorisé) : un lien de "
-                       "confirmation y sera envoyé."),
+            "email": _(
+                "Une adresse en gouv.fr (ou d'un domaine autorisé) : un lien de "
+                "confirmation y sera envoyé."
+            ),
         }
 
     def clean_email(self):
@@ -74,8 +122,10 @@ class SignUpForm(DsfrFormMixin, SetPasswordMixin, forms.ModelForm):
         if not email_domain_allowed(email):
             domains = ", ".join(settings.SIGNUP_ALLOWED_DOMAINS)
             raise ValidationError(
-                _("L'inscription est réservée aux adresses des domaines : %(domains)s "
-                  "(et de leurs sous-domaines).")
+                _(
+                    "L'inscription est réservée aux adresses des domaines : %(domains)s "
+                    "(et de leurs sous-domaines)."
+                )
                 % {"domains": domains},
                 code="domain_not_allowed",
             )
@@ -102,7 +152,16 @@ class ProfileForm(DsfrFormMixin, forms.ModelForm):
 
     class Meta:
         model = Agent
-        fields = ["first_name", "last_name", "service", "position", "phone", "bio", "skills", "photo"]
+        fields = [
+            "first_name",
+            "last_name",
+            "service",
+            "position",
+            "phone",
+            "bio",
+            "skills",
+            "photo",
+        ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "phone": _("Format libre, par exemple 02 99 00 00 00."),
@@ -127,8 +186,12 @@ class ProfileForm(DsfrFormMixin, forms.ModelForm):
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if phone and not all(c.isdigit() or c in " +.-()" for c in phone):
-            raise ValidationError(_("Un numéro de téléphone ne contient que des chiffres, "
-                                    "des espaces et les signes + . - ( )."))
+            raise ValidationError(
+                _(
+                    "Un numéro de téléphone ne contient que des chiffres, "
+                    "des espaces et les signes + . - ( )."
+                )
+            )
         return phone
 
     def clean_photo(self):
@@ -160,8 +223,10 @@ class CloseAccountForm(DsfrFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label=_("Je comprends que mon compte sera fermé définitivement et que mes contributions "
-                "resteront visibles sous le nom « ancien agent ».")
+        label=_(
+            "Je comprends que mon compte sera fermé définitivement et que mes contributions "
+            "resteront visibles sous le nom « ancien agent »."
+        )
     )
 
     def __init__(self, agent, *args, **kwargs):
@@ -175,7 +240,6 @@ class CloseAccountForm(DsfrFormMixin, forms.Form):
         return password
 
 
-
 class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
     """Password reset whose e-mail is sent by a background task."""
 
@@ -184,7 +248,12 @@ class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
         self.fields["email"].label = _("Adresse électronique")
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email,
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
         html_email_template_name=None,
     ):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
@@ -197,3 +266,11 @@ class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
             to=[to_email],
             from_email=from_email,
         )
+
+
+class SetPasswordForm(DsfrFormMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(DsfrFormMixin, auth_forms.PasswordChangeForm):
+    pass

@@ -194,7 +194,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     position = models.CharField(_("fonction"), max_length=200, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     bio = models.TextField(_("présentation"), max_length=2000, blank=True)
-    skills = TaggableManager(_("compétences"), blank=True, help_text=_("Séparées par des virgules."))
+    skills = TaggableManager(
+        _("compétences"), blank=True, help_text=_("Séparées par des virgules.")
+    )
     photo = models.ImageField(_("photo"), upload_to=photo_upload_to, blank=True)
 
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.AGENT)
@@ -236,6 +238,13 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         if self.role != self.Role.SGAR:
             self.sgar_region = None
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "role" in update_fields:
+            from directory.roles import sync_platform_admin_group
+
+            # Whatever path set the role (back-office, Django admin, a script), the back-office
+            # permissions follow it.
+            sync_platform_admin_group(self)
 
     @property
     def is_closed(self):
@@ -274,7 +283,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     def photo_url(self):
         if not self.photo:
             return ""
-        return reverse("directory:photo", args=[self.pk]) + f"?v={self.photo.name.rsplit('/', 1)[-1]}"
+        return (
+            reverse("directory:photo", args=[self.pk]) + f"?v={self.photo.name.rsplit('/', 1)[-1]}"
+        )
 
 
 def email_domain_allowed(email, allowed_domains=None):

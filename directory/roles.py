@@ -43,3 +43,12 @@ def platform_admin_group():
                     group=group, page=root, permission=permission
                 )
     return group
+
+
+def sync_platform_admin_group(agent):
+    """Put platform administrators in the group and everybody else out of it."""
+    group = platform_admin_group()
+    if agent.role == agent.Role.ADMIN:
+        agent.groups.add(group)
+    else:
+        agent.groups.remove(group)

@@ -14,7 +14,6 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image, ImageOps
 
 from directory.models import Agent
-from directory.roles import platform_admin_group
 from directory.tokens import email_confirmation_token
 from maillage.tasks import send_email
 
@@ -66,8 +65,10 @@ def agent_sign_up(*, form, request):
         link = request.build_absolute_uri(
             reverse(
                 "signup_confirm",
-                args=[urlsafe_base64_encode(force_bytes(agent.pk)),
-                      email_confirmation_token.make_token(agent)],
+                args=[
+                    urlsafe_base64_encode(force_bytes(agent.pk)),
+                    email_confirmation_token.make_token(agent),
+                ],
             )
         )
         transaction.on_commit(
@@ -152,13 +153,8 @@ def agent_close_account(*, agent):
 
 
 def agent_set_role(*, agent, role, sgar_region=None):
-    """Give an agent a staff role; platform administrators get the Wagtail back-office."""
+    """Give an agent a role; platform administrators get the Wagtail back-office (on save)."""
     agent.role = role
     agent.sgar_region = sgar_region if role == Agent.Role.SGAR else None
     agent.save()
-    group = platform_admin_group()
-    if role == Agent.Role.ADMIN:
-        agent.groups.add(group)
-    else:
-        agent.groups.remove(group)
     return agent

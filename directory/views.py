@@ -15,8 +15,11 @@ from django.views.decorators.http import require_POST
 from directory import permissions, services
 from directory.forms import (
     CloseAccountForm,
+    ConfirmSignUpForm,
+    PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
+    SetPasswordForm,
     SignInForm,
     SignUpForm,
 )
@@ -40,10 +43,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("directory:account")
 
     def form_valid(self, form):
@@ -83,12 +88,21 @@ def sign_up_confirm(request, uidb64, token):
             {"title": _("Lien de confirmation invalide")},
             status=400,
         )
-    services.agent_confirm_email(agent=agent)
-    login(request, agent, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(
-        request, _("Votre adresse est confirmée : bienvenue sur Maillage ! Complétez votre profil.")
+    form = ConfirmSignUpForm(agent, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.agent_confirm_email(agent=agent)
+        login(request, agent, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Votre adresse est confirmée : bienvenue sur Maillage ! Complétez votre profil."),
+        )
+        return redirect("directory:profile_edit", pk=agent.pk)
+    return render(
+        request,
+        "registration/signup_confirm.html",
+        {"form": form, "agent": agent, "title": _("Confirmer mon inscription")},
+        status=400 if form.errors else 200,
     )
-    return redirect("directory:profile_edit", pk=agent.pk)
 
 
 @login_required
@@ -117,14 +131,18 @@ def profile(request, pk):
 def profile_edit(request, pk):
     agent = get_object_or_404(Agent, pk=pk)
     if not permissions.can_edit_profile(request.user, agent):
-        raise PermissionDenied(_("Seul l'agent lui-même ou un administrateur peut modifier ce profil."))
+        raise PermissionDenied(
+            _("Seul l'agent lui-même ou un administrateur peut modifier ce profil.")
+        )
     form = ProfileForm(request.POST or None, request.FILES or None, instance=agent)
     if request.method == "POST":
         if form.is_valid():
             services.agent_update_profile(agent=agent, form=form)
             messages.success(request, _("Le profil a été enregistré."))
             return redirect(agent.get_absolute_url())
-        messages.error(request, _("Le profil n'a pas été enregistré : corrigez les erreurs signalées."))
+        messages.error(
+            request, _("Le profil n'a pas été enregistré : corrigez les erreurs signalées.")
+        )
         agent.refresh_from_db()
     return render(
         request,
@@ -166,10 +184,11 @@ def account_export(request):
 def account_close(request):
     form = CloseAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agent = request.user
+        services.agent_close_account(agent=request.user)
         logout(request)
-        services.agent_close_account(agent=agent)
-        messages.success(request, _("Votre compte a été fermé. Merci d'avoir contribué à Maillage."))
+        messages.success(
+            request, _("Votre compte a été fermé. Merci d'avoir contribué à Maillage.")
+        )
         return redirect("/")
     return render(
         request,

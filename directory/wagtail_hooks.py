@@ -50,7 +50,13 @@ class AgentRoleViewSet(ModelViewSet):
     menu_order = 310
     add_to_admin_menu = True
     url_prefix = "roles-agents"
-    list_display = [TitleColumn("display_name", label=_("Nom"), url_name="agent_roles:edit"), "email", "service", "role", "sgar_region"]
+    list_display = [
+        TitleColumn("display_name", label=_("Nom"), url_name="agent_roles:edit"),
+        "email",
+        "service",
+        "role",
+        "sgar_region",
+    ]
     list_filter = ["role", "sgar_region"]
     search_fields = ["first_name", "last_name", "email"]
     copy_view_enabled = False
@@ -60,12 +66,16 @@ class AgentRoleViewSet(ModelViewSet):
 
     # Agents are created by sign-up and closed by themselves: here, roles are only edited.
     def get_common_view_kwargs(self, **kwargs):
-        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None,
-                "delete_url_name": None}
+        return {
+            **super().get_common_view_kwargs(**kwargs),
+            "add_url_name": None,
+            "delete_url_name": None,
+        }
 
     def get_urlpatterns(self):
         return [
-            pattern for pattern in super().get_urlpatterns()
+            pattern
+            for pattern in super().get_urlpatterns()
             if pattern.name not in ("add", "delete")
         ]
 

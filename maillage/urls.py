@@ -12,9 +12,7 @@ from maillage import views
 lazy_static = lazy(static, str)
 
 # Django's admin is for superusers only; staff use the Wagtail back-office.
-admin.site.has_permission = lambda request: (
-    request.user.is_active and request.user.is_superuser
-)
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 admin.site.site_header = "Maillage — administration technique"
 
 urlpatterns = [

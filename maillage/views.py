@@ -11,11 +11,30 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 UPCOMING_FEATURES = {
-    "communautes": (_("Communautés"), _("Rejoignez les communautés professionnelles de votre territoire : charte, wiki, forum, boîte à idées et messagerie.")),
-    "annuaire": (_("Annuaire"), _("Trouvez qui fait quoi et qui sait quoi parmi les agents de l'État en région et en département.")),
-    "messagerie": (_("Messagerie"), _("Échangez en temps réel avec les membres de vos communautés et vos collègues.")),
-    "idees": (_("Idées"), _("Proposez, soutenez et suivez les idées d'amélioration de vos communautés.")),
-    "appels-a-projets": (_("Appels à projets"), _("Proposez une nouvelle communauté et suivez son instruction.")),
+    "communautes": (
+        _("Communautés"),
+        _(
+            "Rejoignez les communautés professionnelles de votre territoire : charte, wiki, forum, boîte à idées et messagerie."
+        ),
+    ),
+    "annuaire": (
+        _("Annuaire"),
+        _(
+            "Trouvez qui fait quoi et qui sait quoi parmi les agents de l'État en région et en département."
+        ),
+    ),
+    "messagerie": (
+        _("Messagerie"),
+        _("Échangez en temps réel avec les membres de vos communautés et vos collègues."),
+    ),
+    "idees": (
+        _("Idées"),
+        _("Proposez, soutenez et suivez les idées d'amélioration de vos communautés."),
+    ),
+    "appels-a-projets": (
+        _("Appels à projets"),
+        _("Proposez une nouvelle communauté et suivez son instruction."),
+    ),
     "pilotage": (_("Pilotage"), _("Suivez les usages de la plateforme dans votre région.")),
 }
 
@@ -26,9 +45,7 @@ def coming_soon(request, feature):
         title, description = UPCOMING_FEATURES[feature]
     except KeyError:
         raise Http404 from None
-    return render(
-        request, "coming_soon.html", {"title": title, "description": description}
-    )
+    return render(request, "coming_soon.html", {"title": title, "description": description})
 
 
 def _check_database():
@@ -60,7 +77,9 @@ async def _run(check, timeout=3):
         if asyncio.iscoroutinefunction(check):
             ok = await asyncio.wait_for(check(), timeout)
         else:
-            ok = await asyncio.wait_for(sync_to_async(check, thread_sensitive=False)(), timeout)
+            # The main sync thread: the database connection it opens is the request's, closed
+            # and renewed by Django like any other (a thread of its own would keep a dead one).
+            ok = await asyncio.wait_for(sync_to_async(check)(), timeout)
     except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
         return {"status": "error", "error": exc.__class__.__name__}
     return {"status": "ok" if ok else "error"}

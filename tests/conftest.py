@@ -53,4 +53,6 @@ def agent_client(client, agent):
 
 
 def pytest_report_header(config):
-    return f"settings: {settings.SETTINGS_MODULE}, database: {settings.DATABASES['default']['ENGINE']}"
+    return (
+        f"settings: {settings.SETTINGS_MODULE}, database: {settings.DATABASES['default']['ENGINE']}"
+    )

@@ -16,10 +16,14 @@ class ServiceFactory(DjangoModelFactory):
 
     kind = factory.LazyFunction(lambda: ServiceKind.objects.get(code="DDTM"))
     department = factory.LazyFunction(lambda: Department.objects.get(code="35"))
-    region = factory.LazyAttribute(lambda o: o.department.region if o.department else Region.objects.get(code="53"))
+    region = factory.LazyAttribute(
+        lambda o: o.department.region if o.department else Region.objects.get(code="53")
+    )
     ministry = factory.LazyFunction(lambda: Ministry.objects.get(code=Ministry.INTERMINISTERIAL))
     short_name = factory.Sequence(lambda n: f"DDTM {n}")
-    name = factory.LazyAttribute(lambda o: f"Direction départementale des territoires et de la mer {o.short_name}")
+    name = factory.LazyAttribute(
+        lambda o: f"Direction départementale des territoires et de la mer {o.short_name}"
+    )
     slug = factory.Sequence(lambda n: f"service-{n}")
 
     class Params:

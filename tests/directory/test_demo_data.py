@@ -15,8 +15,14 @@ DEMO_ACCOUNTS = {
 
 def _snapshot():
     return (
-        list(Service.objects.order_by("slug").values_list("slug", "region__code", "department__code")),
-        list(Agent.objects.order_by("email").values_list("email", "first_name", "service__slug", "password")),
+        list(
+            Service.objects.order_by("slug").values_list("slug", "region__code", "department__code")
+        ),
+        list(
+            Agent.objects.order_by("email").values_list(
+                "email", "first_name", "service__slug", "password"
+            )
+        ),
     )
 
 

@@ -11,7 +11,11 @@ def test_eighteen_regions_thirteen_metropolitan():
     assert Region.objects.count() == 18
     assert Region.objects.filter(overseas=False).count() == 13
     assert set(Region.objects.filter(overseas=True).values_list("name", flat=True)) == {
-        "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
+        "Guadeloupe",
+        "Martinique",
+        "Guyane",
+        "La Réunion",
+        "Mayotte",
     }
 
 
@@ -59,8 +63,23 @@ def test_region_department_counts():
 def test_kinds_of_service_and_ministries():
     """The kinds of service named by the report exist, DDI kinds are interministerial."""
     codes = set(ServiceKind.objects.values_list("code", flat=True))
-    assert {"PREF-REG", "SGAR", "PREF-DEP", "SOUS-PREF", "DREAL", "DRAAF", "DIRECCTE", "DRAC",
-            "DRJSCS", "DRFIP", "DDT", "DDTM", "DDCS", "DDPP", "DDCSPP"} <= codes
+    assert {
+        "PREF-REG",
+        "SGAR",
+        "PREF-DEP",
+        "SOUS-PREF",
+        "DREAL",
+        "DRAAF",
+        "DIRECCTE",
+        "DRAC",
+        "DRJSCS",
+        "DRFIP",
+        "DDT",
+        "DDTM",
+        "DDCS",
+        "DDPP",
+        "DDCSPP",
+    } <= codes
     ddi = ServiceKind.objects.filter(family="ddi")
     assert ddi.count() >= 5
     assert all(kind.default_ministry.is_interministerial for kind in ddi)

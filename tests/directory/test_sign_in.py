@@ -91,7 +91,7 @@ def test_inactive_account_cannot_sign_in(client, password):
     response = sign_in(client, inactive.email, password)
     assert response.status_code == 200
     text = unescape(response.content.decode())
-    assert BAD_LOGIN_MESSAGE in text or "Ce compte n'est pas actif" in text
+    assert "Ce compte n'est pas encore actif" in text
     assert not is_signed_in(client)
 
 

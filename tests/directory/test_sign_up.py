@@ -47,6 +47,14 @@ def confirmation_path(message):
     return links[0]
 
 
+def confirm(client, path, password=PASSWORD):
+    """Open the confirmation link, then give the password chosen at sign-up."""
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    assert "Confirmer mon inscription" in page_text(page)
+    return client.post(path, {"password": password})
+
+
 def test_sign_up_page_renders_in_french(client, db):
     """The sign-up form is in French with its fields."""
     response = client.get(SIGNUP_URL)
@@ -110,7 +118,7 @@ def test_confirmation_link_activates_and_signs_in(client, sign_up, mailoutbox):
     """The confirmation link activates the account, signs the agent in and opens their profile."""
     sign_up("claire@dreal.gouv.fr")
     agent = Agent.objects.get()
-    response = client.get(confirmation_path(mailoutbox[0]))
+    response = confirm(client, confirmation_path(mailoutbox[0]))
     assert response.status_code == 302
     assert response["Location"] == f"/agents/{agent.pk}/modifier/"
     agent.refresh_from_db()
@@ -125,7 +133,7 @@ def test_confirmation_link_works_once(client, sign_up, mailoutbox):
     """Reusing the confirmation link answers 400 « Lien de confirmation invalide »."""
     sign_up("claire@dreal.gouv.fr")
     path = confirmation_path(mailoutbox[0])
-    assert client.get(path).status_code == 302
+    assert confirm(client, path).status_code == 302
     client.post("/deconnexion/")
 
     response = client.get(path)
@@ -190,10 +198,44 @@ def test_unconfirmed_account_can_sign_up_again(client, sign_up, mailoutbox):
     assert agent.first_name == "Clara"
     assert not agent.is_active
     assert len(mailoutbox) == 2
-    response = client.get(confirmation_path(mailoutbox[1]))
+    response = confirm(client, confirmation_path(mailoutbox[1]))
     assert response.status_code == 302
     agent.refresh_from_db()
     assert agent.is_active
+
+
+def test_a_new_sign_up_ends_the_earlier_link(client, sign_up, mailoutbox):
+    """After a second sign-up with the same address, the first link is refused."""
+    sign_up("claire@dreal.gouv.fr", password="Premier-mot-de-passe-2026")
+    sign_up("claire@dreal.gouv.fr")
+    response = client.get(confirmation_path(mailoutbox[0]))
+    assert response.status_code == 400
+    assert "Lien de confirmation invalide" in page_text(response)
+    assert Agent.objects.get().is_active is False
+
+
+def test_confirmation_needs_the_password_chosen_at_sign_up(client, sign_up, mailoutbox):
+    """Someone who signed up with another person's address cannot have them activate it: the
+    link asks for the password chosen at sign-up, and a wrong one activates nothing."""
+    sign_up("claire@dreal.gouv.fr", password="Mot-de-passe-de-l-intrus-2026")
+    response = confirm(client, confirmation_path(mailoutbox[0]), password=PASSWORD)
+    assert response.status_code == 400
+    assert "Ce n'est pas le mot de passe choisi à l'inscription" in page_text(response)
+    assert Agent.objects.get().is_active is False
+    assert "_auth_user_id" not in client.session
+
+
+def test_unconfirmed_account_is_told_to_confirm(client, sign_up):
+    """Signing in with the right password before confirming explains what to do."""
+    sign_up("claire@dreal.gouv.fr")
+    response = client.post(
+        "/connexion/", {"username": "claire@dreal.gouv.fr", "password": PASSWORD}
+    )
+    assert "ouvrez le lien de confirmation" in page_text(response)
+    response = client.post(
+        "/connexion/", {"username": "claire@dreal.gouv.fr", "password": "faux-2026-x"}
+    )
+    assert "ouvrez le lien de confirmation" not in page_text(response)
 
 
 @pytest.mark.parametrize(

@@ -163,9 +163,8 @@ def test_django_admin_accepts_a_superuser(client):
 
 @pytest.mark.django_db
 def test_cms_admin_accepts_a_platform_admin(client):
-    """Wagtail's back-office opens for a platform administrator given the role by the service."""
+    """Wagtail's back-office opens for a platform administrator, however the role was set."""
     admin = AgentFactory(platform_admin=True)
-    services.agent_set_role(agent=admin, role=Agent.Role.ADMIN)
     client.force_login(admin)
     response = client.get("/cms-admin/")
     assert response.status_code == 200
