@@ -208,6 +208,12 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         related_name="sgar_officers",
         verbose_name=_("région suivie (SGAR)"),
     )
+    is_external = models.BooleanField(
+        _("utilisateur externe"),
+        default=False,
+        help_text=_("Partenaire hors de l'administration territoriale de l'État, invité dans une "
+                    "communauté : il n'accède qu'aux communautés où il a été invité."),
+    )
     is_staff = models.BooleanField(_("accès au back-office"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)

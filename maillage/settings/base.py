@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "wagtail.contrib.forms",
+    "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "wagtail",
     "maillage",
     "directory",
+    "communities",
     "cms",
 ]
 

@@ -1,0 +1,306 @@
+"""THE permission policy: every "may this agent do X on this community or its content?" and every
+"what may this agent see?" is answered here, and only here.
+
+Pages, lists, search, notifications, WebSocket events, exports and downloads all ask this module.
+Templates get an ``abilities`` object; querysets get the filters at the bottom of this file.
+
+The states of an agent towards a community:
+
+- anonymous visitor: sees no community at all (the platform is for signed-in agents);
+- outsider: signed in, no membership (SGAR officers are outsiders unless they are members: their
+  steering reports use aggregated figures, never content);
+- external user (a partner invited by e-mail): reaches only the communities they were invited to;
+- pending: asked to join (requested) or was invited, not yet a member;
+- member who has not accepted the current charter: reads, but contributes nothing until they do;
+- member; animator (a member who animates);
+- banned: excluded by the animators, sees no content, cannot ask again;
+- platform administrator: sees and moderates everything, creates, archives and restores.
+
+× visibility: open (everyone reads, one-click join), on request (everyone sees the home, members
+read, join by request), private listed (name and description listed, invitation only), private
+secret (404 to non-members, invitation only) × archived (read-only, hidden from browsing).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from communities.models import Community, Membership
+
+V = Community.Visibility
+S = Membership.State
+_UNSET = object()
+
+
+def is_platform_admin(agent):
+    return agent.is_authenticated and agent.is_active and agent.is_platform_admin
+
+
+def membership_of(agent, community):
+    if not agent.is_authenticated:
+        return None
+    cache = getattr(agent, "_membership_cache", None)
+    if cache is None:
+        cache = agent._membership_cache = {}
+    if community.pk not in cache:
+        cache[community.pk] = Membership.objects.filter(agent=agent, community=community).first()
+    return cache[community.pk]
+
+
+@dataclass
+class CommunityAbilities:
+    """What one agent may do in one community, computed once per request and page."""
+
+    agent: object
+    community: Community
+    membership: Membership | None
+
+    # --- who the agent is here -------------------------------------------------------------
+    @property
+    def signed_in(self):
+        return self.agent.is_authenticated and self.agent.is_active
+
+    @property
+    def is_admin(self):
+        return is_platform_admin(self.agent)
+
+    @property
+    def is_external(self):
+        return self.signed_in and self.agent.is_external
+
+    @property
+    def state(self):
+        return self.membership.state if self.membership else None
+
+    @property
+    def is_member(self):
+        return self.state == S.ACTIVE
+
+    @property
+    def is_animator(self):
+        return self.is_member and self.membership.role == Membership.Role.ANIMATOR
+
+    @property
+    def is_banned(self):
+        return self.state == S.BANNED
+
+    @property
+    def is_invited(self):
+        return self.state == S.INVITED
+
+    @property
+    def has_requested(self):
+        return self.state == S.REQUESTED
+
+    @property
+    def archived(self):
+        return self.community.is_archived
+
+    # --- seeing ----------------------------------------------------------------------------
+    @property
+    def can_view(self):
+        """See that the community exists: its home, name, description, animators, charter."""
+        if not self.signed_in:
+            return False
+        if self.is_admin:
+            return True
+        if self.is_member or self.is_invited:
+            return True
+        if self.is_external:
+            return False
+        if self.community.is_secret:
+            return False
+        return not self.archived
+
+    @property
+    def can_read(self):
+        """Read its content: announcements, comments, activity, members, tools."""
+        if not self.signed_in:
+            return False
+        if self.is_admin or self.is_member:
+            return True
+        if self.is_external or self.is_banned or self.archived:
+            return False
+        return self.community.visibility == V.OPEN
+
+    @property
+    def can_see_members(self):
+        return self.can_read
+
+    # --- joining and leaving -----------------------------------------------------------------
+    def _can_enter(self):
+        return (
+            self.signed_in
+            and not self.is_external
+            and not self.archived
+            and self.membership is None
+        )
+
+    @property
+    def can_join(self):
+        return self._can_enter() and self.community.visibility == V.OPEN
+
+    @property
+    def can_request(self):
+        return self._can_enter() and self.community.visibility == V.ON_REQUEST
+
+    @property
+    def can_cancel_request(self):
+        return self.has_requested
+
+    @property
+    def can_answer_invitation(self):
+        return self.is_invited and not self.archived
+
+    @property
+    def can_leave(self):
+        return self.is_member and not self.community.is_animators_community
+
+    # --- the charter -------------------------------------------------------------------------
+    @property
+    def must_accept_charter(self):
+        current = self.community.current_charter_id
+        return (
+            self.is_member
+            and current is not None
+            and self.membership.charter_accepted_id != current
+        )
+
+    @property
+    def can_accept_charter(self):
+        return self.must_accept_charter and not self.archived
+
+    # --- contributing ------------------------------------------------------------------------
+    @property
+    def can_contribute(self):
+        """Write anything in the community (comments now; posts, pages, ideas, messages later)."""
+        return self.is_member and not self.must_accept_charter and not self.archived
+
+    @property
+    def can_report(self):
+        return self.is_member and not self.archived
+
+    # --- animating ---------------------------------------------------------------------------
+    @property
+    def can_moderate(self):
+        """Animators' powers: moderation queue, hide and restore content, members."""
+        if self.archived:
+            return False
+        return self.is_admin or self.is_animator
+
+    @property
+    def can_manage_members(self):
+        return self.can_moderate and not self.community.is_animators_community
+
+    @property
+    def can_invite(self):
+        return self.can_manage_members
+
+    @property
+    def can_edit(self):
+        return self.can_moderate
+
+    @property
+    def can_publish_charter(self):
+        return self.can_moderate
+
+    @property
+    def can_post_announcement(self):
+        return self.can_moderate and self.tool("announcements")
+
+    @property
+    def can_see_audit_log(self):
+        return self.is_admin or self.is_animator
+
+    # --- administering -----------------------------------------------------------------------
+    @property
+    def can_archive(self):
+        return self.is_admin and not self.archived and not self.community.is_animators_community
+
+    @property
+    def can_restore(self):
+        return self.is_admin and self.archived
+
+    # --- tools -------------------------------------------------------------------------------
+    def tool(self, name):
+        return self.community.tool_enabled(name)
+
+
+def abilities(agent, community, membership=_UNSET):
+    if membership is _UNSET:
+        membership = membership_of(agent, community)
+    return CommunityAbilities(agent=agent, community=community, membership=membership)
+
+
+def can_create_community(agent):
+    return is_platform_admin(agent)
+
+
+# --- querysets: "everything this agent may see" ---------------------------------------------
+
+
+def _membership_in(agent, states):
+    return Exists(
+        Membership.objects.filter(community=OuterRef("pk"), agent=agent, state__in=states)
+    )
+
+
+def communities_visible_to(agent):
+    """Communities whose home the agent may open (archived ones included)."""
+    qs = Community.objects.all()
+    if not agent.is_authenticated or not agent.is_active:
+        return qs.none()
+    if is_platform_admin(agent):
+        return qs
+    member_or_invited = _membership_in(agent, [S.ACTIVE, S.INVITED])
+    if agent.is_external:
+        return qs.filter(member_or_invited)
+    return qs.filter(
+        member_or_invited | (~Q(visibility=V.PRIVATE_SECRET) & Q(archived_at__isnull=True))
+    )
+
+
+def communities_listed_for(agent):
+    """What the browsing page lists: visible and not archived."""
+    return communities_visible_to(agent).filter(archived_at__isnull=True)
+
+
+def communities_readable_by(agent):
+    """Communities whose content (announcements, activity, members, tools) the agent may read."""
+    qs = Community.objects.all()
+    if not agent.is_authenticated or not agent.is_active:
+        return qs.none()
+    if is_platform_admin(agent):
+        return qs
+    member = _membership_in(agent, [S.ACTIVE])
+    if agent.is_external:
+        return qs.filter(member)
+    banned = _membership_in(agent, [S.BANNED])
+    return qs.filter(member | (Q(visibility=V.OPEN, archived_at__isnull=True) & ~banned))
+
+
+def communities_of(agent):
+    """The communities the agent is an active member of."""
+    if not agent.is_authenticated:
+        return Community.objects.none()
+    return Community.objects.filter(memberships__agent=agent, memberships__state=S.ACTIVE)
+
+
+def content_visible_to(agent, queryset, community_field="community"):
+    """Any community content (announcements, comments, later posts, pages, ideas, messages)."""
+    return queryset.filter(
+        **{f"{community_field}__in": communities_readable_by(agent)}, is_hidden=False
+    )
+
+
+def agents_visible_to(agent, queryset):
+    """Agents whose profile the viewer may open: every agent for State agents; for an external
+    user, only the members of the communities they belong to."""
+    if not agent.is_authenticated or not agent.is_active:
+        return queryset.none()
+    if not agent.is_external:
+        return queryset
+    shared = Membership.objects.filter(state=S.ACTIVE, community__in=communities_of(agent)).values(
+        "agent"
+    )
+    return queryset.filter(pk__in=shared)

@@ -1,0 +1,38 @@
+"""What the communities hold about an agent, for their personal-data export."""
+
+from communities.models import AnnouncementComment, CharterAcceptance, Membership, Report
+from directory.personal_data import registry
+
+
+@registry.section("communautes")
+def export_communities(agent):
+    return {
+        "adhesions": [
+            {
+                "communaute": m.community.name,
+                "etat": m.get_state_display(),
+                "role": m.get_role_display(),
+                "message": m.message,
+                "depuis": m.joined_at or m.created_at,
+            }
+            for m in Membership.objects.filter(agent=agent).select_related("community")
+        ],
+        "chartes_acceptees": [
+            {
+                "communaute": a.version.community.name,
+                "version": a.version.number,
+                "le": a.accepted_at,
+            }
+            for a in CharterAcceptance.objects.filter(agent=agent).select_related(
+                "version__community"
+            )
+        ],
+        "commentaires": [
+            {"annonce": c.announcement.title, "texte": c.body, "le": c.created_at}
+            for c in AnnouncementComment.objects.filter(author=agent).select_related("announcement")
+        ],
+        "signalements": [
+            {"communaute": r.community.name, "motif": r.reason, "le": r.created_at}
+            for r in Report.objects.filter(reporter=agent).select_related("community")
+        ],
+    }

@@ -1,0 +1,630 @@
+"""Every write on communities goes through these functions (views and consumers only call them).
+
+Each validates with the permission policy, writes in one transaction, records the activity and
+the audit log, and raises ``CommunityError`` with a French message the page can show as is.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communities import activity, moderation
+from communities.models import (
+    Announcement,
+    AnnouncementComment,
+    AuditLog,
+    CharterAcceptance,
+    CharterTemplate,
+    CharterVersion,
+    Community,
+    Invitation,
+    Membership,
+    Report,
+)
+from communities.permissions import abilities, can_create_community
+
+logger = logging.getLogger(__name__)
+S = Membership.State
+R = Membership.Role
+
+
+class CommunityError(Exception):
+    """A refused action; the message is French and meant for the person who asked."""
+
+
+def _check(allowed, message):
+    if not allowed:
+        raise CommunityError(message)
+
+
+def _audit(*, community, actor, action, target=None, target_agent=None, reason=""):
+    AuditLog.objects.create(
+        community=community,
+        actor=actor,
+        action=action,
+        content_type=moderation.content_type_of(target) if target is not None else None,
+        object_id=target.pk if target is not None else None,
+        target_agent=target_agent,
+        reason=reason,
+    )
+
+
+def _refresh_member_count(community):
+    community.member_count = community.memberships.filter(state=S.ACTIVE).count()
+    Community.objects.filter(pk=community.pk).update(member_count=community.member_count)
+
+
+def _forget_membership_cache(agent):
+    if hasattr(agent, "_membership_cache"):
+        del agent._membership_cache
+
+
+def unique_slug(name, model=Community):
+    base = slugify(name)[:140] or "communaute"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- creating, editing, archiving -------------------------------------------------------------
+
+
+def community_create(*, actor, animators=(), themes=(), ministries=(), **fields):
+    """Create a community (platform administrators, and later the calls for projects).
+
+    It starts with version 1 of its charter, copied from the platform's template, and the
+    given animators (the creator animates it when none is given).
+    """
+    _check(can_create_community(actor), _("Seuls les administrateurs créent des communautés."))
+    with transaction.atomic():
+        community = Community(created_by=actor, **fields)
+        if not community.slug:
+            community.slug = unique_slug(community.name)
+        community.full_clean(exclude=["current_charter"])
+        community.save()
+        community.themes.set(themes)
+        community.ministries.set(ministries)
+        template = CharterTemplate.load()
+        charter = CharterVersion.objects.create(
+            community=community, number=1, text=template.text, published_by=actor
+        )
+        community.current_charter = charter
+        community.save(update_fields=["current_charter"])
+        for agent in animators or [actor]:
+            _activate(community, agent, role=R.ANIMATOR)
+        _refresh_member_count(community)
+        _audit(community=community, actor=actor, action="community_created")
+        activity.record(
+            community=community,
+            actor=actor,
+            verb="created",
+            summary=_("Création de la communauté « %(name)s »") % {"name": community.name},
+            url=community.get_absolute_url(),
+        )
+    return community
+
+
+def community_update(*, community, actor, form):
+    """Save the animators' edit form (name, description, image, themes, territory, visibility,
+    tools)."""
+    _check(abilities(actor, community).can_edit, _("Seule l'animation modifie la communauté."))
+    with transaction.atomic():
+        community = form.save()
+        _audit(community=community, actor=actor, action="community_updated")
+    return community
+
+
+def community_archive(*, community, actor, reason=""):
+    _check(abilities(actor, community).can_archive, _("Seuls les administrateurs archivent."))
+    with transaction.atomic():
+        community.archived_at = timezone.now()
+        community.save(update_fields=["archived_at"])
+        _audit(community=community, actor=actor, action="community_archived", reason=reason)
+    return community
+
+
+def community_restore(*, community, actor):
+    _check(abilities(actor, community).can_restore, _("Seuls les administrateurs restaurent."))
+    with transaction.atomic():
+        community.archived_at = None
+        community.save(update_fields=["archived_at"])
+        _audit(community=community, actor=actor, action="community_restored")
+    return community
+
+
+# --- memberships -----------------------------------------------------------------------------
+
+
+def _activate(community, agent, *, role=R.MEMBER, membership=None):
+    membership = membership or Membership.objects.filter(community=community, agent=agent).first()
+    if membership is None:
+        membership = Membership(community=community, agent=agent)
+    membership.state = S.ACTIVE
+    membership.role = role if role == R.ANIMATOR else membership.role or R.MEMBER
+    membership.joined_at = membership.joined_at or timezone.now()
+    membership.save()
+    _forget_membership_cache(agent)
+    if membership.role == R.ANIMATOR:
+        sync_animators_community(agent)
+    return membership
+
+
+def community_join(*, community, agent):
+    """Join an open community in one click."""
+    ability = abilities(agent, community)
+    if ability.is_member:
+        raise CommunityError(_("Vous êtes déjà membre de cette communauté."))
+    if ability.is_banned:
+        raise CommunityError(_("Vous avez été exclu de cette communauté."))
+    _check(ability.can_join, _("Cette communauté ne s'ouvre pas en un clic."))
+    with transaction.atomic():
+        try:
+            membership = _activate(community, agent)
+        except IntegrityError:  # a double click raced us
+            raise CommunityError(_("Vous êtes déjà membre de cette communauté.")) from None
+        _refresh_member_count(community)
+        activity.record(
+            community=community,
+            actor=agent,
+            verb="joined",
+            summary=_("%(agent)s a rejoint la communauté") % {"agent": agent.display_name},
+            url=community.get_absolute_url(),
+        )
+    return membership
+
+
+def community_request(*, community, agent, message=""):
+    """Ask to join an on-request community; the animators answer."""
+    ability = abilities(agent, community)
+    if ability.has_requested:
+        raise CommunityError(_("Votre demande est déjà en attente."))
+    if ability.is_banned:
+        raise CommunityError(_("Vous avez été exclu de cette communauté."))
+    if ability.is_member:
+        raise CommunityError(_("Vous êtes déjà membre de cette communauté."))
+    _check(ability.can_request, _("Cette communauté n'accepte pas de demande d'adhésion."))
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            community=community, agent=agent, state=S.REQUESTED, message=message.strip()
+        )
+        _forget_membership_cache(agent)
+    return membership
+
+
+def request_cancel(*, community, agent):
+    membership = Membership.objects.filter(
+        community=community, agent=agent, state=S.REQUESTED
+    ).first()
+    _check(membership is not None, _("Aucune demande en attente."))
+    membership.delete()
+    _forget_membership_cache(agent)
+
+
+def request_answer(*, membership, actor, accept, reason=""):
+    """Accept or refuse a request to join; refusing may give a reason the agent is shown."""
+    community = membership.community
+    _check(
+        abilities(actor, community).can_manage_members, _("Seule l'animation répond aux demandes.")
+    )
+    _check(membership.state == S.REQUESTED, _("Cette demande a déjà reçu une réponse."))
+    with transaction.atomic():
+        if accept:
+            _activate(community, membership.agent, membership=membership)
+            _refresh_member_count(community)
+            activity.record(
+                community=community,
+                actor=membership.agent,
+                verb="joined",
+                summary=_("%(agent)s a rejoint la communauté")
+                % {"agent": membership.agent.display_name},
+                url=community.get_absolute_url(),
+            )
+            _audit(
+                community=community,
+                actor=actor,
+                action="request_accepted",
+                target_agent=membership.agent,
+            )
+        else:
+            _audit(
+                community=community,
+                actor=actor,
+                action="request_refused",
+                target_agent=membership.agent,
+                reason=reason,
+            )
+            membership.delete()
+    return membership
+
+
+def invite(*, community, actor, agent=None, email=""):
+    """Invite an agent, or an e-mail address with no account yet (the invitation then waits for
+    their first sign-in; an address outside the allowed domains gets an external account)."""
+    from directory.models import Agent, email_domain_allowed
+
+    _check(abilities(actor, community).can_invite, _("Seule l'animation invite."))
+    if agent is None:
+        email = email.strip().lower()
+        agent = Agent.objects.filter(email__iexact=email).first()
+    if agent is not None:
+        if agent.is_closed:
+            raise CommunityError(_("Ce compte a été fermé."))
+        existing = Membership.objects.filter(community=community, agent=agent).first()
+        if existing is not None:
+            messages = {
+                S.ACTIVE: _("%(agent)s est déjà membre."),
+                S.INVITED: _("%(agent)s est déjà invité."),
+                S.BANNED: _("%(agent)s a été exclu : levez l'exclusion avant de l'inviter."),
+            }
+            if existing.state != S.REQUESTED:
+                raise CommunityError(messages[existing.state] % {"agent": agent.display_name})
+            # Inviting someone who asked is accepting their request.
+            return request_answer(membership=existing, actor=actor, accept=True)
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                community=community, agent=agent, state=S.INVITED, invited_by=actor
+            )
+            _audit(community=community, actor=actor, action="invited", target_agent=agent)
+        return membership
+    with transaction.atomic():
+        invitation, created = Invitation.objects.get_or_create(
+            community=community,
+            email=email,
+            used_at=None,
+            defaults={"invited_by": actor, "external": not email_domain_allowed(email)},
+        )
+        if not created:
+            raise CommunityError(_("Une invitation attend déjà cette adresse."))
+        _audit(community=community, actor=actor, action="invited_by_email", reason=email)
+    return invitation
+
+
+def claim_invitations(*, agent):
+    """Turn the e-mail invitations waiting for this agent's address into invitations to answer
+    (called at sign-in and on account creation)."""
+    with transaction.atomic():
+        for invitation in Invitation.objects.filter(
+            email__iexact=agent.email, used_at=None
+        ).select_related("community"):
+            Membership.objects.get_or_create(
+                community=invitation.community,
+                agent=agent,
+                defaults={"state": S.INVITED, "invited_by": invitation.invited_by},
+            )
+            invitation.used_at = timezone.now()
+            invitation.save(update_fields=["used_at"])
+    _forget_membership_cache(agent)
+
+
+def invitation_answer(*, community, agent, accept):
+    membership = Membership.objects.filter(
+        community=community, agent=agent, state=S.INVITED
+    ).first()
+    _check(membership is not None, _("Aucune invitation en attente."))
+    _check(not community.is_archived, _("Cette communauté est archivée."))
+    with transaction.atomic():
+        if accept:
+            _activate(community, agent, membership=membership)
+            _refresh_member_count(community)
+            activity.record(
+                community=community,
+                actor=agent,
+                verb="joined",
+                summary=_("%(agent)s a rejoint la communauté") % {"agent": agent.display_name},
+                url=community.get_absolute_url(),
+            )
+        else:
+            membership.delete()
+            _forget_membership_cache(agent)
+    return membership
+
+
+def community_leave(*, community, agent):
+    """Leave a community; the last animator must hand over first."""
+    ability = abilities(agent, community)
+    _check(ability.can_leave, _("Vous n'êtes pas membre de cette communauté."))
+    if ability.is_animator and _animator_count(community) == 1:
+        raise CommunityError(
+            _("Vous êtes le dernier animateur : nommez un autre animateur avant de partir.")
+        )
+    with transaction.atomic():
+        was_animator = ability.is_animator
+        ability.membership.delete()
+        _forget_membership_cache(agent)
+        _refresh_member_count(community)
+        if was_animator:
+            sync_animators_community(agent)
+    return community
+
+
+def _animator_count(community):
+    return community.memberships.filter(state=S.ACTIVE, role=R.ANIMATOR).count()
+
+
+def member_set_role(*, membership, actor, role):
+    """Promote a member to animator or demote an animator (never the last one)."""
+    community = membership.community
+    _check(abilities(actor, community).can_manage_members, _("Seule l'animation gère les membres."))
+    _check(membership.state == S.ACTIVE, _("Seul un membre peut changer de rôle."))
+    if membership.role == R.ANIMATOR and role == R.MEMBER and _animator_count(community) == 1:
+        raise CommunityError(_("La communauté garde au moins un animateur."))
+    with transaction.atomic():
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _audit(
+            community=community, actor=actor, action=f"role_{role}", target_agent=membership.agent
+        )
+        sync_animators_community(membership.agent)
+    return membership
+
+
+def member_remove(*, membership, actor, ban=False, reason=""):
+    """Remove a member, or ban them (with a reason): a banned agent cannot come back."""
+    community = membership.community
+    _check(abilities(actor, community).can_manage_members, _("Seule l'animation gère les membres."))
+    if ban and not reason.strip():
+        raise CommunityError(_("Indiquez le motif de l'exclusion."))
+    if membership.agent_id == actor.pk:
+        raise CommunityError(_("Pour partir, utilisez « Quitter la communauté »."))
+    if (
+        membership.role == R.ANIMATOR
+        and membership.state == S.ACTIVE
+        and _animator_count(community) == 1
+    ):
+        raise CommunityError(_("La communauté garde au moins un animateur."))
+    with transaction.atomic():
+        was_animator = membership.is_animator
+        if ban:
+            membership.state, membership.role, membership.reason = (
+                S.BANNED,
+                R.MEMBER,
+                reason.strip(),
+            )
+            membership.save(update_fields=["state", "role", "reason"])
+        else:
+            membership.delete()
+        _refresh_member_count(community)
+        _audit(
+            community=community,
+            actor=actor,
+            action="banned" if ban else "removed",
+            target_agent=membership.agent,
+            reason=reason,
+        )
+        if was_animator:
+            sync_animators_community(membership.agent)
+    _forget_membership_cache(membership.agent)
+    return membership
+
+
+def member_unban(*, membership, actor):
+    community = membership.community
+    _check(abilities(actor, community).can_manage_members, _("Seule l'animation gère les membres."))
+    _check(membership.state == S.BANNED, _("Ce membre n'est pas exclu."))
+    with transaction.atomic():
+        _audit(community=community, actor=actor, action="unbanned", target_agent=membership.agent)
+        membership.delete()
+    _forget_membership_cache(membership.agent)
+
+
+# --- the animators' community ------------------------------------------------------------------
+
+
+def animators_community():
+    """The built-in community of every animator, created on first use."""
+    community = Community.objects.filter(is_animators_community=True).first()
+    if community is None:
+        community = Community.objects.create(
+            name="Communauté des animateurs",
+            slug="communaute-des-animateurs",
+            description=(
+                "L'espace des animatrices et animateurs de toutes les communautés de Maillage : "
+                "partager les bonnes pratiques d'animation, les outils, les questions."
+            ),
+            objective="Faire vivre les communautés professionnelles et partager les pratiques d'animation.",
+            kind=Community.Kind.USAGE,
+            visibility=Community.Visibility.PRIVATE_SECRET,
+            scope=Community.Scope.NATIONAL,
+            is_animators_community=True,
+        )
+    return community
+
+
+def sync_animators_community(agent):
+    """Every animator of any community is a member of the animators' community; someone who
+    animates nothing any more is not."""
+    community = animators_community()
+    animates = (
+        Membership.objects.filter(agent=agent, state=S.ACTIVE, role=R.ANIMATOR)
+        .exclude(community=community)
+        .filter(community__archived_at__isnull=True)
+        .exists()
+    )
+    existing = Membership.objects.filter(community=community, agent=agent).first()
+    if animates and existing is None:
+        Membership.objects.create(
+            community=community, agent=agent, state=S.ACTIVE, joined_at=timezone.now()
+        )
+    elif not animates and existing is not None:
+        existing.delete()
+    else:
+        return
+    _refresh_member_count(community)
+    _forget_membership_cache(agent)
+
+
+# --- the charter -----------------------------------------------------------------------------
+
+
+def charter_publish(*, community, actor, text):
+    """Publish a new version: every member must accept it again before contributing."""
+    _check(
+        abilities(actor, community).can_publish_charter, _("Seule l'animation publie la charte.")
+    )
+    text = text.strip()
+    _check(bool(text), _("La charte ne peut pas être vide."))
+    with transaction.atomic():
+        community = Community.objects.select_for_update().get(pk=community.pk)
+        last = community.charter_versions.order_by("-number").first()
+        version = CharterVersion.objects.create(
+            community=community,
+            number=(last.number + 1) if last else 1,
+            text=text,
+            published_by=actor,
+        )
+        community.current_charter = version
+        community.save(update_fields=["current_charter"])
+        _audit(community=community, actor=actor, action="charter_published", target=version)
+        activity.record(
+            community=community,
+            actor=actor,
+            verb="charter",
+            summary=_("Nouvelle version de la charte (v%(n)s) : chaque membre doit l'accepter")
+            % {"n": version.number},
+            url=community.get_absolute_url() + "charte/",
+        )
+    return version
+
+
+def charter_accept(*, community, agent, version_id):
+    """Accept the current charter; an outdated version is refused."""
+    ability = abilities(agent, community)
+    _check(ability.is_member, _("Seuls les membres acceptent la charte."))
+    _check(not community.is_archived, _("Cette communauté est archivée."))
+    try:
+        version_id = int(version_id)
+    except (TypeError, ValueError):
+        raise CommunityError(_("Version de charte inconnue.")) from None
+    if version_id != community.current_charter_id:
+        raise CommunityError(
+            _("Cette version de la charte n'est plus en vigueur : lisez la version actuelle.")
+        )
+    with transaction.atomic():
+        CharterAcceptance.objects.get_or_create(version_id=version_id, agent=agent)
+        membership = ability.membership
+        membership.charter_accepted_id = version_id
+        membership.save(update_fields=["charter_accepted"])
+    return membership
+
+
+# --- announcements ---------------------------------------------------------------------------
+
+
+def announcement_create(*, community, actor, title, body, pinned=False):
+    _check(
+        abilities(actor, community).can_post_announcement,
+        _("Seule l'animation publie des annonces."),
+    )
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            community=community, author=actor, title=title.strip(), body=body, pinned=pinned
+        )
+        activity.record(
+            community=community,
+            actor=actor,
+            verb="announcement",
+            target=announcement,
+            summary=_("Annonce : %(title)s") % {"title": announcement.title},
+        )
+    return announcement
+
+
+def announcement_update(*, announcement, actor, title, body, pinned):
+    _check(
+        abilities(actor, announcement.community).can_post_announcement,
+        _("Seule l'animation modifie les annonces."),
+    )
+    announcement.title, announcement.body, announcement.pinned = title.strip(), body, pinned
+    announcement.save()
+    return announcement
+
+
+def comment_create(*, announcement, agent, body):
+    ability = abilities(agent, announcement.community)
+    if ability.must_accept_charter:
+        raise CommunityError(_("Acceptez la charte de la communauté avant de contribuer."))
+    _check(ability.can_contribute, _("Seuls les membres commentent."))
+    _check(not announcement.is_hidden, _("Cette annonce a été masquée."))
+    body = body.strip()
+    _check(bool(body), _("Le commentaire est vide."))
+    with transaction.atomic():
+        comment = AnnouncementComment.objects.create(
+            announcement=announcement, community=announcement.community, author=agent, body=body
+        )
+        activity.record(
+            community=announcement.community,
+            actor=agent,
+            verb="comment",
+            target=comment,
+            summary=_("%(agent)s a commenté « %(title)s »")
+            % {"agent": agent.display_name, "title": announcement.title},
+        )
+    return comment
+
+
+# --- reporting and moderation ----------------------------------------------------------------
+
+
+def report_create(*, agent, content, reason):
+    """Report a piece of content to its community's animators."""
+    community = content.community
+    _check(abilities(agent, community).can_report, _("Seuls les membres signalent un contenu."))
+    reason = reason.strip()
+    _check(bool(reason), _("Indiquez le motif du signalement."))
+    return Report.objects.create(
+        community=community,
+        content_type=moderation.content_type_of(content),
+        object_id=content.pk,
+        reporter=agent,
+        reason=reason,
+    )
+
+
+def content_set_hidden(*, content, actor, hidden, reason=""):
+    """Hide or restore a piece of content; its reports are closed and the action audited."""
+    from communities.models import Activity
+
+    community = content.community
+    _check(abilities(actor, community).can_moderate, _("Seule l'animation modère."))
+    content_type = moderation.content_type_of(content)
+    with transaction.atomic():
+        content.is_hidden = hidden
+        content.save(update_fields=["is_hidden"])
+        Activity.objects.filter(content_type=content_type, object_id=content.pk).update(
+            is_hidden=hidden
+        )
+        if hidden:
+            Report.objects.filter(
+                content_type=content_type, object_id=content.pk, status=Report.Status.OPEN
+            ).update(status=Report.Status.HIDDEN, handled_by=actor, handled_at=timezone.now())
+        _audit(
+            community=community,
+            actor=actor,
+            action="hidden" if hidden else "restored",
+            target=content,
+            reason=reason,
+        )
+    return content
+
+
+def report_dismiss(*, report, actor, reason=""):
+    _check(abilities(actor, report.community).can_moderate, _("Seule l'animation modère."))
+    with transaction.atomic():
+        report.status, report.handled_by, report.handled_at = (
+            Report.Status.DISMISSED,
+            actor,
+            timezone.now(),
+        )
+        report.save(update_fields=["status", "handled_by", "handled_at"])
+        _audit(
+            community=report.community,
+            actor=actor,
+            action="report_dismissed",
+            target=report.content,
+            reason=reason,
+        )
+    return report

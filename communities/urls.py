@@ -1,0 +1,71 @@
+"""Routes of the communities, under /communautes/. The view functions live in views/*.py."""
+
+from django.urls import path
+
+from communities.views import announcements, browse, charter, membership, moderation
+
+app_name = "communities"
+
+urlpatterns = [
+    # browse.py — listing, home, creation, edition, tools, archive
+    path("", browse.community_list, name="list"),
+    path("creer/", browse.community_create, name="create"),
+    path("invitation/<str:token>/", membership.external_invitation, name="external_invitation"),
+    path("<slug:slug>/", browse.community_home, name="home"),
+    path("<slug:slug>/modifier/", browse.community_edit, name="edit"),
+    path("<slug:slug>/activite/", browse.community_activity, name="activity"),
+    path("<slug:slug>/archiver/", browse.community_archive, name="archive"),
+    path("<slug:slug>/restaurer/", browse.community_restore, name="restore"),
+    # membership.py — joining, leaving, invitations, members
+    path("<slug:slug>/rejoindre/", membership.join, name="join"),
+    path("<slug:slug>/demander/", membership.request_join, name="request"),
+    path("<slug:slug>/demande/annuler/", membership.request_cancel, name="request_cancel"),
+    path(
+        "<slug:slug>/invitation/repondre/", membership.invitation_answer, name="invitation_answer"
+    ),
+    path("<slug:slug>/quitter/", membership.leave, name="leave"),
+    path("<slug:slug>/membres/", membership.members, name="members"),
+    path("<slug:slug>/membres/inviter/", membership.invite, name="invite"),
+    path(
+        "<slug:slug>/membres/<int:membership_id>/<str:action>/",
+        membership.member_action,
+        name="member_action",
+    ),
+    # charter.py — reading, accepting, publishing, who accepted what
+    path("<slug:slug>/charte/", charter.charter, name="charter"),
+    path("<slug:slug>/charte/publier/", charter.charter_publish, name="charter_publish"),
+    path(
+        "<slug:slug>/charte/acceptations/", charter.charter_acceptances, name="charter_acceptances"
+    ),
+    # announcements.py — the community's blog
+    path("<slug:slug>/annonces/", announcements.announcement_list, name="announcements"),
+    path(
+        "<slug:slug>/annonces/nouvelle/",
+        announcements.announcement_create,
+        name="announcement_create",
+    ),
+    path("<slug:slug>/annonces/<int:pk>/", announcements.announcement_detail, name="announcement"),
+    path(
+        "<slug:slug>/annonces/<int:pk>/modifier/",
+        announcements.announcement_edit,
+        name="announcement_edit",
+    ),
+    # moderation.py — reports, queue, hide/restore, audit log
+    path(
+        "<slug:slug>/signaler/<int:content_type_id>/<int:object_id>/",
+        moderation.report,
+        name="report",
+    ),
+    path("<slug:slug>/moderation/", moderation.queue, name="moderation"),
+    path(
+        "<slug:slug>/moderation/<int:content_type_id>/<int:object_id>/<str:action>/",
+        moderation.moderate,
+        name="moderate",
+    ),
+    path(
+        "<slug:slug>/moderation/signalements/<int:report_id>/classer/",
+        moderation.dismiss,
+        name="report_dismiss",
+    ),
+    path("<slug:slug>/journal/", moderation.audit_log, name="audit_log"),
+]

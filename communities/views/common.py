@@ -1,0 +1,57 @@
+"""What every community view starts with: the community, the viewer's abilities, the 404 rule."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from communities.models import Community
+from communities.permissions import abilities
+from communities.services import CommunityError
+
+
+def community_view(*, tool=None, ability="can_view"):
+    """Decorate a view ``(request, community, abilities, ...)`` taking ``slug``.
+
+    Signed-in agents only; a community the agent may not see, a disabled tool, or a missing
+    ability answers 404 (a secret community must not be told apart from a missing one).
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            community = get_object_or_404(
+                Community.objects.select_related("current_charter", "region", "department"),
+                slug=slug,
+            )
+            ab = abilities(request.user, community)
+            if not ab.can_view:
+                raise Http404
+            if tool is not None and not community.tool_enabled(tool):
+                raise Http404
+            if ability != "can_view" and not getattr(ab, ability):
+                raise Http404
+            return view(request, community, ab, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def run_service(request, func, *, success=None, **kwargs):
+    """Call a service; its refusal becomes a French error message, never a 500."""
+    try:
+        result = func(**kwargs)
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return None, False
+    if success:
+        messages.success(request, success)
+    return result, True
+
+
+def back_to(community, suffix=""):
+    return redirect(community.get_absolute_url() + suffix)

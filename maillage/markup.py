@@ -1,0 +1,57 @@
+"""The one sanitiser: every text an agent writes is rendered here, Markdown to safe HTML.
+
+Markdown is converted first, then nh3 (the Ammonia sanitiser) keeps only the tags and attributes
+listed below: whatever HTML or script an agent typed comes out inert.
+"""
+
+import markdown
+import nh3
+from django.utils.safestring import mark_safe
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "del",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text):
+    """Markdown typed by an agent, as HTML that is safe to insert in a page."""
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty
+    html = markdown.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain_text(text, limit=None):
+    """The text of some Markdown without any markup, for excerpts, e-mails and search."""
+    html = markdown.markdown(text or "")
+    text = nh3.clean(html, tags=set()).strip()
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
