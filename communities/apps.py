@@ -6,4 +6,4 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communautés"
 
     def ready(self):
-        from communities import moderation, personal_data  # noqa: F401 - registrations
+        from communities import moderation, personal_data, signals  # noqa: F401 - registrations

@@ -316,6 +316,8 @@ class Announcement(ModeratedContent):
 
 
 class AnnouncementComment(ModeratedContent):
+    hidden_with = ("announcement__is_hidden",)  # see permissions.content_visible_to
+
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, related_name="comments"
     )

@@ -9,10 +9,33 @@ from django.contrib.contenttypes.models import ContentType
 _registry = {}
 
 
-def register(model, *, label, text=lambda obj: str(obj)):
-    """Declare a model as reportable and moderatable; ``label`` names it in French."""
-    _registry[model._meta.label_lower] = {"model": model, "label": label, "text": text}
+def register(model, *, label, text=lambda obj: str(obj), children=None):
+    """Declare a model as reportable and moderatable; ``label`` names it in French;
+    ``children(obj)`` gives the querysets of content that disappears with it when it is hidden."""
+    _registry[model._meta.label_lower] = {
+        "model": model,
+        "label": label,
+        "text": text,
+        "children": children,
+    }
     return model
+
+
+def dependents(obj):
+    """(content type, ids) of the content hidden along with ``obj``."""
+    entry = _registry.get(obj._meta.label_lower)
+    if entry is None or entry["children"] is None:
+        return []
+    return [
+        (ContentType.objects.get_for_model(qs.model), list(qs.values_list("pk", flat=True)))
+        for qs in entry["children"](obj)
+    ]
+
+
+def registered_models():
+    """Every registered model with its French label (the moderation queue lists hidden content
+    of each)."""
+    return [(entry["model"], entry["label"]) for entry in _registry.values()]
 
 
 def registered(content_type):
@@ -45,7 +68,9 @@ def _register_own_models():
     from communities.models import Announcement, AnnouncementComment
     from maillage.markup import plain_text
 
-    register(Announcement, label="annonce", text=lambda a: a.title)
+    register(
+        Announcement, label="annonce", text=lambda a: a.title, children=lambda a: [a.comments.all()]
+    )
     register(AnnouncementComment, label="commentaire", text=lambda c: plain_text(c.body, 120))
 
 

@@ -18,10 +18,12 @@ The states of an agent towards a community:
 
 × visibility: open (everyone reads, one-click join), on request (everyone sees the home, members
 read, join by request), private listed (name and description listed, invitation only), private
-secret (404 to non-members, invitation only) × archived (read-only, hidden from browsing).
+secret (404 to non-members, invitation only) × archived (read-only and hidden from browsing, but
+still readable by link by whoever could read it before; nobody joins or writes).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -108,9 +110,8 @@ class CommunityAbilities:
             return True
         if self.is_external:
             return False
-        if self.community.is_secret:
-            return False
-        return not self.archived
+        # Archived communities stay readable where they were (read-only); browsing hides them.
+        return not self.community.is_secret
 
     @property
     def can_read(self):
@@ -119,7 +120,7 @@ class CommunityAbilities:
             return False
         if self.is_admin or self.is_member:
             return True
-        if self.is_external or self.is_banned or self.archived:
+        if self.is_external or self.is_banned:
             return False
         return self.community.visibility == V.OPEN
 
@@ -154,7 +155,17 @@ class CommunityAbilities:
 
     @property
     def can_leave(self):
-        return self.is_member and not self.community.is_animators_community
+        """Members leave; the last animator hands over first; the animators' community is kept
+        by the services."""
+        if not self.is_member or self.community.is_animators_community:
+            return False
+        return not (self.is_animator and self.animator_count == 1)
+
+    @cached_property
+    def animator_count(self):
+        return self.community.memberships.filter(
+            state=S.ACTIVE, role=Membership.Role.ANIMATOR
+        ).count()
 
     # --- the charter -------------------------------------------------------------------------
     @property
@@ -255,9 +266,7 @@ def communities_visible_to(agent):
     member_or_invited = _membership_in(agent, [S.ACTIVE, S.INVITED])
     if agent.is_external:
         return qs.filter(member_or_invited)
-    return qs.filter(
-        member_or_invited | (~Q(visibility=V.PRIVATE_SECRET) & Q(archived_at__isnull=True))
-    )
+    return qs.filter(member_or_invited | ~Q(visibility=V.PRIVATE_SECRET))
 
 
 def communities_listed_for(agent):
@@ -276,7 +285,7 @@ def communities_readable_by(agent):
     if agent.is_external:
         return qs.filter(member)
     banned = _membership_in(agent, [S.BANNED])
-    return qs.filter(member | (Q(visibility=V.OPEN, archived_at__isnull=True) & ~banned))
+    return qs.filter(member | (Q(visibility=V.OPEN) & ~banned))
 
 
 def communities_of(agent):
@@ -288,9 +297,13 @@ def communities_of(agent):
 
 def content_visible_to(agent, queryset, community_field="community"):
     """Any community content (announcements, comments, later posts, pages, ideas, messages)."""
-    return queryset.filter(
+    queryset = queryset.filter(
         **{f"{community_field}__in": communities_readable_by(agent)}, is_hidden=False
     )
+    # Content that hangs below another (a comment below its announcement) goes with it.
+    for lookup in getattr(queryset.model, "hidden_with", ()):
+        queryset = queryset.filter(**{lookup: False})
+    return queryset
 
 
 def agents_visible_to(agent, queryset):

@@ -65,8 +65,11 @@ def announcements_for(agent, community, *, include_hidden=False):
     qs = Announcement.objects.filter(community=community)
     if not include_hidden:
         qs = content_visible_to(agent, qs)
-    return qs.select_related("author").annotate(
-        comment_count=Count("comments", filter=Q(comments__is_hidden=False))
+    # Explicit order: Meta.ordering is dropped from the GROUP BY query the count makes.
+    return (
+        qs.select_related("author")
+        .annotate(comment_count=Count("comments", filter=Q(comments__is_hidden=False)))
+        .order_by("-pinned", "-created_at", "-pk")
     )
 
 
@@ -89,5 +92,5 @@ def members_of(community, *, states=(S.ACTIVE,)):
     return (
         community.memberships.filter(state__in=states)
         .select_related("agent__service", "charter_accepted")
-        .order_by("-role", "agent__last_name", "agent__first_name")
+        .order_by("role", "agent__last_name", "agent__first_name")  # "animator" < "member"
     )

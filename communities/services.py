@@ -6,6 +6,8 @@ the audit log, and raises ``CommunityError`` with a French message the page can 
 
 import logging
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -124,6 +126,7 @@ def community_archive(*, community, actor, reason=""):
         community.archived_at = timezone.now()
         community.save(update_fields=["archived_at"])
         _audit(community=community, actor=actor, action="community_archived", reason=reason)
+        _resync_animators_of(community)
     return community
 
 
@@ -133,7 +136,17 @@ def community_restore(*, community, actor):
         community.archived_at = None
         community.save(update_fields=["archived_at"])
         _audit(community=community, actor=actor, action="community_restored")
+        _resync_animators_of(community)
     return community
+
+
+def _resync_animators_of(community):
+    """An archived community animates nobody: its animators' seats in the animators' community
+    follow."""
+    for membership in community.memberships.filter(state=S.ACTIVE, role=R.ANIMATOR).select_related(
+        "agent"
+    ):
+        sync_animators_community(membership.agent)
 
 
 # --- memberships -----------------------------------------------------------------------------
@@ -153,8 +166,14 @@ def _activate(community, agent, *, role=R.MEMBER, membership=None):
     return membership
 
 
+def _check_not_archived(community):
+    if community.is_archived:
+        raise CommunityError(_("Cette communauté est archivée : plus rien n'y change."))
+
+
 def community_join(*, community, agent):
     """Join an open community in one click."""
+    _check_not_archived(community)
     ability = abilities(agent, community)
     if ability.is_member:
         raise CommunityError(_("Vous êtes déjà membre de cette communauté."))
@@ -179,6 +198,7 @@ def community_join(*, community, agent):
 
 def community_request(*, community, agent, message=""):
     """Ask to join an on-request community; the animators answer."""
+    _check_not_archived(community)
     ability = abilities(agent, community)
     if ability.has_requested:
         raise CommunityError(_("Votre demande est déjà en attente."))
@@ -210,8 +230,15 @@ def request_answer(*, membership, actor, accept, reason=""):
     _check(
         abilities(actor, community).can_manage_members, _("Seule l'animation répond aux demandes.")
     )
-    _check(membership.state == S.REQUESTED, _("Cette demande a déjà reçu une réponse."))
     with transaction.atomic():
+        # Re-read under a lock: a page loaded before another answer must not answer twice.
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("agent")
+            .filter(pk=membership.pk, state=S.REQUESTED)
+            .first()
+        )
+        _check(membership is not None, _("Cette demande a déjà reçu une réponse."))
         if accept:
             _activate(community, membership.agent, membership=membership)
             _refresh_member_count(community)
@@ -248,7 +275,13 @@ def invite(*, community, actor, agent=None, email=""):
 
     _check(abilities(actor, community).can_invite, _("Seule l'animation invite."))
     if agent is None:
-        email = email.strip().lower()
+        email = (email or "").strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommunityError(
+                _("« %(email)s » n'est pas une adresse électronique valide.") % {"email": email}
+            ) from None
         agent = Agent.objects.filter(email__iexact=email).first()
     if agent is not None:
         if agent.is_closed:
@@ -326,11 +359,12 @@ def invitation_answer(*, community, agent, accept):
 def community_leave(*, community, agent):
     """Leave a community; the last animator must hand over first."""
     ability = abilities(agent, community)
-    _check(ability.can_leave, _("Vous n'êtes pas membre de cette communauté."))
+    _check(ability.is_member, _("Vous n'êtes pas membre de cette communauté."))
     if ability.is_animator and _animator_count(community) == 1:
         raise CommunityError(
             _("Vous êtes le dernier animateur : nommez un autre animateur avant de partir.")
         )
+    _check(ability.can_leave, _("On ne quitte pas cette communauté."))
     with transaction.atomic():
         was_animator = ability.is_animator
         ability.membership.delete()
@@ -350,6 +384,7 @@ def member_set_role(*, membership, actor, role):
     community = membership.community
     _check(abilities(actor, community).can_manage_members, _("Seule l'animation gère les membres."))
     _check(membership.state == S.ACTIVE, _("Seul un membre peut changer de rôle."))
+    _check(role in R.values, _("Rôle inconnu."))
     if membership.role == R.ANIMATOR and role == R.MEMBER and _animator_count(community) == 1:
         raise CommunityError(_("La communauté garde au moins un animateur."))
     with transaction.atomic():
@@ -462,6 +497,7 @@ def sync_animators_community(agent):
 
 def charter_publish(*, community, actor, text):
     """Publish a new version: every member must accept it again before contributing."""
+    _check_not_archived(community)
     _check(
         abilities(actor, community).can_publish_charter, _("Seule l'animation publie la charte.")
     )
@@ -478,6 +514,15 @@ def charter_publish(*, community, actor, text):
         )
         community.current_charter = version
         community.save(update_fields=["current_charter"])
+        # Whoever publishes a version subscribes to it.
+        publisher = Membership.objects.filter(
+            community=community, agent=actor, state=S.ACTIVE
+        ).first()
+        if publisher is not None:
+            CharterAcceptance.objects.get_or_create(version=version, agent=actor)
+            publisher.charter_accepted = version
+            publisher.save(update_fields=["charter_accepted"])
+            _forget_membership_cache(actor)
         _audit(community=community, actor=actor, action="charter_published", target=version)
         activity.record(
             community=community,
@@ -519,6 +564,8 @@ def announcement_create(*, community, actor, title, body, pinned=False):
         abilities(actor, community).can_post_announcement,
         _("Seule l'animation publie des annonces."),
     )
+    _check(bool((title or "").strip()), _("Donnez un titre à l'annonce."))
+    _check(bool((body or "").strip()), _("L'annonce est vide."))
     with transaction.atomic():
         announcement = Announcement.objects.create(
             community=community, author=actor, title=title.strip(), body=body, pinned=pinned
@@ -538,12 +585,15 @@ def announcement_update(*, announcement, actor, title, body, pinned):
         abilities(actor, announcement.community).can_post_announcement,
         _("Seule l'animation modifie les annonces."),
     )
+    _check(bool((title or "").strip()), _("Donnez un titre à l'annonce."))
+    _check(bool((body or "").strip()), _("L'annonce est vide."))
     announcement.title, announcement.body, announcement.pinned = title.strip(), body, pinned
     announcement.save()
     return announcement
 
 
 def comment_create(*, announcement, agent, body):
+    _check_not_archived(announcement.community)
     ability = abilities(agent, announcement.community)
     if ability.must_accept_charter:
         raise CommunityError(_("Acceptez la charte de la communauté avant de contribuer."))
@@ -590,6 +640,10 @@ def content_set_hidden(*, content, actor, hidden, reason=""):
 
     community = content.community
     _check(abilities(actor, community).can_moderate, _("Seule l'animation modère."))
+    if content.is_hidden == hidden:
+        raise CommunityError(
+            _("Ce contenu est déjà masqué.") if hidden else _("Ce contenu n'est pas masqué.")
+        )
     content_type = moderation.content_type_of(content)
     with transaction.atomic():
         content.is_hidden = hidden
@@ -597,6 +651,11 @@ def content_set_hidden(*, content, actor, hidden, reason=""):
         Activity.objects.filter(content_type=content_type, object_id=content.pk).update(
             is_hidden=hidden
         )
+        # What hangs below it (the comments of an announcement) leaves the streams with it.
+        for child_type, child_ids in moderation.dependents(content):
+            Activity.objects.filter(content_type=child_type, object_id__in=child_ids).update(
+                is_hidden=hidden
+            )
         if hidden:
             Report.objects.filter(
                 content_type=content_type, object_id=content.pk, status=Report.Status.OPEN
@@ -613,6 +672,7 @@ def content_set_hidden(*, content, actor, hidden, reason=""):
 
 def report_dismiss(*, report, actor, reason=""):
     _check(abilities(actor, report.community).can_moderate, _("Seule l'animation modère."))
+    _check(report.status == Report.Status.OPEN, _("Ce signalement a déjà été traité."))
     with transaction.atomic():
         report.status, report.handled_by, report.handled_at = (
             Report.Status.DISMISSED,

@@ -552,4 +552,7 @@ def load_demo_data():
             skills=rng.sample(skills, k=min(len(skills), rng.randint(1, 3))),
             is_active=True,
         )
+    from communities.demo import load_demo_communities
+
+    load_demo_communities()
     return accounts

@@ -19,6 +19,11 @@ MODEL_PERMISSIONS = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    ("communities", "add_theme"),
+    ("communities", "change_theme"),
+    ("communities", "delete_theme"),
+    ("communities", "view_theme"),
+    ("communities", "change_chartertemplate"),
 ]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
@@ -26,7 +31,8 @@ PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unl
 def platform_admin_group():
     """Return the group, creating it and granting its permissions on first use (idempotent)."""
     group, created = Group.objects.get_or_create(name=PLATFORM_ADMIN_GROUP)
-    if created or not group.permissions.exists():
+    # A permission added to the list later reaches groups created before it.
+    if created or group.permissions.count() < len(MODEL_PERMISSIONS):
         for app_label, codename in MODEL_PERMISSIONS:
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename

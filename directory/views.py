@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from communities import permissions as community_permissions
+from communities.models import Membership
 from directory import permissions, services
 from directory.forms import (
     CloseAccountForm,
@@ -115,11 +117,18 @@ def profile(request, pk):
     )
     if not permissions.can_view_profile(request.user, agent):
         raise Http404
+    # The communities of the agent that the viewer may see, in one query.
+    communities = (
+        community_permissions.communities_visible_to(request.user)
+        .filter(memberships__agent=agent, memberships__state=Membership.State.ACTIVE)
+        .order_by("name")
+    )
     return render(
         request,
         "directory/profile.html",
         {
             "agent": agent,
+            "communities": communities,
             "skills": sorted(agent.skills.names(), key=str.lower),
             "can_edit": permissions.can_edit_profile(request.user, agent),
             "title": agent.display_name,

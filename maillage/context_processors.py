@@ -6,7 +6,7 @@ def platform(request):
     """The navigation entries and skip links every page shows."""
     path = request.path
     entries = [
-        ("communities", _("Communautés"), reverse("coming_soon", args=["communautes"])),
+        ("communities", _("Communautés"), reverse("communities:list")),
         ("directory", _("Annuaire"), reverse("coming_soon", args=["annuaire"])),
         ("chat", _("Messagerie"), reverse("coming_soon", args=["messagerie"])),
         ("ideas", _("Idées"), reverse("coming_soon", args=["idees"])),

@@ -4,6 +4,8 @@ Markdown is converted first, then nh3 (the Ammonia sanitiser) keeps only the tag
 listed below: whatever HTML or script an agent typed comes out inert.
 """
 
+import html
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -22,6 +24,7 @@ ALLOWED_TAGS = {
     "ol",
     "li",
     "a",
+    "h2",
     "h3",
     "h4",
     "h5",
@@ -37,9 +40,9 @@ def render_markdown(text):
     """Markdown typed by an agent, as HTML that is safe to insert in a page."""
     if not text:
         return mark_safe("")  # noqa: S308 - empty
-    html = markdown.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")
+    rendered = markdown.markdown(text, extensions=["sane_lists", "nl2br"], output_format="html")
     cleaned = nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -50,8 +53,9 @@ def render_markdown(text):
 
 def plain_text(text, limit=None):
     """The text of some Markdown without any markup, for excerpts, e-mails and search."""
-    html = markdown.markdown(text or "")
-    text = nh3.clean(html, tags=set()).strip()
+    rendered = markdown.markdown(text or "")
+    # nh3 returns HTML-escaped text; unescape it so that templates escape it once, not twice.
+    text = html.unescape(nh3.clean(rendered, tags=set())).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

@@ -1,23 +1,158 @@
-"""Views: see communities/urls.py for the routes."""
+"""The community's announcements: its collective blog, written by the animators, commented on by
+the members who accepted the charter."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from communities import selectors, services
+from communities.forms.content import AnnouncementForm, CommentForm
+from communities.models import Announcement, AnnouncementComment
+from communities.permissions import content_visible_to
+from communities.views.common import community_view, run_service
+
+PER_PAGE = 10
 
 
-def py(request, *args, **kwargs):  # placeholder until implemented
-    raise Http404
+def _announcement_of(community, ab, pk):
+    """The announcement ``pk`` of this community; 404 for another community's, and for a hidden
+    one unless the viewer moderates."""
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("author"), pk=pk, community=community
+    )
+    if announcement.is_hidden and not ab.can_moderate:
+        raise Http404
+    announcement.community = community  # spares a query in every get_absolute_url
+    return announcement
 
 
-def announcement_list(request, *args, **kwargs):  # placeholder until implemented
-    raise Http404
+def _content_types():
+    return {
+        "announcement_ct": ContentType.objects.get_for_model(Announcement),
+        "comment_ct": ContentType.objects.get_for_model(AnnouncementComment),
+    }
 
 
-def announcement_create(request, *args, **kwargs):  # placeholder until implemented
-    raise Http404
+@community_view(tool="announcements", ability="can_read")
+def announcement_list(request, community, ab):
+    announcements = selectors.announcements_for(
+        request.user, community, include_hidden=ab.can_moderate
+    )
+    page = Paginator(announcements, PER_PAGE).get_page(request.GET.get("page"))
+    page.pages_list = page.paginator.get_elided_page_range(page.number)
+    return render(
+        request,
+        "communities/announcements.html",
+        {"community": community, "ab": ab, "title": _("Annonces"), "page_obj": page},
+    )
 
 
-def announcement_detail(request, *args, **kwargs):  # placeholder until implemented
-    raise Http404
+@community_view(tool="announcements", ability="can_post_announcement")
+def announcement_create(request, community, ab):
+    form = AnnouncementForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            announcement, ok = run_service(
+                request,
+                services.announcement_create,
+                community=community,
+                actor=request.user,
+                success=_("L'annonce est publiée."),
+                **form.cleaned_data,
+            )
+            if ok:
+                return redirect(announcement.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "communities/announcement_form.html",
+        {"community": community, "ab": ab, "title": _("Nouvelle annonce"), "form": form},
+        status=status,
+    )
 
 
-def announcement_edit(request, *args, **kwargs):  # placeholder until implemented
-    raise Http404
+@community_view(tool="announcements", ability="can_post_announcement")
+def announcement_edit(request, community, ab, pk):
+    announcement = _announcement_of(community, ab, pk)
+    form = AnnouncementForm(
+        request.POST or None,
+        initial={
+            "title": announcement.title,
+            "body": announcement.body,
+            "pinned": announcement.pinned,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _result, ok = run_service(
+                request,
+                services.announcement_update,
+                announcement=announcement,
+                actor=request.user,
+                success=_("L'annonce est modifiée."),
+                **form.cleaned_data,
+            )
+            if ok:
+                return redirect(announcement.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "communities/announcement_form.html",
+        {
+            "community": community,
+            "ab": ab,
+            "title": _("Modifier l'annonce"),
+            "form": form,
+            "announcement": announcement,
+        },
+        status=status,
+    )
+
+
+@community_view(tool="announcements", ability="can_read")
+def announcement_detail(request, community, ab, pk):
+    announcement = _announcement_of(community, ab, pk)
+    form = CommentForm()
+    status = 200
+    if request.method == "POST":
+        # Whoever may not comment (charter not accepted, not a member, archived) is told why by
+        # the service; nothing is saved.
+        posted = CommentForm(request.POST)
+        if posted.is_valid():
+            comment, ok = run_service(
+                request,
+                services.comment_create,
+                announcement=announcement,
+                agent=request.user,
+                body=posted.cleaned_data["body"],
+                success=_("Votre commentaire est publié."),
+            )
+            if ok:
+                return redirect(comment.get_absolute_url())
+            if ab.can_contribute:
+                form = posted  # keep what they typed
+        else:
+            form = posted
+        status = 400
+
+    comments = announcement.comments.select_related("author")
+    if not ab.can_moderate:
+        comments = content_visible_to(request.user, comments)
+    return render(
+        request,
+        "communities/announcement_detail.html",
+        {
+            "community": community,
+            "ab": ab,
+            "title": announcement.title,
+            "announcement": announcement,
+            "comments": comments,
+            "form": form,
+            **_content_types(),
+        },
+        status=status,
+    )

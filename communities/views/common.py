@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from communities.models import Community
 from communities.permissions import abilities
@@ -55,3 +56,13 @@ def run_service(request, func, *, success=None, **kwargs):
 
 def back_to(community, suffix=""):
     return redirect(community.get_absolute_url() + suffix)
+
+
+def safe_next(request, default):
+    """The ``next`` the page was given when it points inside this site, ``default`` otherwise."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

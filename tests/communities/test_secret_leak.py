@@ -1,0 +1,136 @@
+"""A unique word planted in every kind of content of a secret community must not reach an
+outsider through any page, list, feed or export that exists."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from communities import services
+from communities.models import Community, Membership
+from directory.models import Agent
+from tests.factories import AgentFactory
+
+pytestmark = pytest.mark.django_db
+
+WORD = "Zorglubesque"
+
+
+@pytest.fixture
+def secret_world():
+    admin = AgentFactory(platform_admin=True, email="root@sgar.gouv.fr")
+    animator = AgentFactory(email="anim@dreal.gouv.fr")
+    member = AgentFactory(email="membre@ddtm.gouv.fr")
+    community = services.community_create(
+        actor=admin,
+        animators=[animator],
+        name=f"Cellule {WORD}",
+        description=f"Description {WORD}",
+        objective=f"Objectif {WORD}",
+        kind=Community.Kind.POLICY,
+        visibility=Community.Visibility.PRIVATE_SECRET,
+        scope=Community.Scope.NATIONAL,
+    )
+    services.charter_publish(community=community, actor=animator, text=f"Charte {WORD}")
+    services.invite(community=community, actor=animator, agent=member)
+    services.invitation_answer(community=community, agent=member, accept=True)
+    services.charter_accept(
+        community=community, agent=member, version_id=community.current_charter_id
+    )
+    announcement = services.announcement_create(
+        community=community, actor=animator, title=f"Annonce {WORD}", body=f"Texte {WORD}",
+        pinned=True,
+    )
+    member = Agent.objects.get(pk=member.pk)
+    comment = services.comment_create(announcement=announcement, agent=member, body=f"Avis {WORD}")
+    services.report_create(agent=member, content=comment, reason=f"Motif {WORD}")
+    services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
+    # an open community next door, so the lists are not empty
+    services.community_create(
+        actor=admin, animators=[animator], name="Politique de l'eau", description="Eau",
+        objective="Partager", kind=Community.Kind.POLICY,
+        visibility=Community.Visibility.OPEN, scope=Community.Scope.NATIONAL,
+    )
+    return {"community": community, "animator": animator, "member": member,
+            "announcement": announcement, "comment": comment}
+
+
+def outsiders():
+    return {
+        "outsider": AgentFactory(email="dehors@ddt.gouv.fr"),
+        "sgar": AgentFactory(sgar=True, email="sgar@sgar.gouv.fr"),
+        "external": AgentFactory(email="ext@partenaire.fr", is_external=True),
+    }
+
+
+def _urls(world):
+    c = world["community"]
+    slug = c.slug
+    ct = world["comment"]
+    from django.contrib.contenttypes.models import ContentType
+
+    ct_id = ContentType.objects.get_for_model(ct).pk
+    return {
+        "lists": [
+            reverse("communities:list"),
+            reverse("communities:list") + f"?q={WORD}",
+            reverse("communities:list") + "?mine=1",
+            "/",
+            reverse("directory:profile", args=[world["member"].pk]),
+            reverse("directory:profile", args=[world["animator"].pk]),
+        ],
+        "community_pages": [
+            reverse("communities:home", args=[slug]),
+            reverse("communities:activity", args=[slug]),
+            reverse("communities:members", args=[slug]),
+            reverse("communities:charter", args=[slug]),
+            reverse("communities:charter_acceptances", args=[slug]),
+            reverse("communities:announcements", args=[slug]),
+            reverse("communities:announcement", args=[slug, world["announcement"].pk]),
+            reverse("communities:report", args=[slug, ct_id, ct.pk]),
+            reverse("communities:moderation", args=[slug]),
+            reverse("communities:audit_log", args=[slug]),
+            reverse("communities:edit", args=[slug]),
+            reverse("communities:invite", args=[slug]),
+            reverse("communities:request", args=[slug]),
+        ],
+    }
+
+
+@pytest.mark.parametrize("who", ["outsider", "sgar", "external"])
+def test_secret_word_never_reaches_an_outsider(client, secret_world, who):
+    """Lists, dashboard, profiles and every URL of the secret community hide the word."""
+    viewer = outsiders()[who]
+    client.force_login(viewer)
+    urls = _urls(secret_world)
+    for url in urls["lists"]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        # The search box repeats what the outsider typed; nothing else may contain the word.
+        page = response.content.decode().replace(f'value="{WORD}"', "")
+        assert WORD not in page, url
+    for url in urls["community_pages"]:
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+        assert WORD not in response.content.decode(), url
+    response = client.get(reverse("communities:list"), headers={"HX-Request": "true"})
+    assert WORD not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["outsider", "sgar", "external"])
+def test_secret_word_absent_from_the_outsider_export(client, secret_world, who):
+    """The outsider's personal-data export says nothing of the secret community."""
+    viewer = outsiders()[who]
+    client.force_login(viewer)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("directory:account_export")).content))
+    for name in archive.namelist():
+        assert WORD.encode() not in archive.read(name), name
+
+
+def test_the_member_does_see_the_word(client, secret_world):
+    """The same pages show the word to a member: the test above can fail."""
+    client.force_login(secret_world["member"])
+    assert WORD in client.get(reverse("communities:list") + f"?q={WORD}").content.decode()
+    assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
+    assert Membership.objects.filter(agent=secret_world["member"], state="active").count() == 1
