@@ -446,6 +446,29 @@ def member_unban(*, membership, actor):
     _forget_membership_cache(membership.agent)
 
 
+def memberships_end_for_closed_account(*, agent):
+    """End every membership, request and invitation of a closed account. Its communities keep
+    their content; one left without an animator shows in the administrators' audit log."""
+    memberships = list(
+        Membership.objects.filter(agent=agent).exclude(state=S.BANNED).select_related("community")
+    )
+    for membership in memberships:
+        community = membership.community
+        was_animator = membership.is_animator
+        membership.delete()
+        _refresh_member_count(community)
+        if (
+            was_animator
+            and not community.is_animators_community
+            and _animator_count(community) == 0
+        ):
+            _audit(
+                community=community, actor=None, action="left_without_animator", target_agent=agent
+            )
+    Invitation.objects.filter(email__iexact=agent.email, used_at=None).delete()
+    _forget_membership_cache(agent)
+
+
 # --- the animators' community ------------------------------------------------------------------
 
 

@@ -211,8 +211,10 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     is_external = models.BooleanField(
         _("utilisateur externe"),
         default=False,
-        help_text=_("Partenaire hors de l'administration territoriale de l'État, invité dans une "
-                    "communauté : il n'accède qu'aux communautés où il a été invité."),
+        help_text=_(
+            "Partenaire hors de l'administration territoriale de l'État, invité dans une "
+            "communauté : il n'accède qu'aux communautés où il a été invité."
+        ),
     )
     is_staff = models.BooleanField(_("accès au back-office"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)

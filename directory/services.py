@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image, ImageOps
 
 from directory.models import Agent
+from directory.signals import agent_closed
 from directory.tokens import email_confirmation_token
 from maillage.tasks import send_email
 
@@ -145,6 +146,7 @@ def agent_close_account(*, agent):
         agent.set_unusable_password()
         agent.save()
         agent.skills.clear()
+        agent_closed.send(sender=Agent, agent=agent)
     if photo:
         storage = agent._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(photo))

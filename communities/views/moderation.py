@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "community_updated": gettext_lazy("Modification de la communauté"),
     "community_archived": gettext_lazy("Archivage de la communauté"),
     "community_restored": gettext_lazy("Désarchivage de la communauté"),
+    "left_without_animator": gettext_lazy("Dernier animateur parti (compte fermé)"),
     "request_accepted": gettext_lazy("Demande d'adhésion acceptée"),
     "request_refused": gettext_lazy("Demande d'adhésion refusée"),
     "invited": gettext_lazy("Invitation"),

@@ -1056,3 +1056,19 @@ def test_hiding_twice_is_refused(announcement, animator):
     with pytest.raises(CommunityError):
         services.content_set_hidden(content=fresh(announcement), actor=animator, hidden=True)
     assert AuditLog.objects.filter(action="hidden").count() == 1
+
+
+def test_closing_an_account_ends_its_memberships(community, animator):
+    """A closed account leaves its communities: counts follow, the last animator's departure is
+    logged, the animators' community forgets them."""
+    from directory.services import agent_close_account
+
+    member = add_member(community)
+    count = fresh(community).member_count
+    agent_close_account(agent=fresh(member))
+    assert fresh(community).member_count == count - 1
+    assert not Membership.objects.filter(agent=member).exists()
+    agent_close_account(agent=fresh(animator))
+    assert not Membership.objects.filter(agent=animator).exists()
+    assert AuditLog.objects.filter(community=community, action="left_without_animator").exists()
+    assert not in_animators_community(animator)
