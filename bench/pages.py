@@ -20,6 +20,14 @@ def run():
 
         return request
 
+    def get_htmx(client, url):
+        def request():
+            response = client.get(url, headers={"HX-Request": "true"})
+            assert response.status_code == 200, (url, response.status_code)
+
+        return request
+
+    community = "politique-de-l-eau-en-bretagne"
     rows = [
         measure("base : vue Django minimale", get(visitor, "/__bench__/baseline")),
         measure("accueil (visiteur)", get(visitor, "/")),
@@ -27,5 +35,10 @@ def run():
         measure("tableau de bord (agent)", get(signed_in, "/")),
         measure("profil d'un agent", get(signed_in, f"/agents/{other.pk}/")),
         measure("modifier mon profil", get(signed_in, f"/agents/{agent.pk}/modifier/")),
+        measure("liste des communautés", get(signed_in, "/communautes/")),
+        measure("recherche de communautés (htmx)", get_htmx(signed_in, "/communautes/?q=eau")),
+        measure("accueil d'une communauté", get(signed_in, f"/communautes/{community}/")),
+        measure("membres d'une communauté", get(signed_in, f"/communautes/{community}/membres/")),
+        measure("annonces d'une communauté", get(signed_in, f"/communautes/{community}/annonces/")),
     ]
     print_table("Pages (SQLite, en processus, 200 requêtes chacune)", rows, rows[0]["name"])
