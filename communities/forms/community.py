@@ -39,9 +39,8 @@ class CommunityFilterForm(DsfrFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Nom, description, objectif…")}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Nom, description, objectif…")
         self.fields["theme"].choices = [("", _("Toutes les thématiques"))] + list(
             Theme.objects.values_list("slug", "name")
         )

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from communities.models import Community
@@ -24,10 +24,14 @@ def community_view(*, tool=None, ability="can_view"):
         @login_required
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
-            community = get_object_or_404(
-                Community.objects.select_related("current_charter", "region", "department"),
-                slug=slug,
+            community = (
+                Community.objects.select_related("current_charter", "region", "department")
+                .filter(slug=slug)
+                .first()
             )
+            # The same bare 404 for a missing and a hidden community, even on debug pages.
+            if community is None:
+                raise Http404
             ab = abilities(request.user, community)
             if not ab.can_view:
                 raise Http404

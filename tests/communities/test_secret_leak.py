@@ -39,7 +39,10 @@ def secret_world():
         community=community, agent=member, version_id=community.current_charter_id
     )
     announcement = services.announcement_create(
-        community=community, actor=animator, title=f"Annonce {WORD}", body=f"Texte {WORD}",
+        community=community,
+        actor=animator,
+        title=f"Annonce {WORD}",
+        body=f"Texte {WORD}",
         pinned=True,
     )
     member = Agent.objects.get(pk=member.pk)
@@ -48,12 +51,22 @@ def secret_world():
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(
-        actor=admin, animators=[animator], name="Politique de l'eau", description="Eau",
-        objective="Partager", kind=Community.Kind.POLICY,
-        visibility=Community.Visibility.OPEN, scope=Community.Scope.NATIONAL,
+        actor=admin,
+        animators=[animator],
+        name="Politique de l'eau",
+        description="Eau",
+        objective="Partager",
+        kind=Community.Kind.POLICY,
+        visibility=Community.Visibility.OPEN,
+        scope=Community.Scope.NATIONAL,
     )
-    return {"community": community, "animator": animator, "member": member,
-            "announcement": announcement, "comment": comment}
+    return {
+        "community": community,
+        "animator": animator,
+        "member": member,
+        "announcement": announcement,
+        "comment": comment,
+    }
 
 
 def outsiders():
