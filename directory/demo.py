@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from directory.models import Agent, Department, Ministry, Region, Service, ServiceKind
+from directory.search_index import refresh_search_text
 
 # (slug, kind, short name, full name, region code, department code or None, city)
 SERVICES = [
@@ -498,6 +499,7 @@ def _upsert_agent(email, password_hash, **fields):
         setattr(agent, name, value)
     agent.save()
     agent.skills.set(skills)
+    refresh_search_text(agent)
     return agent
 
 

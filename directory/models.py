@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 
 class Region(models.Model):
@@ -168,6 +169,22 @@ class AgentManager(BaseUserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+class TaggedInterest(TaggedItemBase):
+    """Interests: a second tag list on agents (skills use taggit's default through model)."""
+
+    content_object = models.ForeignKey("Agent", on_delete=models.CASCADE, related_name="+")
+
+
+class TaggedExpertise(TaggedItemBase):
+    """Areas of expertise: « je peux aider sur… »."""
+
+    content_object = models.ForeignKey("Agent", on_delete=models.CASCADE, related_name="+")
+
+
+class TaggedLanguage(TaggedItemBase):
+    content_object = models.ForeignKey("Agent", on_delete=models.CASCADE, related_name="+")
+
+
 def photo_upload_to(agent, filename):
     return f"photos/{agent.pk or 'new'}/{timezone.now():%Y%m%d%H%M%S}.jpg"
 
@@ -198,6 +215,45 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         _("compétences"), blank=True, help_text=_("Séparées par des virgules.")
     )
     photo = models.ImageField(_("photo"), upload_to=photo_upload_to, blank=True)
+    expertise = TaggableManager(
+        _("je peux aider sur…"),
+        through=TaggedExpertise,
+        blank=True,
+        related_name="expert_agents",
+        help_text=_("Les sujets sur lesquels des collègues peuvent vous solliciter."),
+    )
+    interests = TaggableManager(
+        _("centres d'intérêt"), through=TaggedInterest, blank=True, related_name="interested_agents"
+    )
+    languages = TaggableManager(
+        _("langues"), through=TaggedLanguage, blank=True, related_name="speaking_agents"
+    )
+
+    # Shown on the profile only when the agent ticks them (their consent).
+    open_to_mentoring = models.BooleanField(_("ouvert au mentorat"), default=False)
+    seeking_mobility = models.BooleanField(_("en recherche de mobilité"), default=False)
+    innovators_network = models.BooleanField(_("membre du réseau des innovateurs"), default=False)
+
+    class Visibility(models.TextChoices):
+        ALL = "all", _("Tous les agents connectés")
+        COMMUNITIES = "communities", _("Les membres d'une communauté que nous partageons")
+        NOBODY = "nobody", _("Personne")
+
+    phone_visibility = models.CharField(
+        _("qui voit mon téléphone"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.COMMUNITIES,
+    )
+    email_visibility = models.CharField(
+        _("qui voit mon adresse électronique"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.ALL,
+    )
+    # Lower-cased, accent-free text of the searchable fields, kept by save() and the skill
+    # services: the database search backend matches "eleve" with "élève" on every engine.
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.AGENT)
     sgar_region = models.ForeignKey(
@@ -301,3 +357,74 @@ def email_domain_allowed(email, allowed_domains=None):
     allowed = settings.SIGNUP_ALLOWED_DOMAINS if allowed_domains is None else allowed_domains
     domain = email.rsplit("@", 1)[-1].strip().lower()
     return any(domain == d.lower() or domain.endswith("." + d.lower()) for d in allowed)
+
+
+class CareerEntry(models.Model):
+    """A previous (or current) position of an agent: their career path."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="career")
+    title = models.CharField(_("fonction"), max_length=200)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    organisation = models.CharField(
+        _("organisme (hors annuaire)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Si le service n'est pas dans l'annuaire."),
+    )
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True, help_text=_("Vide si en cours."))
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("étape de parcours")
+
+    def __str__(self):
+        return f"{self.title} ({self.start_date:%Y})"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("La fin précède le début.")})
+
+
+class Endorsement(models.Model):
+    """An agent vouches for another's skill, once per skill (and may withdraw it)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="endorsements_received")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    endorser = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="endorsements_given")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "tag", "endorser"], name="one_endorsement"),
+            models.CheckConstraint(
+                condition=~models.Q(agent=models.F("endorser")), name="no_self_endorsement"
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "agent"])]
+
+    def __str__(self):
+        return f"{self.endorser} → {self.agent} : {self.tag}"
+
+
+class HiddenSuggestion(models.Model):
+    """A « whom to meet » suggestion the agent chose not to see again."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="hidden_suggestions")
+    hidden = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "hidden"], name="one_hidden_suggestion")
+        ]
+
+    def __str__(self):
+        return f"{self.agent} ✕ {self.hidden}"

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image, ImageOps
 
 from directory.models import Agent
+from directory.search_index import refresh_search_text
 from directory.signals import agent_closed
 from directory.tokens import email_confirmation_token
 from maillage.tasks import send_email
@@ -117,6 +118,7 @@ def agent_update_profile(*, agent, form):
             agent.photo.save("photo.jpg", resize_photo(new_photo), save=False)
         agent.save()
         form.save_m2m()
+        refresh_search_text(agent)
     if old_photo and old_photo != (agent.photo.name if agent.photo else ""):
         storage = agent._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))
@@ -146,6 +148,13 @@ def agent_close_account(*, agent):
         agent.set_unusable_password()
         agent.save()
         agent.skills.clear()
+        agent.expertise.clear()
+        agent.interests.clear()
+        agent.languages.clear()
+        agent.career.all().delete()
+        agent.open_to_mentoring = agent.seeking_mobility = agent.innovators_network = False
+        agent.save(update_fields=["open_to_mentoring", "seeking_mobility", "innovators_network"])
+        refresh_search_text(agent)
         agent_closed.send(sender=Agent, agent=agent)
     if photo:
         storage = agent._meta.get_field("photo").storage

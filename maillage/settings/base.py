@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "maillage",
     "directory",
     "communities",
+    "search",
     "cms",
 ]
 

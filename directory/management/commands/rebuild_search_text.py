@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from directory.models import Agent
+from directory.search_index import refresh_search_text
+
+
+class Command(BaseCommand):
+    help = "Recompute the searchable text of every agent (database search backend)."
+
+    def handle(self, *args, **options):
+        count = 0
+        agents = Agent.objects.select_related("service").prefetch_related(
+            "skills", "expertise", "interests"
+        )
+        for agent in agents.iterator(chunk_size=500):
+            refresh_search_text(agent)
+            count += 1
+        self.stdout.write(f"{count} agents indexés.")
