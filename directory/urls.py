@@ -1,9 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from directory import views
+from directory import views, views_org, views_search
 
 directory_patterns = [
+    # views_search.py — the smart directory's search (facets, htmx, CSV) and skill completion
+    path("annuaire/", views_search.search, name="search"),
+    path("annuaire/export.csv", views_search.search_export_csv, name="search_export"),
+    path("annuaire/competences/", views_search.skill_autocomplete, name="skill_autocomplete"),
+    # views_org.py — the organisation: services, regions, departments; suggestions
+    path("annuaire/services/<slug:slug>/", views_org.service_page, name="service"),
+    path("annuaire/regions/<slug:slug>/", views_org.region_page, name="region"),
+    path("annuaire/departements/<slug:slug>/", views_org.department_page, name="department"),
+    path("suggestions/<int:pk>/masquer/", views_org.suggestion_hide, name="suggestion_hide"),
+    # views.py — profiles
+    path("agents/<int:pk>/recommander/", views.endorse, name="endorse"),
+    path("agents/<int:pk>/vcard.vcf", views.vcard, name="vcard"),
     path("agents/<int:pk>/", views.profile, name="profile"),
     path("agents/<int:pk>/modifier/", views.profile_edit, name="profile_edit"),
     path("agents/<int:pk>/photo/", views.photo, name="photo"),

@@ -212,3 +212,11 @@ def sign_out(request):
     logout(request)
     messages.info(request, _("Vous êtes déconnecté."))
     return redirect(reverse("login"))
+
+
+def endorse(request, *args, **kwargs):  # placeholder until implemented
+    raise Http404
+
+
+def vcard(request, *args, **kwargs):  # placeholder until implemented
+    raise Http404

@@ -7,7 +7,7 @@ def platform(request):
     path = request.path
     entries = [
         ("communities", _("Communautés"), reverse("communities:list")),
-        ("directory", _("Annuaire"), reverse("coming_soon", args=["annuaire"])),
+        ("directory", _("Annuaire"), reverse("directory:search")),
         ("chat", _("Messagerie"), reverse("coming_soon", args=["messagerie"])),
         ("ideas", _("Idées"), reverse("coming_soon", args=["idees"])),
         ("calls", _("Appels à projets"), reverse("coming_soon", args=["appels-a-projets"])),
