@@ -1,36 +1,135 @@
-"""Run every benchmark on a throw-away SQLite database with the demo data.
+"""Run the benchmarks on throw-away databases with the demo data.
 
 make bench            # or: .venv/bin/python -m bench
+python -m bench --only directory --agents 2000      # a quick run of one benchmark
+
+The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
+throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
+directory --database postgres://…``, so that Django reads its settings afresh; the figures of both
+are then printed side by side.
 """
 
+import argparse
+import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+BENCHMARKS = ("pages", "directory")
+ROOT = Path(__file__).resolve().parent.parent
 
-def main():
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="repeatable")
+    parser.add_argument(
+        "--agents", type=int, default=20000, help="agents of the directory benchmark"
+    )
+    parser.add_argument(
+        "--database",
+        help="a DATABASE_URL to run on instead of a throw-away SQLite file (PostgreSQL: no "
+        "second engine is started then)",
+    )
+    parser.add_argument(
+        "--no-postgresql", action="store_true", help="the directory benchmark on SQLite only"
+    )
+    parser.add_argument("--json", help="write the directory benchmark's report to this file")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    selected = args.only or list(BENCHMARKS)
+    started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="maillage-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["MAILLAGE_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings.test")
-    os.environ["LOG_LEVEL"] = "WARNING"  # one log line per request would drown the figures
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    try:
+        os.environ["DATABASE_URL"] = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+        os.environ["MAILLAGE_VAR_DIR"] = str(workdir)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings.test")
+        os.environ["LOG_LEVEL"] = "WARNING"  # one log line per request would drown the figures
+        sys.path.insert(0, str(ROOT))
 
-    import django
+        import django
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
 
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        settings.ROOT_URLCONF = "bench.urls"
+        settings.ALLOWED_HOSTS = ["testserver"]
+        engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+        call_command("migrate", verbosity=0)
+        with open(os.devnull, "w") as devnull:
+            call_command("load_demo_data", stdout=devnull)
 
-    from bench import pages
+        if "pages" in selected:
+            from bench import pages
 
-    pages.run()
+            pages.run()
+
+        if "directory" in selected:
+            from bench import directory
+
+            report = directory.run(agents=args.agents, engine=engine)
+            if args.json:
+                Path(args.json).write_text(json.dumps(report))
+            reports = [report]
+            if engine == "SQLite" and not args.database and not args.no_postgresql:
+                other = _directory_on_postgresql(args.agents, workdir)
+                if other is not None:
+                    reports.append(other)
+            if len(reports) > 1 or not args.json:
+                directory.print_comparison(reports)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\nBenchmarks terminés en {time.perf_counter() - started:.0f} s.")
+
+
+def _directory_on_postgresql(agents, workdir):
+    """Run the directory benchmark in a child process on a throw-away PostgreSQL server."""
+    from bench.postgresql import PostgreSQLUnavailable, ThrowAwayPostgreSQL
+
+    try:
+        with ThrowAwayPostgreSQL() as server:
+            url = server.create_database("maillage_bench")
+            print(f"\nPostgreSQL {server.version} jetable sur {url}")
+            report_path = workdir / "postgresql.json"
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
+            }
+            env["PYTHONUNBUFFERED"] = "1"
+            result = subprocess.run(  # noqa: S603 - our own interpreter and module
+                [
+                    sys.executable,
+                    "-m",
+                    "bench",
+                    "--only",
+                    "directory",
+                    "--agents",
+                    str(agents),
+                    "--database",
+                    url,
+                    "--json",
+                    str(report_path),
+                ],
+                cwd=ROOT,
+                env=env,
+                check=False,
+            )
+            if result.returncode != 0 or not report_path.exists():
+                print(f"\nLe banc PostgreSQL a échoué (code {result.returncode}).")
+                return None
+            return json.loads(report_path.read_text())
+    except PostgreSQLUnavailable as error:
+        print(f"\nPostgreSQL indisponible, banc SQLite seulement : {error}")
+        return None
 
 
 if __name__ == "__main__":

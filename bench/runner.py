@@ -12,7 +12,12 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def measure(name, func, *, iterations=200, warmup=10):
+def measure(name, func, *, iterations=200, warmup=10, budget_seconds=None, min_iterations=20):
+    """Time ``func`` ``iterations`` times after ``warmup`` calls, and count its SQL queries.
+
+    With ``budget_seconds``, stop earlier once that much time went by and at least
+    ``min_iterations`` ran: slow requests get fewer samples, so the run stays short.
+    """
     for _ in range(warmup):
         func()
     timings = []
@@ -21,10 +26,13 @@ def measure(name, func, *, iterations=200, warmup=10):
         start_queries = len(captured)
         func()
         queries = len(captured) - start_queries
+    deadline = None if budget_seconds is None else time.perf_counter() + budget_seconds
     for _ in range(iterations):
         started = time.perf_counter()
         func()
         timings.append((time.perf_counter() - started) * 1000)
+        if deadline is not None and len(timings) >= min_iterations and started > deadline:
+            break
     timings.sort()
     return {
         "name": name,
@@ -34,17 +42,19 @@ def measure(name, func, *, iterations=200, warmup=10):
         "mean": statistics.fmean(timings),
         "rps": 1000 / statistics.fmean(timings),
         "queries": queries,
+        "iterations": len(timings),
     }
 
 
 def print_table(title, rows, baseline_name):
     baseline = next(row for row in rows if row["name"] == baseline_name)
+    width = max(34, *(len(row["name"]) + 2 for row in rows))
     print(f"\n{title}")
-    header = f"{'requête':<34}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'requêtes SQL':>14}{'× base p50':>12}"
+    header = f"{'requête':<{width}}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'requêtes SQL':>14}{'× base p50':>12}"
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['name']:<34}{row['p50']:>9.2f}{row['p95']:>9.2f}{row['p99']:>9.2f}"
+            f"{row['name']:<{width}}{row['p50']:>9.2f}{row['p95']:>9.2f}{row['p99']:>9.2f}"
             f"{row['rps']:>9.0f}{row['queries']:>14}{row['p50'] / baseline['p50']:>12.1f}"
         )

@@ -247,6 +247,14 @@ def can_create_community(agent):
     return is_platform_admin(agent)
 
 
+def can_export_agents(agent):
+    """Export a directory search as CSV: SGAR officers (for their steering work) and platform
+    administrators only."""
+    if not agent.is_authenticated or not agent.is_active or agent.is_external:
+        return False
+    return agent.is_platform_admin or agent.is_sgar_officer
+
+
 # --- querysets: "everything this agent may see" ---------------------------------------------
 
 

@@ -6,4 +6,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire"
 
     def ready(self):
-        from directory import personal_data  # noqa: F401 - registers the profile's export sections
+        # personal_data registers the profile's export sections; receivers keep endorsements in
+        # step with skills.
+        from directory import personal_data, receivers  # noqa: F401

@@ -5,10 +5,12 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
+from taggit.forms import TagField, TagWidget
 
-from directory.models import Agent, Service, email_domain_allowed
+from directory.models import Agent, CareerEntry, Service, email_domain_allowed
 from maillage.forms import DsfrFormMixin
 from maillage.tasks import send_email
 
@@ -25,13 +27,16 @@ class ServiceChoiceField(forms.ModelChoiceField):
 
 
 def service_field(**kwargs):
+    kwargs = {
+        "required": False,
+        "label": _("Service"),
+        "empty_label": _("— Choisir mon service —"),
+        **kwargs,
+    }
     return ServiceChoiceField(
         queryset=Service.objects.select_related("region", "department").order_by(
             "region__name", "department__code", "short_name"
         ),
-        required=False,
-        label=_("Service"),
-        empty_label=_("— Choisir mon service —"),
         **kwargs,
     )
 
@@ -146,9 +151,77 @@ class SignUpForm(DsfrFormMixin, SetPasswordMixin, forms.ModelForm):
         self.validate_password_for_user(self.instance)
 
 
+MAX_TAGS = 30
+MAX_TAG_LENGTH = 100  # taggit's Tag.name
+
+
+class TagListField(TagField):
+    """A comma-separated tag list (skills, expertise, interests, languages): at most 30 tags of at
+    most 100 characters each; duplicates (whatever the case) are dropped."""
+
+    def __init__(self, *args, max_tags=MAX_TAGS, **kwargs):
+        self.max_tags = max_tags
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        names, seen = [], set()
+        for name in super().clean(value):
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                names.append(name)
+        too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
+        if too_long:
+            raise ValidationError(
+                _("« %(start)s… » est trop long : %(max)d caractères au plus par élément.")
+                % {"start": too_long[0][:30], "max": MAX_TAG_LENGTH},
+                code="tag_too_long",
+            )
+        if len(names) > self.max_tags:
+            raise ValidationError(
+                _("%(max)d éléments au plus : vous en avez saisi %(count)d.")
+                % {"max": self.max_tags, "count": len(names)},
+                code="too_many_tags",
+            )
+        return names
+
+
+def tag_list_field(label, help_text, **attrs):
+    return TagListField(
+        label=label,
+        help_text=help_text,
+        widget=TagWidget(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+SKILL_SUGGESTIONS_ID = "skill-suggestions"
+
+
 class ProfileForm(DsfrFormMixin, forms.ModelForm):
     service = service_field()
     remove_photo = forms.BooleanField(label=_("Supprimer ma photo"), required=False)
+    skills = tag_list_field(
+        _("Compétences"),
+        _(
+            "Séparées par des virgules, par exemple : urbanisme, droit des sols. "
+            "30 au plus ; vos collègues pourront les recommander."
+        ),
+        list=SKILL_SUGGESTIONS_ID,
+    )
+    expertise = tag_list_field(
+        _("Je peux aider sur…"),
+        _(
+            "Les sujets sur lesquels des collègues peuvent vous solliciter, séparés par des "
+            "virgules, par exemple : marchés publics, instruction des dossiers FEDER."
+        ),
+    )
+    interests = tag_list_field(
+        _("Centres d'intérêt"),
+        _("Séparés par des virgules, par exemple : transition écologique, numérique."),
+    )
+    languages = tag_list_field(
+        _("Langues"), _("Séparées par des virgules, par exemple : anglais, breton, LSF.")
+    )
 
     class Meta:
         model = Agent
@@ -158,15 +231,51 @@ class ProfileForm(DsfrFormMixin, forms.ModelForm):
             "service",
             "position",
             "phone",
+            "phone_visibility",
+            "email_visibility",
             "bio",
             "skills",
+            "expertise",
+            "interests",
+            "languages",
+            "open_to_mentoring",
+            "seeking_mobility",
+            "innovators_network",
             "photo",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "phone_visibility": forms.RadioSelect,
+            "email_visibility": forms.RadioSelect,
+        }
+        labels = {
+            "phone_visibility": _("Qui voit mon numéro de téléphone ?"),
+            "email_visibility": _("Qui voit mon adresse électronique ?"),
+            "open_to_mentoring": _("Je suis ouvert au mentorat"),
+            "seeking_mobility": _("Je suis en recherche de mobilité"),
+            "innovators_network": _("Je suis membre du réseau des innovateurs"),
+        }
         help_texts = {
             "phone": _("Format libre, par exemple 02 99 00 00 00."),
+            "phone_visibility": _(
+                "Vous-même et les administrateurs de la plateforme le voient toujours."
+            ),
+            "email_visibility": _(
+                "Vous-même et les administrateurs de la plateforme la voient toujours."
+            ),
             "bio": _("Quelques lignes sur vos missions et ce sur quoi vous pouvez aider."),
-            "skills": _("Séparées par des virgules, par exemple : urbanisme, droit des sols."),
+            "open_to_mentoring": _(
+                "Affiché sur votre profil : des collègues pourront vous demander de les "
+                "accompagner (prise de poste, nouvelles missions)."
+            ),
+            "seeking_mobility": _(
+                "Affiché sur votre profil, que consultent tous les agents connectés, y compris "
+                "ceux de votre service. Ne cochez que si vous souhaitez que cela se sache."
+            ),
+            "innovators_network": _(
+                "Affiché sur votre profil : vous participez au réseau des innovateurs publics "
+                "et acceptez d'être sollicité à ce titre."
+            ),
             "photo": _("JPEG, PNG ou WebP, %(size)s au plus. Elle sera recadrée à 512 pixels."),
         }
 
@@ -215,6 +324,79 @@ class ProfileForm(DsfrFormMixin, forms.ModelForm):
         if image.width * image.height > MAX_PHOTO_PIXELS:
             raise ValidationError(_("Cette image est trop grande (40 mégapixels au plus)."))
         return photo
+
+
+MAX_CAREER_ENTRIES = 30
+
+
+class CareerEntryForm(DsfrFormMixin, forms.ModelForm):
+    """One step of the career path: a position in a service of the directory or elsewhere."""
+
+    service = service_field(empty_label=_("— Hors annuaire —"))
+
+    class Meta:
+        model = CareerEntry
+        fields = ["title", "service", "organisation", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"end_date": _("Laissez vide pour le poste actuel.")}
+
+    def __init__(self, *args, service_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label = _("Intitulé du poste")
+        self.fields["service"].label = _("Service (dans l'annuaire)")
+        if service_choices is not None:
+            # Computed once by the formset: one query for every row instead of one per row.
+            self.fields["service"].choices = service_choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("service") and not (cleaned.get("organisation") or "").strip():
+            self.add_error(
+                "organisation",
+                _("Choisissez un service de l'annuaire ou indiquez l'organisme."),
+            )
+        return cleaned
+
+
+class BaseCareerFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": _("Le parcours compte %(num)d étapes au plus."),
+        "missing_management_form": _(
+            "Le formulaire du parcours est incomplet : rechargez la page et recommencez."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "career")
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Supprimer cette étape")
+
+    @cached_property
+    def service_choices(self):
+        return list(service_field(empty_label=_("— Hors annuaire —")).choices)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "service_choices": self.service_choices}
+
+
+CareerFormSet = forms.inlineformset_factory(
+    Agent,
+    CareerEntry,
+    form=CareerEntryForm,
+    formset=BaseCareerFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_CAREER_ENTRIES,
+    validate_max=True,
+    absolute_max=MAX_CAREER_ENTRIES + 10,
+)
 
 
 class CloseAccountForm(DsfrFormMixin, forms.Form):

@@ -75,6 +75,28 @@ def export_profile(agent):
         "telephone": agent.phone,
         "presentation": agent.bio,
         "competences": sorted(agent.skills.names()),
+        "je_peux_aider_sur": sorted(agent.expertise.names()),
+        "centres_d_interet": sorted(agent.interests.names()),
+        "langues": sorted(agent.languages.names()),
+        "disponibilites": {
+            "ouvert_au_mentorat": agent.open_to_mentoring,
+            "en_recherche_de_mobilite": agent.seeking_mobility,
+            "reseau_des_innovateurs": agent.innovators_network,
+        },
+        "confidentialite": {
+            "qui_voit_mon_telephone": agent.get_phone_visibility_display(),
+            "qui_voit_mon_adresse_electronique": agent.get_email_visibility_display(),
+        },
+        "parcours": [
+            {
+                "fonction": entry.title,
+                "service": entry.service.name if entry.service else None,
+                "organisme": entry.organisation,
+                "debut": entry.start_date,
+                "fin": entry.end_date,
+            }
+            for entry in agent.career.select_related("service").order_by("-start_date", "-pk")
+        ],
         "service": None
         if service is None
         else {
@@ -88,6 +110,36 @@ def export_profile(agent):
         "inscrit_le": agent.date_joined,
         "derniere_connexion": agent.last_login,
     }
+
+
+@registry.section("recommandations")
+def export_endorsements(agent):
+    """The skills others recommended on the agent's profile, and those the agent recommended."""
+    from directory.models import Endorsement
+
+    endorsements = Endorsement.objects.select_related("tag", "agent", "endorser").order_by(
+        "-created_at"
+    )
+    return {
+        "recues": [
+            {"competence": e.tag.name, "par": e.endorser.display_name, "le": e.created_at}
+            for e in endorsements.filter(agent=agent)
+        ],
+        "donnees": [
+            {"competence": e.tag.name, "a": e.agent.display_name, "le": e.created_at}
+            for e in endorsements.filter(endorser=agent)
+        ],
+    }
+
+
+@registry.section("suggestions_masquees")
+def export_hidden_suggestions(agent):
+    from directory.models import HiddenSuggestion
+
+    return [
+        {"agent_masque": hidden.hidden.display_name, "le": hidden.created_at}
+        for hidden in HiddenSuggestion.objects.filter(agent=agent).select_related("hidden")
+    ]
 
 
 @registry.section("connexions")

@@ -1,19 +1,23 @@
-"""Writes on agents: sign-up, confirmation, profile, account closing."""
+"""Writes on agents: sign-up, confirmation, profile, endorsements, account closing."""
 
 import io
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from directory.models import Agent
+from directory.models import Agent, Endorsement
+from directory.permissions import can_view_profile
 from directory.search_index import refresh_search_text
 from directory.signals import agent_closed
 from directory.tokens import email_confirmation_token
@@ -104,8 +108,12 @@ def resize_photo(uploaded):
     return ContentFile(buffer.getvalue(), name="photo.jpg")
 
 
-def agent_update_profile(*, agent, form):
-    """Save a valid profile form; a new photo is re-encoded and resized, the old one removed."""
+def agent_update_profile(*, agent, form, career=None):
+    """Save a valid profile form (and its valid career formset, if given) in one transaction.
+
+    A new photo is re-encoded and resized, the old one removed after commit. Skills taken off the
+    profile lose their endorsements (``directory.receivers``); the search text is refreshed.
+    """
     # The stored name, from the database: by now the form has already put the upload on the
     # instance, so agent.photo would name the new file, not the one to delete.
     old_photo = Agent.objects.filter(pk=agent.pk).values_list("photo", flat=True).first() or ""
@@ -118,11 +126,81 @@ def agent_update_profile(*, agent, form):
             agent.photo.save("photo.jpg", resize_photo(new_photo), save=False)
         agent.save()
         form.save_m2m()
+        if career is not None:
+            career.instance = agent
+            career.save()
         refresh_search_text(agent)
     if old_photo and old_photo != (agent.photo.name if agent.photo else ""):
         storage = agent._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))
     return agent
+
+
+# --- endorsements -------------------------------------------------------------------------------
+
+
+def _check_may_endorse(*, agent, endorser, tag):
+    if endorser.pk == agent.pk:
+        raise ValidationError(_("Vous ne pouvez pas recommander vos propres compétences."))
+    if not endorser.is_active or endorser.is_closed:
+        raise ValidationError(_("Votre compte ne permet pas de recommander une compétence."))
+    if agent.is_closed:
+        raise ValidationError(
+            _("Ce compte est fermé : ses compétences ne peuvent plus être recommandées.")
+        )
+    if not can_view_profile(endorser, agent):
+        raise ValidationError(_("Vous ne pouvez pas recommander les compétences de cet agent."))
+    if not agent.skills.filter(pk=tag.pk).exists():
+        raise ValidationError(
+            _("« %(skill)s » ne figure pas parmi les compétences de %(name)s.")
+            % {"skill": tag.name, "name": agent.display_name}
+        )
+
+
+def skill_endorse(*, agent, endorser, tag):
+    """``endorser`` recommends ``agent``'s skill ``tag``; returns the new ``Endorsement``.
+
+    Raises ``ValidationError`` (French message) on self-endorsement, on a closed account on either
+    side, when the endorser may not open the profile, when the agent does not have the skill, and
+    when the endorser already recommended it — a second click and two racing requests alike: the
+    unique constraint decides.
+    """
+    _check_may_endorse(agent=agent, endorser=endorser, tag=tag)
+    already = ValidationError(
+        _("Vous avez déjà recommandé la compétence « %(skill)s ».") % {"skill": tag.name},
+        code="already_endorsed",
+    )
+    # No « exists? » check first: the unique constraint answers, for a second click and for two
+    # requests racing alike, and there is one code path to test.
+    try:
+        with transaction.atomic():
+            endorsement = Endorsement.objects.create(agent=agent, tag=tag, endorser=endorser)
+    except IntegrityError as exc:
+        if Endorsement.objects.filter(agent=agent, tag=tag, endorser=endorser).exists():
+            raise already from exc
+        raise
+    logger.info(
+        "skill endorsed",
+        extra={"agent_id": agent.pk, "endorser_id": endorser.pk, "tag_id": tag.pk},
+    )
+    return endorsement
+
+
+def skill_endorsement_withdraw(*, agent, endorser, tag):
+    """``endorser`` withdraws their recommendation of ``agent``'s skill ``tag``.
+
+    Raises ``ValidationError`` when there was none (a second click, another tab).
+    """
+    deleted, _rows = Endorsement.objects.filter(agent=agent, tag=tag, endorser=endorser).delete()
+    if not deleted:
+        raise ValidationError(
+            _("Vous n'aviez pas recommandé la compétence « %(skill)s ».") % {"skill": tag.name},
+            code="not_endorsed",
+        )
+    logger.info(
+        "skill endorsement withdrawn",
+        extra={"agent_id": agent.pk, "endorser_id": endorser.pk, "tag_id": tag.pk},
+    )
 
 
 def agent_close_account(*, agent):
@@ -152,6 +230,9 @@ def agent_close_account(*, agent):
         agent.interests.clear()
         agent.languages.clear()
         agent.career.all().delete()
+        # Closed accounts neither endorse nor are endorsed (the received ones went with the
+        # skills, see directory.receivers).
+        Endorsement.objects.filter(Q(endorser=agent) | Q(agent=agent)).delete()
         agent.open_to_mentoring = agent.seeking_mobility = agent.innovators_network = False
         agent.save(update_fields=["open_to_mentoring", "seeking_mobility", "innovators_network"])
         refresh_search_text(agent)

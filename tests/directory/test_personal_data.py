@@ -9,6 +9,7 @@ from PIL import Image
 
 from directory.models import Agent
 from directory.personal_data import registry
+from tests.directory.profile_helpers import profile_data
 from tests.factories import AgentFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +31,7 @@ def give_photo(client, agent):
     Image.new("RGB", (600, 400), (0, 0, 145)).save(buffer, format="PNG")
     response = client.post(
         f"/agents/{agent.pk}/modifier/",
-        {
-            "first_name": agent.first_name,
-            "last_name": agent.last_name,
-            "service": agent.service_id or "",
-            "position": agent.position,
-            "phone": agent.phone,
-            "bio": agent.bio,
-            "skills": ", ".join(agent.skills.names()),
-            "photo": SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png"),
-        },
+        profile_data(agent, photo=SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png")),
     )
     assert response.status_code == 302
     agent.refresh_from_db()

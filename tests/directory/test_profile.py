@@ -7,6 +7,7 @@ from django.test import Client
 from PIL import Image
 
 from directory.models import Agent
+from tests.directory.profile_helpers import profile_data
 from tests.factories import AgentFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +32,6 @@ def noisy_png_upload(width=300, height=300, name="photo.png"):
         buffer, format="PNG"
     )
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def profile_data(agent, **changes):
-    """The profile form as the agent's browser would post it, with some fields changed."""
-    data = {
-        "first_name": agent.first_name,
-        "last_name": agent.last_name,
-        "service": agent.service_id or "",
-        "position": agent.position,
-        "phone": agent.phone,
-        "bio": agent.bio,
-        "skills": ", ".join(agent.skills.names()),
-    }
-    data.update(changes)
-    return data
 
 
 def edit_url(agent):

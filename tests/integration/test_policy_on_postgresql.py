@@ -18,6 +18,12 @@ SUITES = [
     "tests/communities/test_permissions.py",
     "tests/communities/test_services.py",
     "tests/communities/test_secret_leak.py",
+    # Contact-detail privacy (EXISTS in SQL) and endorsements (the unique constraint decides).
+    "tests/directory/test_privacy.py",
+    "tests/directory/test_endorsements.py",
+    # The « whom to meet » ranking is hand-assembled SQL: it must run on both engines.
+    "tests/directory/test_suggestions.py",
+    "tests/directory/test_org_pages.py",
 ]
 
 

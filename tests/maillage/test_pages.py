@@ -82,7 +82,8 @@ def test_every_page_has_the_dsfr_layout(client, path):
     for label in NAVIGATION:
         assert f">{label}</a>" in nav, label
     assert 'href="/communautes/"' in nav
-    for slug in FEATURES[1:]:
+    assert 'href="/annuaire/"' in nav  # the directory is delivered
+    for slug in FEATURES[2:]:
         assert f'href="/bientot/{slug}/"' in nav
     assert "fr-skiplinks" in html
     for anchor in ("#content", "#header-navigation", "#footer"):
@@ -108,7 +109,7 @@ def test_current_navigation_entry_is_marked(client):
     """The navigation entry of the current section carries aria-current."""
     html = client.get("/bientot/messagerie/").content.decode()
     assert re.search(r'href="/bientot/messagerie/"\s+aria-current="page"', html)
-    assert not re.search(r'href="/bientot/annuaire/"\s+aria-current="page"', html)
+    assert not re.search(r'href="/annuaire/"\s+aria-current="page"', html)
 
 
 @pytest.mark.django_db

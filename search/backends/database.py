@@ -1,0 +1,388 @@
+"""The database search backend: the ORM on ``Agent.search_text``, on SQLite and PostgreSQL alike.
+
+``search_text`` holds the agent's searchable fields lower-cased and without accents, in weighted
+segments (``search.text.segmented_text``); query terms are normalised the same way, so a plain
+``LIKE '%term%'`` (``search_text__contains``) is accent- and case-insensitive on every engine,
+without the ``unaccent`` extension or a collation. Each term must appear. Relevance is computed in
+SQL from the segment where each term first appears (name > skills > position > service > other).
+
+One search runs a constant number of queries, whatever the number of agents: the labels of the
+selected facet values (one UNION, only when filters are given), the count, the page (services
+joined), its skills (prefetch), the endorsements of its agents (only with a skill filter), and
+one GROUP BY per facet.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import LessThan
+from taggit.models import Tag, TaggedItem
+
+from communities.models import Membership
+from communities.permissions import agents_visible_to, communities_readable_by
+from directory.models import Agent, Department, Endorsement, Ministry, Region, ServiceKind
+from search.results import FACET_SIZE, FACETS, ExportResult, Facet, FacetOption, SearchResult
+from search.text import SEGMENT_MARKERS, normalize, terms
+
+# Weight of a term found first in the name, skills (and expertise), position, service; anything
+# else (interests) weighs 1.
+SEGMENT_WEIGHTS = (10, 5, 3, 2)
+OTHER_WEIGHT = 1
+SKILL_VOCABULARY_CACHE_KEY = "search:skill-vocabulary"
+SKILL_VOCABULARY_TTL = 300  # seconds: a new skill shows in the completion within five minutes
+SKILL_VOCABULARY_MAX = 20000
+
+PAGE_RELATED = ("service__kind", "service__ministry", "service__region", "service__department")
+# The text starts with "last name first name", normalised: ordering by it sorts names the French
+# way ("Élève" among the E, "de Gaulle" among the D) on every engine, without a collation.
+NAME_ORDER = ("search_text", "pk")
+
+# Agents' skills are taggit's default through model restricted to the Agent content type (the
+# other tag lists of an agent have their own through models). Matched on the content type's
+# natural key rather than its id, so no ContentType look-up (cached or not) is needed.
+AGENT_ITEMS = Q(content_type__app_label="directory", content_type__model="agent")
+
+
+def agent_skill_items():
+    return TaggedItem.objects.filter(AGENT_ITEMS)
+
+
+@dataclass(frozen=True)
+class _Selected:
+    pk: int
+    value: str
+    label: str
+
+
+@dataclass
+class SkillBadge:
+    """A skill on a result card; ``endorsements`` is None unless the search ranks by them."""
+
+    name: str
+    slug: str
+    selected: bool = False
+    endorsements: int | None = None
+
+
+class DatabaseBackend:
+    name = "database"
+
+    # --- the public interface (see search.api) ---------------------------------------------
+
+    def search_agents(self, viewer, *, query, filters, sort, page, per_page):
+        words = terms(query)
+        selected = self._resolve(viewer, filters)
+        base = self._base(viewer, words)
+        conditions = {name: self._condition(name, values) for name, values in selected.items()}
+        matching = self._narrow(base, conditions)
+
+        total = matching.count()
+        num_pages = max(math.ceil(total / per_page), 1)
+        out_of_range = page > num_pages
+        number = min(page, num_pages)
+        agents = []
+        if total:
+            offset = (number - 1) * per_page
+            ordered = self._ordered(matching, words, selected, sort)
+            agents = list(
+                ordered.select_related(*PAGE_RELATED).prefetch_related("skills")[
+                    offset : offset + per_page
+                ]
+            )
+            self._attach_skills(agents, selected.get("skill", ()))
+        # The page of a Paginator over the total, holding the agents already fetched: the DSFR
+        # pagination reads it like any other page, without a second count.
+        page_obj = Page(agents, number, Paginator(range(total), per_page))
+
+        facets = [
+            self._facet(name, viewer, self._narrow(base, conditions, without=name), selected)
+            for name in FACETS
+        ]
+        return SearchResult(
+            query=query,
+            sort=sort,
+            filters={name: tuple(s.value for s in items) for name, items in selected.items()},
+            total=total,
+            page=page_obj,
+            facets=facets,
+            page_out_of_range=out_of_range,
+            applied=[
+                (name, item.value, item.label) for name, items in selected.items() for item in items
+            ],
+        )
+
+    def export_agents(self, viewer, *, query, filters, sort, limit):
+        words = terms(query)
+        selected = self._resolve(viewer, filters)
+        conditions = {name: self._condition(name, values) for name, values in selected.items()}
+        matching = self._narrow(self._base(viewer, words), conditions)
+        total = matching.count()
+        agents = []
+        if total and limit:
+            ordered = self._ordered(matching, words, selected, sort)
+            agents = list(
+                ordered.select_related(*PAGE_RELATED)
+                .prefetch_related("skills")[:limit]
+                .iterator(chunk_size=1000)
+            )
+        return ExportResult(total=total, agents=agents, limit=limit)
+
+    def suggest_skills(self, query, *, limit):
+        needle = normalize(query)
+        if not needle:
+            return []
+        vocabulary = cache.get(SKILL_VOCABULARY_CACHE_KEY)
+        if vocabulary is None:
+            vocabulary = self._skill_vocabulary()
+            cache.set(SKILL_VOCABULARY_CACHE_KEY, vocabulary, SKILL_VOCABULARY_TTL)
+        # The vocabulary is a few thousand names at most, ordered by use: three passes are cheap.
+        prefix = [name for norm, name in vocabulary if norm.startswith(needle)]
+        word = [name for norm, name in vocabulary if f" {needle}" in norm and name not in prefix]
+        inside = [
+            name
+            for norm, name in vocabulary
+            if needle in norm and name not in prefix and name not in word
+        ]
+        return (prefix + word + inside)[:limit]
+
+    # --- building blocks -------------------------------------------------------------------
+
+    def _base(self, viewer, words):
+        """Active agents the viewer may see, matching every term."""
+        qs = Agent.objects.filter(is_active=True, closed_at__isnull=True)
+        qs = agents_visible_to(viewer, qs)
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    @staticmethod
+    def _narrow(qs, conditions, without=None):
+        for name, condition in conditions.items():
+            if name != without:
+                qs = qs.filter(condition)
+        return qs
+
+    @staticmethod
+    def _condition(name, selected):
+        ids = [item.pk for item in selected]
+        if name == "skill":
+            return Q(pk__in=agent_skill_items().filter(tag_id__in=ids).values("object_id"))
+        if name == "community":
+            return Q(
+                pk__in=Membership.objects.filter(
+                    state=Membership.State.ACTIVE, community_id__in=ids
+                ).values("agent_id")
+            )
+        return Q(**{f"service__{name}_id__in": ids})
+
+    def _resolve(self, viewer, filters):
+        """The known values of the filters, with their ids and labels, in one UNION query.
+
+        Unknown values, and communities the viewer may not see, are dropped: a shared or edited
+        address never fails and never reveals a secret community's members."""
+        if not filters:
+            return {}
+        sources = {
+            "region": (Region.objects.filter(code__in=filters.get("region", ())), "code", "name"),
+            "department": (
+                Department.objects.filter(code__in=filters.get("department", ())),
+                "code",
+                "name",
+            ),
+            "ministry": (
+                Ministry.objects.filter(code__in=filters.get("ministry", ())),
+                "code",
+                "short_name",
+            ),
+            "kind": (ServiceKind.objects.filter(code__in=filters.get("kind", ())), "code", "name"),
+            "skill": (Tag.objects.filter(slug__in=filters.get("skill", ())), "slug", "name"),
+            "community": (
+                # Filtering by a community lists its members: only where the viewer may read
+                # them (an on-request or private community keeps its member list to itself).
+                communities_readable_by(viewer).filter(slug__in=filters.get("community", ())),
+                "slug",
+                "name",
+            ),
+        }
+        parts = [
+            qs.order_by()
+            .annotate(
+                facet_name=Value(name, output_field=CharField()),
+                facet_id=F("pk"),
+                facet_value=F(value),
+                facet_label=F(label),
+            )
+            .values_list("facet_name", "facet_id", "facet_value", "facet_label")
+            for name, (qs, value, label) in sources.items()
+            if filters.get(name)
+        ]
+        rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
+        found = {}
+        for name, pk, value, label in rows:
+            found.setdefault(name, {})[value] = _Selected(
+                pk, value, self._label(name, value, label)
+            )
+        # In the order the filters were given.
+        return {
+            name: [found[name][value] for value in filters[name] if value in found[name]]
+            for name in FACETS
+            if found.get(name)
+        }
+
+    @staticmethod
+    def _label(name, value, label):
+        return f"{label} ({value})" if name == "department" else label
+
+    def _ordered(self, qs, words, selected, sort):
+        if sort == "name":
+            return qs.order_by(*NAME_ORDER)
+        keys = []
+        skills = selected.get("skill")
+        if skills:
+            # « Who knows what »: the peers' endorsements of the filtered skills come first.
+            endorsements = (
+                Endorsement.objects.filter(
+                    agent=OuterRef("pk"), tag_id__in=[item.pk for item in skills]
+                )
+                .order_by()
+                .values("agent")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            qs = qs.annotate(endorsement_count=Coalesce(Subquery(endorsements), 0))
+            keys.append("-endorsement_count")
+        if words:
+            qs = qs.annotate(search_score=self._score(words))
+            keys.append("-search_score")
+        return qs.order_by(*keys, *NAME_ORDER)
+
+    @staticmethod
+    def _score(words):
+        """Sum over the terms of the weight of the segment where each first appears."""
+        text = F("search_text")
+        markers = [StrIndex(text, Value(marker)) for marker in SEGMENT_MARKERS.values()]
+        score = None
+        for word in words:
+            position = StrIndex(text, Value(word))
+            weight = Case(
+                *(
+                    When(LessThan(position, marker), then=Value(points))
+                    for marker, points in zip(markers, SEGMENT_WEIGHTS, strict=True)
+                ),
+                default=Value(OTHER_WEIGHT),
+                output_field=IntegerField(),
+            )
+            score = weight if score is None else score + weight
+        return score
+
+    def _attach_skills(self, agents, selected_skills):
+        """``agent.search_skills``: the skills of each agent of the page, the filtered ones
+        first, with their endorsement counts when the search ranks by them (one query)."""
+        selected_ids = {item.pk for item in selected_skills}
+        counts = {}
+        if selected_ids:
+            rows = (
+                Endorsement.objects.filter(agent_id__in=[agent.pk for agent in agents])
+                .order_by()
+                .values_list("agent_id", "tag_id")
+                .annotate(n=Count("pk"))
+            )
+            counts = {(agent_id, tag_id): n for agent_id, tag_id, n in rows}
+        for agent in agents:
+            tags = sorted(agent.skills.all(), key=lambda tag: normalize(tag.name))
+            tags.sort(key=lambda tag: tag.pk not in selected_ids)
+            agent.search_skills = [
+                SkillBadge(
+                    name=tag.name,
+                    slug=tag.slug,
+                    selected=tag.pk in selected_ids,
+                    endorsements=counts.get((agent.pk, tag.pk), 0) if selected_ids else None,
+                )
+                for tag in tags
+            ]
+            if not hasattr(agent, "endorsement_count") and selected_ids:
+                agent.endorsement_count = sum(counts.get((agent.pk, pk), 0) for pk in selected_ids)
+
+    # --- facets ----------------------------------------------------------------------------
+
+    def _facet(self, name, viewer, qs, selected):
+        """One GROUP BY: the FACET_SIZE values with most agents, plus the selected ones."""
+        chosen = selected.get(name, [])
+        if name == "skill":
+            rows = agent_skill_items().filter(object_id__in=qs.values("pk"))
+            id_path, value_path, label_path = "tag_id", "tag__slug", "tag__name"
+        elif name == "community":
+            visible = communities_readable_by(viewer).filter(
+                Q(archived_at__isnull=True) | Q(pk__in=[item.pk for item in chosen])
+            )
+            rows = Membership.objects.filter(
+                state=Membership.State.ACTIVE,
+                community__in=visible,
+                agent__in=qs.values("pk"),
+            )
+            id_path, value_path, label_path = "community_id", "community__slug", "community__name"
+        else:
+            label = "short_name" if name == "ministry" else "name"
+            rows = qs.filter(**{f"service__{name}__isnull": False})
+            id_path = f"service__{name}_id"
+            value_path, label_path = f"service__{name}__code", f"service__{name}__{label}"
+
+        values = {"facet_value": F(value_path), "facet_label": F(label_path)}
+        order = ["-facet_count", "facet_label"]
+        if chosen:
+            # Selected values sort first so that the LIMIT never drops them.
+            values["facet_selected"] = Case(
+                When(**{f"{id_path}__in": [item.pk for item in chosen]}, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            order.insert(0, "-facet_selected")
+        grouped = (
+            rows.values(**values)
+            .annotate(facet_count=Count("pk"))
+            .order_by(*order)[: FACET_SIZE + len(chosen)]
+        )
+        counts = {}
+        for row in grouped:
+            value = row["facet_value"]
+            counts[value] = FacetOption(
+                value, self._label(name, value, row["facet_label"]), row["facet_count"]
+            )
+        for item in chosen:  # selected, but no agent left with the other filters
+            counts.setdefault(item.value, FacetOption(item.value, item.label, 0))
+        chosen_values = {item.value for item in chosen}
+        options = sorted(counts.values(), key=lambda o: (-o.count, normalize(o.label)))
+        # Top FACET_SIZE among the others, plus every selected value.
+        others = [o for o in options if o.value not in chosen_values][:FACET_SIZE]
+        kept = {o.value for o in others} | chosen_values
+        return Facet(
+            name=name,
+            label=str(FACETS[name]),
+            options=[o for o in options if o.value in kept],
+            selected=tuple(item.value for item in chosen),
+        )
+
+    @staticmethod
+    def _skill_vocabulary():
+        rows = (
+            agent_skill_items()
+            .values("tag__name")
+            .annotate(uses=Count("pk"))
+            .order_by("-uses", "tag__name")[:SKILL_VOCABULARY_MAX]
+        )
+        return [(normalize(row["tag__name"]), row["tag__name"]) for row in rows]

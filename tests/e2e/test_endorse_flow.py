@@ -1,0 +1,94 @@
+"""In a real browser: search the directory by skill, open a profile, recommend a skill (htmx, no
+reload), see who recommended, withdraw; add a career step with the « Ajouter une étape » button."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+EMAIL = "agent@demo.gouv.fr"
+PASSWORD = "maillage-demo"
+
+
+def sign_in(page):
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill(EMAIL)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Erwan")
+
+
+def test_search_by_skill_open_profile_and_endorse(web_page):
+    """Erwan finds Nathalie by the skill « biodiversité », recommends it and withdraws it."""
+    page = web_page
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page)
+
+    page.goto("/annuaire/")
+    page.locator("#search-q").fill("biodiversite")  # accents are optional
+    page.locator("#search-q").press("Enter")
+    result = page.get_by_test_id("search-result-name").filter(has_text="Nathalie Moreau").first
+    expect(result).to_be_visible()
+    result.click()
+    expect(page).to_have_url(re.compile(r"/agents/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nathalie Moreau")
+    profile_url = page.url
+
+    skill = page.locator('[data-skill="biodiversité"]')
+    expect(skill.get_by_test_id("skill-count")).to_have_text("Aucune recommandation")
+    page.evaluate("window.__notReloaded = true")
+    skill.get_by_role("button", name="Recommander la compétence biodiversité").click()
+
+    # htmx swapped the skill alone: same page, new count, the withdraw button.
+    expect(skill.get_by_test_id("skill-count")).to_have_text("1 recommandation")
+    expect(
+        skill.get_by_role("button", name=re.compile("Retirer ma recommandation"))
+    ).to_be_visible()
+    expect(skill.get_by_role("status")).to_have_text("Votre recommandation est enregistrée.")
+    assert page.evaluate("window.__notReloaded") is True
+    assert page.url == profile_url
+
+    # Who recommended, on expanding.
+    skill.get_by_test_id("skill-count").click()
+    expect(skill.get_by_role("link", name="Erwan Kerjean")).to_be_visible()
+
+    # It is stored: after a reload, still there; then withdrawn.
+    page.reload()
+    skill = page.locator('[data-skill="biodiversité"]')
+    expect(skill.get_by_test_id("skill-count")).to_have_text("1 recommandation")
+    skill.get_by_role("button", name=re.compile("Retirer ma recommandation")).click()
+    expect(skill.get_by_test_id("skill-count")).to_have_text("Aucune recommandation")
+    expect(
+        skill.get_by_role("button", name="Recommander la compétence biodiversité")
+    ).to_be_visible()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_add_a_career_step_with_the_button(web_page):
+    """« Ajouter une étape » adds a blank step without reloading; saved, it is on the profile."""
+    page = web_page
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page)
+    page.get_by_test_id("header-profile").first.click()
+    page.get_by_role("link", name="Modifier le profil").click()
+    rows = page.get_by_test_id("career-row")
+    before = rows.count()
+    add = page.get_by_role("button", name="Ajouter une étape")
+    expect(add).to_be_visible()  # shown by the script (hidden without JavaScript)
+    add.click()
+    expect(rows).to_have_count(before + 1)
+    new_row = rows.nth(before)
+    new_row.get_by_label("Intitulé du poste").fill("Technicien SIG")
+    new_row.get_by_label("Organisme (hors annuaire)").fill("Conseil départemental du Finistère")
+    new_row.get_by_label("Début").fill("2011-03-01")
+    new_row.get_by_label("Fin").fill("2015-06-30")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".fr-alert--success")).to_have_text("Le profil a été enregistré.")
+    career = page.get_by_test_id("profile-career")
+    expect(career).to_contain_text("Technicien SIG")
+    expect(career).to_contain_text("De mars 2011 à juin 2015")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
