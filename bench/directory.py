@@ -29,7 +29,7 @@ SERVICES = 2000
 ITERATIONS, MIN_ITERATIONS, BUDGET_SECONDS, WARMUP = 100, 15, 3.0, 2
 
 # (label, GET parameters, htmx fragment?) — what people do on the directory page. Facet values are
-# given as reference objects and turned into whatever the search API accepts (see _facet_value).
+# written as codes and names, and turned into the spelling the search API keeps (_facet_value).
 SCENARIOS = [
     ("vide (facettes seules)", {}, False),
     ("texte « urbanisme »", {"q": "urbanisme"}, False),

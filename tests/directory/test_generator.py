@@ -87,9 +87,7 @@ def test_endorsements_are_of_own_skills_and_never_self(generated):
     assert all(e.agent_id != e.endorser_id for e in endorsements)
     skills = {
         (item.object_id, item.tag_id)
-        for item in TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Agent)
-        )
+        for item in TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Agent))
     }
     assert all((e.agent_id, e.tag_id) in skills for e in endorsements)
 
