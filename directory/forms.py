@@ -7,17 +7,12 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 from taggit.forms import TagField, TagWidget
 
 from directory.models import Agent, CareerEntry, Service, email_domain_allowed
 from maillage.forms import DsfrFormMixin
 from maillage.tasks import send_email
-
-ACCEPTED_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PHOTO_PIXELS = 40_000_000
-# Pillow refuses to decode anything larger (decompression bombs).
-Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS * 2
+from maillage.uploads import check_image_upload
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -307,22 +302,7 @@ class ProfileForm(DsfrFormMixin, forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if not photo or photo == self.initial.get("photo"):
             return photo
-        if photo.size > settings.PHOTO_MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("La photo pèse %(size)s : la taille maximale est de %(max)s.")
-                % {
-                    "size": filesizeformat(photo.size),
-                    "max": filesizeformat(settings.PHOTO_MAX_UPLOAD_BYTES),
-                },
-                code="too_large",
-            )
-        image = getattr(photo, "image", None)
-        if image is None or image.format not in ACCEPTED_PHOTO_FORMATS:
-            raise ValidationError(
-                _("Ce fichier n'est pas une image JPEG, PNG ou WebP."), code="invalid_type"
-            )
-        if image.width * image.height > MAX_PHOTO_PIXELS:
-            raise ValidationError(_("Cette image est trop grande (40 mégapixels au plus)."))
+        check_image_upload(photo, subject=_("La photo"))
         return photo
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from communities.models import Community, Theme
-from directory.forms import ACCEPTED_PHOTO_FORMATS, MAX_PHOTO_PIXELS
 from directory.models import Agent, Department, Ministry, Region
 from maillage.forms import DsfrFormMixin
+from maillage.uploads import check_image_upload
 
 IMAGE_MAX_DIMENSION = 1200
 MAX_ANIMATOR_ADDRESSES = 20
@@ -190,22 +190,7 @@ class CommunityForm(DsfrFormMixin, forms.ModelForm):
         image = self.cleaned_data.get("image")
         if not image or image == self.initial.get("image"):
             return image
-        if image.size > settings.PHOTO_MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("L'image pèse %(size)s : la taille maximale est de %(max)s.")
-                % {
-                    "size": filesizeformat(image.size),
-                    "max": filesizeformat(settings.PHOTO_MAX_UPLOAD_BYTES),
-                },
-                code="too_large",
-            )
-        decoded = getattr(image, "image", None)
-        if decoded is None or decoded.format not in ACCEPTED_PHOTO_FORMATS:
-            raise ValidationError(
-                _("Ce fichier n'est pas une image JPEG, PNG ou WebP."), code="invalid_type"
-            )
-        if decoded.width * decoded.height > MAX_PHOTO_PIXELS:
-            raise ValidationError(_("Cette image est trop grande (40 mégapixels au plus)."))
+        check_image_upload(image, subject=_("L'image"))
         try:
             return reencode_image(image)
         except (OSError, ValueError, Image.DecompressionBombError) as error:
