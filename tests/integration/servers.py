@@ -190,3 +190,26 @@ class Daphne:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+def pytest_on_postgresql(server, suites, *, dbname, var_dir, timeout=900):
+    """Run test files of the fast suite again in a child pytest against ``server`` (pytest-django
+    creates and drops its own test database there); fail with the child's output, else return it.
+    """
+    url = f"postgres://{server.user}@{server.host}:{server.port}/{dbname}"
+    env = django_env("maillage.settings.test", DATABASE_URL=url, MAILLAGE_VAR_DIR=var_dir)
+    result = subprocess.run(
+        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--create-db", *suites],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, f"{summary}\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    assert "passed" in summary and "failed" not in summary, summary
+    # The header printed by tests/conftest.py names the engine the child ran on.
+    assert "database: django.db.backends.postgresql" in result.stdout
+    return result.stdout

@@ -6,11 +6,9 @@ in the fast suite run again here, in a child pytest, against the PostgreSQL serv
 tests/integration/conftest.py (pytest-django creates and drops its own test database there).
 """
 
-import subprocess
-
 import pytest
 
-from tests.integration.servers import PYTHON, ROOT, django_env
+from tests.integration.servers import pytest_on_postgresql
 
 pytestmark = pytest.mark.integration
 
@@ -29,22 +27,4 @@ SUITES = [
 
 def test_policy_and_services_pass_on_postgresql(postgresql_server, tmp_path):
     """The permission matrix, the services and the secret-leak tests all pass on PostgreSQL."""
-    url = (
-        f"postgres://{postgresql_server.user}@{postgresql_server.host}:"
-        f"{postgresql_server.port}/maillage_policy"
-    )
-    env = django_env("maillage.settings.test", DATABASE_URL=url, MAILLAGE_VAR_DIR=tmp_path)
-    result = subprocess.run(
-        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--create-db", *SUITES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    assert result.returncode == 0, f"{summary}\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    assert "passed" in summary and "failed" not in summary
-    # The header printed by tests/conftest.py names the engine the child ran on.
-    assert "database: django.db.backends.postgresql" in result.stdout
+    pytest_on_postgresql(postgresql_server, SUITES, dbname="maillage_policy", var_dir=tmp_path)
