@@ -23,7 +23,7 @@ SCRIPT = "<script>alert(1)</script>"
 # The queries of a search page, whatever the number of agents: session and agent (2), the labels
 # of the filters (1), count, ids of the page, rows of the page, skills of the page, endorsements
 # of the page (5), one GROUP BY per facet (6).
-SEARCH_PAGE_QUERIES = 14
+SEARCH_PAGE_QUERIES = 12
 
 
 @pytest.fixture

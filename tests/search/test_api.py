@@ -205,6 +205,40 @@ def test_facets_show_the_top_ten_and_the_selected_values(d):
     assert skills["savoir-11"] == 1
 
 
+def test_ties_at_the_tenth_place_go_by_label(d):
+    """Twelve skills used once each: the first ten in alphabetical order (accents ignored)."""
+    skills = ["Zoologie", "Écologie", "Acoustique", "Botanique", "Chimie", "Droit"]
+    skills += ["Fiscalité", "Géologie", "Hydrologie", "Informatique", "Juridique", "Énergie"]
+    for n, skill in enumerate(skills):
+        make_agent("Agent", f"Singulier {n}", d.ddtm14, skills=[skill])
+    result = api.search_agents(d.viewer, query="singulier")
+    listed = [Tag.objects.get(slug=slug).name for slug in facet(result, "skill")]
+    assert listed == [
+        "Acoustique",
+        "Botanique",
+        "Chimie",
+        "Droit",
+        "Écologie",
+        "Énergie",
+        "Fiscalité",
+        "Géologie",
+        "Hydrologie",
+        "Informatique",
+    ]
+    assert facet(result, "department") == {"14": 12}
+
+
+def test_agents_without_a_service_count_in_the_total_but_in_no_service_facet(d):
+    """An agent with no service is found by text and counted, and left out of the facets of
+    the organisation; any filter on them leaves the agent out."""
+    make_agent("Agent", "Sansservice", None, skills=["Eau"])
+    result = api.search_agents(d.viewer, query="sansservice")
+    assert result.total == 1
+    assert facet(result, "region") == {} and facet(result, "kind") == {}
+    assert facet(result, "skill") == {"eau": 1}
+    assert api.search_agents(d.viewer, query="sansservice", filters={"region": "53"}).total == 0
+
+
 # --- sorting -----------------------------------------------------------------------------------
 
 
@@ -396,10 +430,11 @@ def test_query_count_does_not_grow_with_the_agents(d, kwargs):
         refresh_search_text(agent)
         MembershipFactory(community=d.network, agent=agent)
     assert _queries_of(d.viewer, **kwargs) == small
-    # count, page, skills, one GROUP BY per facet; plus the labels of the filters and the
-    # endorsements of the page when filters (a skill) are given.
-    # The page is two queries: its ids sorted, then its rows with their joins.
-    assert small <= 3 + 1 + 6 + 1 + 1
+    # The matches grouped by service (total and four facets) and those facets' labels; the
+    # page's ids, rows and skills; the skills facet (counts, then names) and the community
+    # facet; plus the labels of the filters and the endorsements of the page when filters (a
+    # skill) are given.
+    assert small <= 2 + 3 + 3 + 1 + 1
 
 
 # --- the backend registry, skills completion ---------------------------------------------------
