@@ -1,24 +1,33 @@
 """The single WebSocket endpoint of a browser tab.
 
-Events are typed JSON objects (``{"type": "ping"}``). Features register their own event types as
-they arrive (chat, notifications); until then the endpoint authenticates the agent and answers
-``ping`` so that a client can check its connection.
+Events are typed JSON objects (``{"type": "ping"}``). Each feature handles its own event types:
+the messaging's are ``chat.*`` (``chat.consumers.ChatConsumerMixin``); the endpoint itself
+authenticates the agent, answers ``ping`` and refuses, with an ``error`` event and without closing
+the connection, anything malformed.
 """
 
 import json
+import logging
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from chat.consumers import ChatConsumerMixin
+
 MAX_FRAME_BYTES = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
-class PlatformConsumer(AsyncWebsocketConsumer):
+class PlatformConsumer(ChatConsumerMixin, AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
         await self.accept()
+        await self.chat_connect()
+
+    async def disconnect(self, code):
+        await self.chat_disconnect()
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME_BYTES:
@@ -34,6 +43,15 @@ class PlatformConsumer(AsyncWebsocketConsumer):
             return
         if event["type"] == "ping":
             await self.send(text_data=json.dumps({"type": "pong", "id": event.get("id")}))
+            return
+        try:
+            if await self.chat_receive(event):
+                return
+        except Exception:
+            # A bug in one handler answers this client with an error; it never closes the
+            # connection or touches anyone else's.
+            logger.exception("websocket event %s failed", event["type"][:50])
+            await self._error("server_error", "Erreur du serveur : l'action n'a pas abouti.")
             return
         await self._error("type_unknown", f"Type d'événement inconnu : {event['type'][:50]}")
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("communautes/", include("communities.urls")),
+    path("messagerie/", include("chat.urls")),
     path("", include("directory.urls")),
 ]
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "directory",
     "communities",
     "search",
+    "chat",
     "cms",
 ]
 
@@ -157,7 +158,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maillage"},
+            # A full queue drops group messages: clients then catch up from the database.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maillage", "capacity": 1000},
         }
     }
     CACHES = {
@@ -168,13 +170,42 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 # Django's tasks API. The database backend needs no server; its worker is started by `make run`
 # (`manage.py db_worker`) and by the worker service of docker-compose.yml.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Chat -----------------------------------------------------------------------------------
+CHAT_RATE_LIMIT = int(env("CHAT_RATE_LIMIT", "20"))  # messages per agent ...
+CHAT_RATE_WINDOW = 10  # ... per this many seconds
+CHAT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Accepted attachments: extension -> the first bytes the file must start with (None: text).
+CHAT_ATTACHMENT_TYPES = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),
+    "odt": (b"PK\x03\x04",),
+    "ods": (b"PK\x03\x04",),
+    "odp": (b"PK\x03\x04",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "zip": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "ppt": (b"\xd0\xcf\x11\xe0",),
+    "txt": None,
+    "csv": None,
+    "md": None,
+}
 
 # --- Search ---------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")

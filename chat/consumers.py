@@ -1,0 +1,461 @@
+"""The messaging's part of the tab's WebSocket (``maillage.consumers.PlatformConsumer``).
+
+Client → server events (JSON objects with a ``type``):
+
+- ``chat.rooms``: the list of the agent's rooms with unread counts → ``chat.rooms``;
+- ``chat.subscribe`` ``{"rooms": {"12": 340, "15": null}, "focus": 12}``: receive the rooms'
+  events; with a sequence number, first what changed after it (from the database); ``focus``
+  is the room on screen (its presence is sent) → ``chat.subscribed``;
+- ``chat.unsubscribe`` ``{"rooms": [12]}``;
+- ``chat.history`` ``{"room": 12, "before": 5400}`` → ``chat.history`` (50 messages);
+- ``chat.send`` ``{"room": 12, "client_id": "…", "body": "…", "reply_to": 5398}`` →
+  ``chat.ack``, then ``chat.message`` to every connection of the room;
+- ``chat.edit`` ``{"message": 5400, "body": "…"}``, ``chat.delete`` ``{"message": 5400}``,
+  ``chat.react`` ``{"message": 5400, "emoji": "👍"}`` → ``chat.message`` (the new state);
+- ``chat.typing`` ``{"room": 12}`` → ``chat.typing`` to the room's other connections;
+- ``chat.read`` ``{"room": 12, "message": 5400}`` → ``chat.read`` to the agent's other tabs;
+- ``chat.heartbeat`` ``{"active": true, "focus": 12}`` every 30 s → presence kept, the focused
+  room's ``chat.presence``, and a check of every subscribed room (membership, missed changes).
+
+Every refusal is an ``error`` event (``code``, French ``message``, ``ref`` = the event's
+``client_id`` or ``message``); the connection stays open.
+"""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
+
+from chat import events, presence, selectors, services
+from chat.models import MAX_MESSAGE_LENGTH, Message, Room
+from communities.permissions import rooms_readable_by
+
+MAX_ROOMS_PER_SUBSCRIBE = 500
+TYPING_INTERVAL = 2.0
+
+
+class Refused(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def _room_id(value):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise Refused("invalid", _("Identifiant de salon invalide."))
+    try:
+        room_id = int(value)
+    except ValueError:
+        raise Refused("invalid", _("Identifiant de salon invalide.")) from None
+    if room_id <= 0:
+        raise Refused("invalid", _("Identifiant de salon invalide."))
+    return room_id
+
+
+def _seq(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Refused("invalid", _("Numéro de séquence invalide."))
+    return value
+
+
+class ChatConsumerMixin:
+    """Mixed into the platform's consumer; ``self.scope["user"]`` is an authenticated agent."""
+
+    async def chat_connect(self):
+        self.chat_rooms = {}  # room id -> last sequence number sent to this connection
+        self.chat_typing_sent = {}
+        self.chat_agent_group = events.agent_group(self.scope["user"].pk)
+        await self.channel_layer.group_add(self.chat_agent_group, self.channel_name)
+
+    async def chat_disconnect(self):
+        if not hasattr(self, "chat_rooms"):
+            return
+        await self.channel_layer.group_discard(self.chat_agent_group, self.channel_name)
+        for room_id in list(self.chat_rooms):
+            await self.channel_layer.group_discard(events.room_group(room_id), self.channel_name)
+        self.chat_rooms.clear()
+
+    async def chat_receive(self, event):
+        """Handle a ``chat.*`` event from the client; False when the type is not ours."""
+        handler = self.CHAT_HANDLERS.get(event["type"])
+        if handler is None:
+            return False
+        try:
+            await handler(self, event)
+        except Refused as refused:
+            await self.chat_error(refused.code, str(refused), event)
+        except services.ChatError as error:
+            await self.chat_error(error.code, str(error), event)
+        return True
+
+    async def chat_error(self, code, message, event=None):
+        """An ``error`` event; ``ref`` names what it answers (the ``client_id`` of a send, the
+        message of an edit), ``room`` the room when there is one."""
+        payload = {"type": "error", "code": code, "message": message}
+        for key, name in (("client_id", "ref"), ("message", "ref"), ("room", "room")):
+            value = (event or {}).get(key)
+            if (
+                name not in payload
+                and isinstance(value, (int, str))
+                and not isinstance(value, bool)
+            ):
+                payload[name] = str(value)[:64]
+        await self.send(text_data=json.dumps(payload))
+
+    async def _send_json(self, payload):
+        await self.send(text_data=json.dumps(payload))
+
+    # --- handlers of client events ---------------------------------------------------------
+
+    async def _rooms(self, event):
+        rooms = await database_sync_to_async(self._rooms_sync)()
+        await self._send_json(
+            {
+                "type": "chat.rooms",
+                "rooms": rooms,
+                "unread_total": sum(room["unread"] for room in rooms),
+            }
+        )
+
+    def _rooms_sync(self):
+        agent = self.scope["user"]
+        return [selectors.room_summary(room, agent) for room in selectors.rooms_for_list(agent)]
+
+    async def _subscribe(self, event):
+        wanted = event.get("rooms")
+        if not isinstance(wanted, dict) or len(wanted) > MAX_ROOMS_PER_SUBSCRIBE:
+            raise Refused(
+                "invalid", _("« rooms » : un objet {salon: numéro} de 500 salons au plus.")
+            )
+        since = {_room_id(key): _seq(value) for key, value in wanted.items()}
+        focus = event.get("focus")
+        focus = _room_id(focus) if focus is not None else None
+        allowed, backlog, presence_ids = await database_sync_to_async(self._subscribe_sync)(
+            since, focus
+        )
+        for room_id, last_seq in allowed.items():
+            if room_id not in self.chat_rooms:
+                await self.channel_layer.group_add(events.room_group(room_id), self.channel_name)
+            self.chat_rooms[room_id] = max(last_seq, self.chat_rooms.get(room_id, 0))
+        refused = sorted(set(since) - set(allowed))
+        await self._send_json(
+            {
+                "type": "chat.subscribed",
+                "rooms": {str(pk): seq for pk, seq in allowed.items()},
+                "refused": refused,
+            }
+        )
+        for text in backlog:
+            await self.send(text_data=text)
+        for room_id in refused:
+            await self.chat_error(
+                "room_forbidden",
+                _("Ce salon n'existe pas ou ne vous est pas ouvert."),
+                {"room": room_id},
+            )
+        if focus in allowed and presence_ids is not None:
+            await self._send_presence(focus, presence_ids)
+
+    def _subscribe_sync(self, since, focus):
+        agent = self.scope["user"]
+        rooms = dict(
+            rooms_readable_by(agent).filter(pk__in=list(since)).values_list("pk", "last_seq")
+        )
+        backlog = []
+        for room_id, seq in since.items():
+            if room_id in rooms and seq is not None and seq < rooms[room_id]:
+                backlog.extend(self._changes_sync(room_id, seq))
+        presence_ids = None
+        if focus in rooms:
+            presence_ids = self._presence_ids_sync(focus)
+        return rooms, backlog, presence_ids
+
+    def _changes_sync(self, room_id, seq):
+        changes = selectors.changes_since(room_id, seq)
+        if len(changes) >= selectors.CATCH_UP_LIMIT:
+            # Too far behind: the client reloads the room's latest page instead.
+            return [json.dumps({"type": "chat.reset", "room": room_id})]
+        return [events.message_event(message)["text"] for message in changes]
+
+    def _presence_ids_sync(self, room_id):
+        room = Room.objects.select_related("community").get(pk=room_id)
+        return list(selectors.room_participants(room).values_list("pk", flat=True)[:2000])
+
+    async def _send_presence(self, room_id, agent_ids):
+        await self._send_json(
+            {
+                "type": "chat.presence",
+                "room": room_id,
+                "agents": {str(pk): s for pk, s in presence.statuses(agent_ids).items()},
+            }
+        )
+
+    async def _unsubscribe(self, event):
+        rooms = event.get("rooms")
+        if not isinstance(rooms, list):
+            raise Refused("invalid", _("« rooms » : une liste de salons."))
+        for value in rooms[:MAX_ROOMS_PER_SUBSCRIBE]:
+            room_id = _room_id(value)
+            if self.chat_rooms.pop(room_id, None) is not None:
+                await self.channel_layer.group_discard(
+                    events.room_group(room_id), self.channel_name
+                )
+
+    async def _history(self, event):
+        room_id = _room_id(event.get("room"))
+        before = event.get("before")
+        if before is not None and (isinstance(before, bool) or not isinstance(before, int)):
+            raise Refused("invalid", _("« before » : un identifiant de message."))
+        messages, has_more = await database_sync_to_async(self._history_sync)(room_id, before)
+        await self._send_json(
+            {"type": "chat.history", "room": room_id, "messages": messages, "has_more": has_more}
+        )
+
+    def _history_sync(self, room_id, before):
+        room = self._readable_room(room_id)
+        page = selectors.history(room, before=before, limit=selectors.HISTORY_PAGE + 1)
+        has_more = len(page) > selectors.HISTORY_PAGE
+        page = page[-selectors.HISTORY_PAGE :]
+        return [selectors.message_payload(m) for m in page], has_more
+
+    def _readable_room(self, room_id):
+        room = rooms_readable_by(self.scope["user"]).filter(pk=room_id).first()
+        if room is None:
+            raise Refused("room_forbidden", _("Ce salon n'existe pas ou ne vous est pas ouvert."))
+        return Room.objects.select_related("community").get(pk=room.pk)
+
+    def _readable_message(self, message_id):
+        if isinstance(message_id, bool) or not isinstance(message_id, int):
+            raise Refused("invalid", _("« message » : un identifiant de message."))
+        message = (
+            Message.objects.filter(
+                pk=message_id, room__in=rooms_readable_by(self.scope["user"]).values("pk")
+            )
+            .select_related("room__community")
+            .first()
+        )
+        if message is None:
+            raise Refused("not_found", _("Ce message n'existe pas ou ne vous est pas ouvert."))
+        return message
+
+    async def _send(self, event):
+        room_id = _room_id(event.get("room"))
+        body = event.get("body", "")
+        if not isinstance(body, str):
+            raise Refused("invalid", _("« body » : le texte du message."))
+        if len(body) > MAX_MESSAGE_LENGTH:
+            raise Refused(
+                "too_long",
+                _("Un message tient en %(max)s caractères au plus.")
+                % {"max": f"{MAX_MESSAGE_LENGTH:,}".replace(",", "\u202f")},
+            )
+        reply_to = event.get("reply_to")
+        if reply_to is not None and (isinstance(reply_to, bool) or not isinstance(reply_to, int)):
+            raise Refused("invalid", _("« reply_to » : un identifiant de message."))
+        message = await database_sync_to_async(self._send_sync)(
+            room_id, body, event.get("client_id"), reply_to
+        )
+        await self._send_json(
+            {
+                "type": "chat.ack",
+                "client_id": message.client_id,
+                "room": message.room_id,
+                "id": message.pk,
+                "seq": message.seq,
+            }
+        )
+
+    def _send_sync(self, room_id, body, client_id, reply_to):
+        room = self._readable_room(room_id)
+        if not isinstance(client_id, str):
+            raise Refused("invalid", _("« client_id » manquant."))
+        return services.message_send(
+            agent=self.scope["user"],
+            room=room,
+            body=body,
+            client_id=client_id,
+            reply_to_id=reply_to,
+        )
+
+    async def _edit(self, event):
+        body = event.get("body")
+        if not isinstance(body, str):
+            raise Refused("invalid", _("« body » : le texte du message."))
+        if len(body) > MAX_MESSAGE_LENGTH:
+            raise Refused("too_long", _("Un message tient en 10 000 caractères au plus."))
+        await database_sync_to_async(self._edit_sync)(event.get("message"), body)
+
+    def _edit_sync(self, message_id, body):
+        message = self._readable_message(message_id)
+        services.message_edit(agent=self.scope["user"], message=message, body=body)
+
+    async def _delete(self, event):
+        await database_sync_to_async(self._delete_sync)(event.get("message"))
+
+    def _delete_sync(self, message_id):
+        message = self._readable_message(message_id)
+        services.message_delete(agent=self.scope["user"], message=message)
+
+    async def _react(self, event):
+        emoji = event.get("emoji")
+        if not isinstance(emoji, str):
+            raise Refused("invalid", _("« emoji » : une des réactions proposées."))
+        await database_sync_to_async(self._react_sync)(event.get("message"), emoji)
+
+    def _react_sync(self, message_id, emoji):
+        message = self._readable_message(message_id)
+        services.reaction_toggle(agent=self.scope["user"], message=message, emoji=emoji)
+
+    async def _typing(self, event):
+        room_id = _room_id(event.get("room"))
+        if room_id not in self.chat_rooms:
+            raise Refused("not_subscribed", _("Abonnez-vous au salon avant d'y écrire."))
+        now = time.monotonic()
+        if now - self.chat_typing_sent.get(room_id, 0) < TYPING_INTERVAL:
+            return
+        self.chat_typing_sent[room_id] = now
+        agent = self.scope["user"]
+        await self.channel_layer.group_send(
+            events.room_group(room_id),
+            {
+                "type": "chat.ephemeral",
+                "sender": self.channel_name,
+                "text": json.dumps(
+                    {
+                        "type": "chat.typing",
+                        "room": room_id,
+                        "agent": {"id": agent.pk, "name": agent.display_name},
+                    }
+                ),
+            },
+        )
+
+    async def _read(self, event):
+        room_id = _room_id(event.get("room"))
+        message_id = event.get("message")
+        if isinstance(message_id, bool) or not isinstance(message_id, int):
+            raise Refused("invalid", _("« message » : un identifiant de message."))
+        await database_sync_to_async(self._read_sync)(room_id, message_id)
+
+    def _read_sync(self, room_id, message_id):
+        room = self._readable_room(room_id)
+        services.read_mark(agent=self.scope["user"], room=room, message_id=message_id)
+
+    async def _heartbeat(self, event):
+        active = bool(event.get("active", True))
+        before, after = presence.touch(self.scope["user"].pk, active=active)
+        focus = event.get("focus")
+        focus = _room_id(focus) if focus is not None else None
+        if before != after:
+            await self._broadcast_presence(after)
+        backlog, removed, presence_ids = await database_sync_to_async(self._check_sync)(focus)
+        for room_id in removed:
+            await self._drop_room(room_id)
+        for text in backlog:
+            await self._deliver_text(text)
+        if presence_ids is not None:
+            await self._send_presence(focus, presence_ids)
+
+    def _check_sync(self, focus):
+        """One query: are the subscribed rooms still readable, and is anything missing?"""
+        current = dict(
+            rooms_readable_by(self.scope["user"])
+            .filter(pk__in=list(self.chat_rooms))
+            .values_list("pk", "last_seq")
+        )
+        removed = [pk for pk in self.chat_rooms if pk not in current]
+        backlog = []
+        for room_id, last_seq in current.items():
+            if last_seq > self.chat_rooms.get(room_id, last_seq):
+                backlog.extend(self._changes_sync(room_id, self.chat_rooms[room_id]))
+        presence_ids = self._presence_ids_sync(focus) if focus in current else None
+        return backlog, removed, presence_ids
+
+    async def _broadcast_presence(self, status):
+        agent = self.scope["user"]
+        text = json.dumps({"type": "chat.presence", "agent": agent.pk, "status": status})
+        for room_id in list(self.chat_rooms):
+            await self.channel_layer.group_send(
+                events.room_group(room_id),
+                {"type": "chat.ephemeral", "sender": None, "text": text},
+            )
+
+    async def _drop_room(self, room_id):
+        if self.chat_rooms.pop(room_id, None) is not None:
+            await self.channel_layer.group_discard(events.room_group(room_id), self.channel_name)
+            await self._send_json({"type": "chat.room_removed", "room": room_id})
+
+    async def _deliver_text(self, text):
+        """Send a stored change (from a catch-up) unless this connection already has it."""
+        data = json.loads(text)
+        room_id = data.get("room")
+        if data.get("type") == "chat.message":
+            if room_id not in self.chat_rooms:
+                return
+            self.chat_rooms[room_id] = max(self.chat_rooms[room_id], data["seq"])
+        await self.send(text_data=text)
+
+    CHAT_HANDLERS = {
+        "chat.rooms": _rooms,
+        "chat.subscribe": _subscribe,
+        "chat.unsubscribe": _unsubscribe,
+        "chat.history": _history,
+        "chat.send": _send,
+        "chat.edit": _edit,
+        "chat.delete": _delete,
+        "chat.react": _react,
+        "chat.typing": _typing,
+        "chat.read": _read,
+        "chat.heartbeat": _heartbeat,
+    }
+
+    # --- handlers of channel-layer events (type "chat.event" → chat_event) -------------------
+
+    async def chat_event(self, event):
+        """A stored change of a room: sent in order; a gap means something was dropped on the
+        way, and what is missing is read from the database."""
+        room_id, seq = event["room"], event["seq"]
+        last = self.chat_rooms.get(room_id)
+        if last is None or seq <= last:
+            return
+        if seq == last + 1:
+            self.chat_rooms[room_id] = seq
+            await self.send(text_data=event["text"])
+            return
+        backlog = await database_sync_to_async(self._changes_sync)(room_id, last)
+        for text in backlog:
+            data = json.loads(text)
+            if data.get("type") == "chat.reset":
+                self.chat_rooms[room_id] = seq
+                await self.send(text_data=text)
+                return
+        for text in backlog:
+            await self._deliver_text(text)
+        self.chat_rooms[room_id] = max(self.chat_rooms.get(room_id, 0), seq)
+
+    async def chat_ephemeral(self, event):
+        if event.get("sender") != self.channel_name:
+            await self.send(text_data=event["text"])
+
+    async def chat_read(self, event):
+        await self._send_json(
+            {"type": "chat.read", "room": event["room"], "last_read": event["last_read"]}
+        )
+
+    async def chat_rooms_changed(self, event):
+        """Memberships changed: drop the rooms no longer readable at once, then let the client
+        refresh its list (and subscribe to new rooms)."""
+        current = await database_sync_to_async(self._readable_ids_sync)()
+        for room_id in [pk for pk in self.chat_rooms if pk not in current]:
+            await self._drop_room(room_id)
+        await self._send_json({"type": "chat.rooms_changed"})
+
+    def _readable_ids_sync(self):
+        return set(
+            rooms_readable_by(self.scope["user"])
+            .filter(pk__in=list(self.chat_rooms))
+            .values_list("pk", flat=True)
+        )

@@ -1,0 +1,46 @@
+"""Keep the open connections right when memberships, communities and moderation change."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from chat import events
+from chat.models import Message
+from communities.models import Community, Membership
+
+
+@receiver(post_save, sender=Community, dispatch_uid="chat_main_room")
+def create_main_room(sender, instance, created, raw=False, **kwargs):
+    """Every community has its main room from its creation."""
+    if created and not raw:
+        from chat.services import room_for_community
+
+        room_for_community(instance)
+
+
+@receiver(post_save, sender=Community, dispatch_uid="chat_tool_toggled")
+def community_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """The chat tool switched off (or the community archived): members' connections re-check
+    their rooms. Saves of other fields (the member count) change nothing here."""
+    if created or raw:
+        return
+    if update_fields is not None and not {"tool_chat", "archived_at"} & set(update_fields):
+        return
+    events.rooms_changed_for_community(instance)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="chat_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="chat_membership_deleted")
+def membership_changed(sender, instance, raw=False, **kwargs):
+    """Joined, removed, banned, left: the agent's connections subscribe to the community's rooms
+    or stop receiving them at once."""
+    if not raw:
+        events.rooms_changed_for_agents([instance.agent_id])
+
+
+@receiver(post_save, sender=Message, dispatch_uid="chat_message_moderated")
+def message_moderated(sender, instance, created, update_fields=None, **kwargs):
+    """Hidden or restored by the moderation queue: readers see it change."""
+    if not created and update_fields is not None and set(update_fields) == {"is_hidden"}:
+        from chat.services import message_republish
+
+        message_republish(instance)
