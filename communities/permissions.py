@@ -442,9 +442,7 @@ def rooms_of(agent):
 
     if not agent.is_authenticated or not agent.is_active:
         return Room.objects.none()
-    member = Membership.objects.filter(
-        community=OuterRef("community"), agent=agent, state=S.ACTIVE
-    )
+    member = Membership.objects.filter(community=OuterRef("community"), agent=agent, state=S.ACTIVE)
     return Room.objects.filter(
         Q(
             Exists(member),
