@@ -55,8 +55,12 @@ def _participants(room):
 def rooms_for_list(agent):
     """The agent's rooms with their unread counts, most recent activity first (three queries)."""
     last_read = ReadMarker.objects.filter(room=OuterRef("pk"), agent=agent).values("last_read_id")
+    # Inside the messages' subquery, the room is two levels out.
+    last_read_inner = ReadMarker.objects.filter(room=OuterRef(OuterRef("pk")), agent=agent).values(
+        "last_read_id"
+    )
     unread = (
-        Message.objects.filter(room=OuterRef("pk"), pk__gt=Coalesce(Subquery(last_read), 0))
+        Message.objects.filter(room=OuterRef("pk"), pk__gt=Coalesce(Subquery(last_read_inner), 0))
         .exclude(author=agent)
         .filter(deleted_at__isnull=True, is_hidden=False)
         .order_by()

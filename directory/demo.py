@@ -557,4 +557,7 @@ def load_demo_data():
     from communities.demo import load_demo_communities
 
     load_demo_communities()
+    from chat.demo import load_demo_chat
+
+    load_demo_chat()
     return accounts
