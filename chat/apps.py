@@ -7,4 +7,4 @@ class ChatConfig(AppConfig):
     verbose_name = "Messagerie"
 
     def ready(self):
-        from chat import moderation, signals  # noqa: F401 - registrations
+        from chat import moderation, personal_data, signals  # noqa: F401 - registrations
