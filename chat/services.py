@@ -369,6 +369,7 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
                 room=room, agent=agent, defaults={"last_read_id": message.pk}
             )
             events.publish_on_commit(message)
+            _notify(message, mentioned)
     except IntegrityError:
         # The same client id committed meanwhile by another connection: that one is kept.
         existing = Message.objects.filter(author=agent, client_id=client_id).first()
@@ -376,6 +377,46 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
             raise
         return existing
     return message
+
+
+def _notify(message, mentioned, *, edit=False):
+    """Mentions, and messages of direct conversations, notify their recipients (on commit, in
+    the background, with the policy applied then: a message deleted meanwhile notifies nobody)."""
+    from notifications.services import notify
+
+    room, author = message.room, message.author
+    where = _room_label(room)
+    if mentioned:
+        notify(
+            "mention",
+            mentioned,
+            target=message,
+            community=room.community,
+            actor=author,
+            summary=_("%(author)s vous mentionne dans %(where)s")
+            % {"author": author.display_name, "where": where},
+            url=message.get_absolute_url(),
+        )
+    if room.is_direct and not edit:
+        others = set(room.participants.values_list("agent_id", flat=True))
+        others -= {author.pk, *(agent.pk for agent in mentioned)}
+        notify(
+            "direct_message",
+            others,
+            target=message,
+            actor=author,
+            summary=_("Nouveau message privé de %(author)s") % {"author": author.display_name},
+            url=message.get_absolute_url(),
+        )
+
+
+def _room_label(room):
+    if room.is_community:
+        name = room.community.name if room.is_main else f"{room.community.name} · {room.name}"
+        return f"« {name} »"
+    if room.is_group:
+        return f"« {room.name} »" if room.name else _("une conversation de groupe")
+    return _("une conversation privée")
 
 
 def _int(value):
@@ -402,8 +443,11 @@ def message_edit(*, agent, message, body):
         message.edited_at = timezone.now()
         message.seq = _next_seq(message.room)
         message.save(update_fields=["body", "search_text", "edited_at", "seq"])
-        message.mentions.set(_mentioned(message.room, body))
+        before = set(message.mentions.values_list("pk", flat=True))
+        mentioned = _mentioned(message.room, body)
+        message.mentions.set(mentioned)
         events.publish_on_commit(message)
+        _notify(message, [agent for agent in mentioned if agent.pk not in before], edit=True)
     return message
 
 

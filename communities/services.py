@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from communities.models import (
     Report,
 )
 from communities.permissions import abilities, can_create_community
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 S = Membership.State
@@ -51,6 +53,18 @@ def _audit(*, community, actor, action, target=None, target_agent=None, reason="
         object_id=target.pk if target is not None else None,
         target_agent=target_agent,
         reason=reason,
+    )
+
+
+def _animator_ids(community):
+    return Membership.objects.filter(
+        community=community, state=S.ACTIVE, role=R.ANIMATOR
+    ).values_list("agent_id", flat=True)
+
+
+def _member_ids(community):
+    return Membership.objects.filter(community=community, state=S.ACTIVE).values_list(
+        "agent_id", flat=True
     )
 
 
@@ -212,6 +226,16 @@ def community_request(*, community, agent, message=""):
             community=community, agent=agent, state=S.REQUESTED, message=message.strip()
         )
         _forget_membership_cache(agent)
+        notify(
+            "join_request",
+            _animator_ids(community),
+            target=membership,
+            community=community,
+            actor=agent,
+            summary=_("%(agent)s demande à rejoindre « %(community)s »")
+            % {"agent": agent.display_name, "community": community.name},
+            url=reverse("communities:members", args=[community.slug]),
+        )
     return membership
 
 
@@ -256,6 +280,16 @@ def request_answer(*, membership, actor, accept, reason=""):
                 action="request_accepted",
                 target_agent=membership.agent,
             )
+            notify(
+                "request_answered",
+                [membership.agent],
+                target=community,
+                community=community,
+                actor=actor,
+                summary=_("Votre demande pour « %(community)s » est acceptée")
+                % {"community": community.name},
+                url=community.get_absolute_url(),
+            )
         else:
             _audit(
                 community=community,
@@ -263,6 +297,16 @@ def request_answer(*, membership, actor, accept, reason=""):
                 action="request_refused",
                 target_agent=membership.agent,
                 reason=reason,
+            )
+            notify(
+                "request_answered",
+                [membership.agent],
+                target=community,
+                community=community,
+                actor=actor,
+                summary=_("Votre demande pour « %(community)s » n'est pas acceptée")
+                % {"community": community.name},
+                url=reverse("communities:list"),
             )
             membership.delete()
     return membership
@@ -302,6 +346,16 @@ def invite(*, community, actor, agent=None, email=""):
                 community=community, agent=agent, state=S.INVITED, invited_by=actor
             )
             _audit(community=community, actor=actor, action="invited", target_agent=agent)
+            notify(
+                "invitation",
+                [agent],
+                target=membership,
+                community=community,
+                actor=actor,
+                summary=_("%(actor)s vous invite à rejoindre « %(community)s »")
+                % {"actor": actor.display_name, "community": community.name},
+                url=community.get_absolute_url(),
+            )
         return membership
     with transaction.atomic():
         invitation, created = Invitation.objects.get_or_create(
@@ -555,6 +609,16 @@ def charter_publish(*, community, actor, text):
             % {"n": version.number},
             url=community.get_absolute_url() + "charte/",
         )
+        notify(
+            "charter_version",
+            _member_ids(community),
+            target=version,
+            community=community,
+            actor=actor,
+            summary=_("« %(community)s » publie la version %(n)s de sa charte : à accepter")
+            % {"community": community.name, "n": version.number},
+            url=reverse("communities:charter", args=[community.slug]),
+        )
     return version
 
 
@@ -599,6 +663,16 @@ def announcement_create(*, community, actor, title, body, pinned=False):
             verb="announcement",
             target=announcement,
             summary=_("Annonce : %(title)s") % {"title": announcement.title},
+        )
+        notify(
+            "announcement",
+            _member_ids(community),
+            target=announcement,
+            community=community,
+            actor=actor,
+            summary=_("Nouvelle annonce dans « %(community)s » : %(title)s")
+            % {"community": community.name, "title": announcement.title},
+            url=announcement.get_absolute_url(),
         )
     return announcement
 
@@ -648,13 +722,26 @@ def report_create(*, agent, content, reason):
     _check(abilities(agent, community).can_report, _("Seuls les membres signalent un contenu."))
     reason = reason.strip()
     _check(bool(reason), _("Indiquez le motif du signalement."))
-    return Report.objects.create(
-        community=community,
-        content_type=moderation.content_type_of(content),
-        object_id=content.pk,
-        reporter=agent,
-        reason=reason,
-    )
+    with transaction.atomic():
+        report = Report.objects.create(
+            community=community,
+            content_type=moderation.content_type_of(content),
+            object_id=content.pk,
+            reporter=agent,
+            reason=reason,
+        )
+        label, _text = moderation.describe(content)
+        notify(
+            "report",
+            _animator_ids(community),
+            target=report,
+            community=community,
+            actor=agent,
+            summary=_("Un %(label)s est signalé dans « %(community)s »")
+            % {"label": label, "community": community.name},
+            url=reverse("communities:moderation", args=[community.slug]),
+        )
+    return report
 
 
 def content_set_hidden(*, content, actor, hidden, reason=""):

@@ -276,6 +276,8 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     closed_at = models.DateTimeField(_("compte fermé le"), null=True, blank=True)
+    # Kept by notifications.services so that the bell of every page costs no query.
+    notifications_unread = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AgentManager()
 

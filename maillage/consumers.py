@@ -1,7 +1,8 @@
 """The single WebSocket endpoint of a browser tab.
 
 Events are typed JSON objects (``{"type": "ping"}``). Each feature handles its own event types:
-the messaging's are ``chat.*`` (``chat.consumers.ChatConsumerMixin``); the endpoint itself
+the messaging's are ``chat.*`` (``chat.consumers.ChatConsumerMixin``), the notifications push
+``notifications.unread`` to the agent's tabs (``notifications.consumers``); the endpoint itself
 authenticates the agent, answers ``ping`` and refuses, with an ``error`` event and without closing
 the connection, anything malformed.
 """
@@ -12,12 +13,13 @@ import logging
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chat.consumers import ChatConsumerMixin
+from notifications.consumers import NotificationsConsumerMixin
 
 MAX_FRAME_BYTES = 64 * 1024
 logger = logging.getLogger(__name__)
 
 
-class PlatformConsumer(ChatConsumerMixin, AsyncWebsocketConsumer):
+class PlatformConsumer(ChatConsumerMixin, NotificationsConsumerMixin, AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("communautes/", include("communities.urls")),
     path("messagerie/", include("chat.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("directory.urls")),
 ]
 

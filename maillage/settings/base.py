@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "communities",
     "search",
     "chat",
+    "notifications",
     "cms",
 ]
 
@@ -206,6 +207,10 @@ CHAT_ATTACHMENT_TYPES = {
     "csv": None,
     "md": None,
 }
+
+# --- Notifications ---------------------------------------------------------------------------
+# Digests go out once the day (daily) or the Monday (weekly) reaches this local hour.
+NOTIFICATIONS_DIGEST_HOUR = 7
 
 # --- Search ---------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")

@@ -1,0 +1,450 @@
+"""Every write of the notifications: making them (``notify``), reading them, preferences, mutes,
+unsubscribing, and the digests' schedule.
+
+``notify`` is the one function the other apps call: it queues, on commit, a background task
+(Django's tasks API) that fans the event out to its recipients. The task applies the permission
+policy (the kind's ``visible``), the recipients' mutes and preferences at that moment, writes the
+rows in bulk, bumps each recipient's unread counter, pushes the new count to their open tabs
+through ``/ws/``, and e-mails those who asked for it at once.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications import kinds
+from notifications.models import CommunityMute, DigestDelivery, Email, Notification, Preference
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+FREQUENCIES = (Email.DAILY, Email.WEEKLY)
+# Unsubscribe links of a whole digest carry these instead of a kind.
+DIGEST_KINDS = {"digest-daily": Email.DAILY, "digest-weekly": Email.WEEKLY}
+
+
+class NotificationError(Exception):
+    """A refused action, with a French message."""
+
+
+# --- making notifications -----------------------------------------------------------------------
+
+
+def notify(kind, recipients, *, target, summary, url, community=None, actor=None):
+    """Notify ``recipients`` (agents or ids) of a ``kind`` event about ``target``, after the
+    current transaction commits, in the background. The actor is never notified of their own
+    action."""
+    kinds.get(kind)  # an unknown kind fails at once, in the caller's tests
+    ids = {getattr(r, "pk", r) for r in recipients} - {getattr(actor, "pk", None)}
+    if not ids:
+        return
+    from notifications.tasks import fan_out
+
+    arguments = {
+        "kind": kind,
+        "recipient_ids": sorted(ids),
+        "target_type_id": ContentType.objects.get_for_model(target).pk,
+        "target_id": target.pk,
+        "community_id": getattr(community, "pk", community),
+        "actor_id": getattr(actor, "pk", None),
+        "summary": str(summary)[:300],
+        "url": url,
+    }
+    transaction.on_commit(lambda: fan_out.enqueue(**arguments))
+
+
+def resolve_target(target_type_id, target_id):
+    try:
+        model = ContentType.objects.get_for_id(target_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return None
+    if model is None:
+        return None
+    return model._default_manager.filter(pk=target_id).first()
+
+
+def preferences_of(agent_ids, kind):
+    """``{agent id: (in_app, email)}`` for one kind, defaults filled in (one query)."""
+    spec = kinds.get(kind)
+    chosen = {
+        agent_id: (in_app, email)
+        for agent_id, in_app, email in Preference.objects.filter(
+            agent_id__in=agent_ids, kind=kind
+        ).values_list("agent_id", "in_app", "email")
+    }
+    default = (spec.default_in_app, spec.default_email)
+    return {pk: chosen.get(pk, default) for pk in agent_ids}
+
+
+def muted_agents(agent_ids, community_id, kind):
+    if community_id is None:
+        return set()
+    return set(
+        CommunityMute.objects.filter(agent_id__in=agent_ids, community_id=community_id)
+        .filter(Q(kind="") | Q(kind=kind))
+        .values_list("agent_id", flat=True)
+    )
+
+
+def deliver(
+    *, kind, recipient_ids, target_type_id, target_id, community_id, actor_id, summary, url
+):
+    """The fan-out itself (run by the task): returns the notifications made."""
+    from directory.models import Agent
+
+    target = resolve_target(target_type_id, target_id)
+    if target is None:  # deleted before the task ran
+        return []
+    spec = kinds.get(kind)
+    recipients = list(
+        Agent.objects.filter(pk__in=recipient_ids, is_active=True, closed_at__isnull=True)
+    )
+    ids = [agent.pk for agent in recipients]
+    preferences = preferences_of(ids, kind)
+    muted = muted_agents(ids, community_id, kind)
+    now = timezone.now()
+    rows = []
+    for agent in recipients:
+        in_app, email = preferences[agent.pk]
+        if agent.pk in muted or (not in_app and email == Email.NONE):
+            continue
+        if not spec.visible(agent, target):
+            continue
+        rows.append(
+            Notification(
+                recipient=agent,
+                kind=kind,
+                summary=summary,
+                url=url,
+                actor_id=actor_id,
+                community_id=community_id,
+                target_type_id=target_type_id,
+                target_id=target_id,
+                created_at=now,
+                in_app=in_app,
+                email=email,
+            )
+        )
+    if not rows:
+        return []
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows)
+        shown = [n.recipient_id for n in rows if n.in_app]
+        if shown:
+            Agent.objects.filter(pk__in=shown).update(
+                notifications_unread=F("notifications_unread") + 1
+            )
+    counts = dict(Agent.objects.filter(pk__in=shown).values_list("pk", "notifications_unread"))
+    for notification in rows:
+        if notification.in_app:
+            push(notification.recipient_id, counts.get(notification.recipient_id, 0), notification)
+    for notification in rows:
+        if notification.email == Email.IMMEDIATE:
+            send_immediate_email(notification)
+    return rows
+
+
+# --- real time -------------------------------------------------------------------------------
+
+
+def push(agent_id, unread, notification=None):
+    """Tell every open tab of the agent the new unread count (and the new notification)."""
+    from chat.events import agent_group
+
+    payload = {"type": "notifications.unread", "unread": unread}
+    if notification is not None:
+        payload["notification"] = {
+            "id": notification.pk,
+            "kind": notification.kind,
+            "summary": notification.summary,
+            "url": notification.url,
+            "created": notification.created_at.isoformat(),
+        }
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            agent_group(agent_id), {"type": "notifications.event", "text": json.dumps(payload)}
+        )
+    except Exception:  # the count is right in the database; the next page shows it
+        logger.exception("notifications: could not push to agent %s", agent_id)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _recount(agent):
+    count = Notification.objects.filter(recipient=agent, in_app=True, read_at=None).count()
+    type(agent).objects.filter(pk=agent.pk).update(notifications_unread=count)
+    agent.notifications_unread = count
+    return count
+
+
+def mark_read(*, agent, notification_id):
+    """Mark one of the agent's notifications read; someone else's id is refused."""
+    try:
+        notification_id = int(notification_id)
+    except (TypeError, ValueError):
+        raise NotificationError(_("Cette notification n'existe pas.")) from None
+    notification = Notification.objects.filter(
+        pk=notification_id, recipient=agent, in_app=True
+    ).first()
+    if notification is None:
+        raise NotificationError(_("Cette notification n'existe pas."))
+    if notification.read_at is None:
+        updated = Notification.objects.filter(pk=notification.pk, read_at=None).update(
+            read_at=timezone.now()
+        )
+        if updated:
+            type(agent).objects.filter(pk=agent.pk).update(
+                notifications_unread=Greatest(F("notifications_unread") - 1, 0)
+            )
+        push(agent.pk, _recount(agent))
+    return notification
+
+
+def mark_all_read(*, agent):
+    Notification.objects.filter(recipient=agent, in_app=True, read_at=None).update(
+        read_at=timezone.now()
+    )
+    push(agent.pk, _recount(agent))
+
+
+# --- preferences and mutes ---------------------------------------------------------------------
+
+
+def preference_set(*, agent, kind, in_app, email):
+    kinds.get(kind)
+    if email not in Email.values:
+        raise NotificationError(_("Choix d'e-mail inconnu."))
+    Preference.objects.update_or_create(
+        agent=agent, kind=kind, defaults={"in_app": bool(in_app), "email": email}
+    )
+
+
+def community_mute(*, agent, community, kind=""):
+    if kind:
+        kinds.get(kind)
+    CommunityMute.objects.get_or_create(agent=agent, community=community, kind=kind)
+
+
+def community_unmute(*, agent, community, kind=None):
+    qs = CommunityMute.objects.filter(agent=agent, community=community)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    qs.delete()
+
+
+def unsubscribe_token(agent, kind):
+    return signing.dumps(
+        {"a": agent.pk, "k": getattr(kind, "key", kind)}, salt=UNSUBSCRIBE_SALT, compress=True
+    )
+
+
+def unsubscribe_read(token):
+    """``(agent, kind)`` of a signed link, or raise NotificationError."""
+    from directory.models import Agent
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        agent = Agent.objects.get(pk=int(data["a"]), is_active=True)
+        kind = data["k"]
+        if kind not in DIGEST_KINDS:
+            kind = kinds.get(kind)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Agent.DoesNotExist):
+        raise NotificationError(
+            _("Ce lien de désabonnement n'est pas valide (il a peut-être été modifié).")
+        ) from None
+    return agent, kind
+
+
+def unsubscribe(token):
+    """Stop the e-mails of one kind (or one digest: every kind it carries) for the agent of a
+    signed link; the notifications stay in the app."""
+    agent, kind = unsubscribe_read(token)
+    if kind in DIGEST_KINDS:
+        frequency = DIGEST_KINDS[kind]
+        for key in kinds.KINDS:
+            in_app, email = preferences_of([agent.pk], key)[agent.pk]
+            if email == frequency:
+                preference_set(agent=agent, kind=key, in_app=in_app, email=Email.NONE)
+        return agent, kind
+    in_app, _email = preferences_of([agent.pk], kind.key)[agent.pk]
+    preference_set(agent=agent, kind=kind.key, in_app=in_app, email=Email.NONE)
+    return agent, kind
+
+
+# --- e-mails -----------------------------------------------------------------------------------
+
+
+def _mail(*, agent, subject, template, context, kind=None):
+    from django.template.loader import render_to_string
+
+    from maillage.tasks import send_email
+
+    context = {"site_url": settings.SITE_URL, "agent": agent, **context}
+    headers = {}
+    if kind is not None:
+        link = settings.SITE_URL + _unsubscribe_path(agent, kind)
+        context["unsubscribe_url"] = link
+        headers = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    send_email.enqueue(
+        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+        body=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        to=[agent.email],
+        headers=headers,
+    )
+
+
+def _unsubscribe_path(agent, kind):
+    from django.urls import reverse
+
+    kind = getattr(kind, "key", kind)
+    return reverse("notifications:unsubscribe", args=[unsubscribe_token(agent, kind)])
+
+
+def send_immediate_email(notification):
+    agent = notification.recipient
+    _mail(
+        agent=agent,
+        subject=notification.summary,
+        template="notifications/email/immediate",
+        context={
+            "notification": notification,
+            "kind": kinds.get(notification.kind),
+            "link": settings.SITE_URL + notification.url,
+        },
+        kind=notification.kind,
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+# --- digests -----------------------------------------------------------------------------------
+
+
+def period_of(moment, frequency):
+    """``(key, start)`` of the digest period ``moment`` falls in, in local time: a day starting
+    at NOTIFICATIONS_DIGEST_HOUR, or an ISO week starting on Monday at that hour. A period's
+    digest carries what was waiting when the period started."""
+    hour = settings.NOTIFICATIONS_DIGEST_HOUR
+    local = timezone.localtime(moment)
+    start = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    if frequency == Email.DAILY:
+        return start.strftime("%Y-%m-%d"), start
+    start -= timedelta(days=start.isoweekday() - 1)
+    year, week, _day = start.isocalendar()
+    return f"{year}-W{week:02d}", start
+
+
+def digest_tick(now=None):
+    """Queue the digests that are due: for each agent with notifications waiting for their daily
+    or weekly digest, one digest per period at most (the ``DigestDelivery`` unique constraint).
+    Safe to run as often as wanted, from several processes, after any downtime: what waited is
+    in the next digest, nothing is sent twice. Returns the deliveries queued."""
+    from notifications.tasks import send_digest
+
+    now = now or timezone.now()
+    queued = []
+    for frequency in FREQUENCIES:
+        period, start = period_of(now, frequency)
+        waiting = (
+            Notification.objects.filter(
+                email=frequency, emailed_at__isnull=True, created_at__lt=start
+            )
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+        done = set(
+            DigestDelivery.objects.filter(frequency=frequency, period=period).values_list(
+                "agent_id", flat=True
+            )
+        )
+        for agent_id in sorted(set(waiting) - done):
+            try:
+                with transaction.atomic():
+                    delivery = DigestDelivery.objects.create(
+                        agent_id=agent_id, frequency=frequency, period=period, cutoff=start
+                    )
+            except IntegrityError:  # another scheduler took it
+                continue
+            queued.append(delivery)
+            transaction.on_commit(lambda pk=delivery.pk: send_digest.enqueue(delivery_id=pk))
+    return queued
+
+
+def digest_build(delivery):
+    """The notifications of a digest, grouped by community, checked against the policy now:
+    ``[(community or None, [notification, …])]``. All those considered are marked as e-mailed,
+    the ones no longer visible included, so they never come back."""
+    pending = list(
+        Notification.objects.filter(
+            recipient_id=delivery.agent_id,
+            email=delivery.frequency,
+            emailed_at__isnull=True,
+            created_at__lt=delivery.cutoff,
+        )
+        .select_related("community", "actor", "recipient")
+        .order_by("community__name", "-created_at")
+    )
+    agent = pending[0].recipient if pending else None
+    kept = []
+    for notification in pending:
+        target = resolve_target(notification.target_type_id, notification.target_id)
+        if target is not None and kinds.get(notification.kind).visible(agent, target):
+            kept.append(notification)
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    groups = {}
+    for notification in kept:
+        groups.setdefault(notification.community, []).append(notification)
+    return list(groups.items())
+
+
+def digest_send(delivery_id):
+    delivery = DigestDelivery.objects.select_related("agent").filter(pk=delivery_id).first()
+    if delivery is None or delivery.sent_at is not None:
+        return 0
+    groups = digest_build(delivery)
+    count = sum(len(items) for _community, items in groups)
+    if count:
+        label = _("quotidien") if delivery.frequency == Email.DAILY else _("hebdomadaire")
+        _mail(
+            agent=delivery.agent,
+            subject=_("Votre résumé %(label)s : %(n)s nouveautés dans vos communautés")
+            % {"label": label, "n": count},
+            template="notifications/email/digest",
+            kind=f"digest-{delivery.frequency}",
+            context={
+                "groups": groups,
+                "frequency_label": label,
+                "count": count,
+                "preferences_url": settings.SITE_URL + "/notifications/preferences/",
+                "digest_unsubscribe_url": settings.SITE_URL
+                + _unsubscribe_path(delivery.agent, f"digest-{delivery.frequency}"),
+                "unsubscribe_links": [
+                    (
+                        kinds.get(kind).label,
+                        settings.SITE_URL + _unsubscribe_path(delivery.agent, kind),
+                    )
+                    for kind in sorted({n.kind for _c, items in groups for n in items})
+                ],
+            },
+        )
+    DigestDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), items=count)
+    return count
