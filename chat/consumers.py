@@ -24,7 +24,9 @@ Every refusal is an ``error`` event (``code``, French ``message``, ``ref`` = the
 import json
 import time
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from chat import events, presence, selectors, services
@@ -33,6 +35,9 @@ from communities.permissions import rooms_readable_by
 
 MAX_ROOMS_PER_SUBSCRIBE = 500
 TYPING_INTERVAL = 2.0
+# The largest id or sequence number the database stores (a signed 64-bit integer): a larger one
+# sent by a client is refused instead of failing the query.
+MAX_ID = 2**63 - 1
 
 
 class Refused(Exception):
@@ -48,7 +53,7 @@ def _room_id(value):
         room_id = int(value)
     except ValueError:
         raise Refused("invalid", _("Identifiant de salon invalide.")) from None
-    if room_id <= 0:
+    if not 0 < room_id <= MAX_ID:
         raise Refused("invalid", _("Identifiant de salon invalide."))
     return room_id
 
@@ -56,9 +61,14 @@ def _room_id(value):
 def _seq(value):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise Refused("invalid", _("Numéro de séquence invalide."))
     return value
+
+
+def _is_id(value):
+    """A message id as the client sends it: a JSON integer the database can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 class ChatConsumerMixin:
@@ -83,6 +93,10 @@ class ChatConsumerMixin:
         handler = self.CHAT_HANDLERS.get(event["type"])
         if handler is None:
             return False
+        # The connection keeps its agent for hours: the memberships the policy caches on it
+        # (``communities.permissions.membership_of``) are read afresh for every event, so that a
+        # charter accepted, a role changed or a removal elsewhere counts at once.
+        self._forget_memberships()
         try:
             await handler(self, event)
         except Refused as refused:
@@ -90,6 +104,11 @@ class ChatConsumerMixin:
         except services.ChatError as error:
             await self.chat_error(error.code, str(error), event)
         return True
+
+    def _forget_memberships(self):
+        agent = self.scope["user"]
+        if hasattr(agent, "_membership_cache"):
+            del agent._membership_cache
 
     async def chat_error(self, code, message, event=None):
         """An ``error`` event; ``ref`` names what it answers (the ``client_id`` of a send, the
@@ -133,14 +152,25 @@ class ChatConsumerMixin:
         since = {_room_id(key): _seq(value) for key, value in wanted.items()}
         focus = event.get("focus")
         focus = _room_id(focus) if focus is not None else None
+        # Join the groups before reading the database: a change committed in between is then in
+        # what is read or comes through the layer afterwards (the events of a room not allowed
+        # in the end are ignored: it is not in ``chat_rooms``), never lost in between.
+        joined = [room_id for room_id in since if room_id not in self.chat_rooms]
+        for room_id in joined:
+            await self.channel_layer.group_add(events.room_group(room_id), self.channel_name)
         allowed, backlog, presence_ids = await database_sync_to_async(self._subscribe_sync)(
             since, focus
         )
         for room_id, last_seq in allowed.items():
-            if room_id not in self.chat_rooms:
-                await self.channel_layer.group_add(events.room_group(room_id), self.channel_name)
             self.chat_rooms[room_id] = max(last_seq, self.chat_rooms.get(room_id, 0))
         refused = sorted(set(since) - set(allowed))
+        for room_id in refused:
+            if room_id in self.chat_rooms:  # subscribed before, no longer readable
+                await self._drop_room(room_id)
+            elif room_id in joined:
+                await self.channel_layer.group_discard(
+                    events.room_group(room_id), self.channel_name
+                )
         await self._send_json(
             {
                 "type": "chat.subscribed",
@@ -176,8 +206,10 @@ class ChatConsumerMixin:
     def _changes_sync(self, room_id, seq):
         changes = selectors.changes_since(room_id, seq)
         if len(changes) >= selectors.CATCH_UP_LIMIT:
-            # Too far behind: the client reloads the room's latest page instead.
-            return [json.dumps({"type": "chat.reset", "room": room_id})]
+            # Too far behind: the client reloads the room's latest page instead; the connection
+            # then counts from the room's current number (``_deliver_text``).
+            last = Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first()
+            return [json.dumps({"type": "chat.reset", "room": room_id, "seq": last or 0})]
         return [events.message_event(message)["text"] for message in changes]
 
     def _presence_ids_sync(self, room_id):
@@ -185,11 +217,12 @@ class ChatConsumerMixin:
         return list(selectors.room_participants(room).values_list("pk", flat=True)[:2000])
 
     async def _send_presence(self, room_id, agent_ids):
+        statuses = await sync_to_async(presence.statuses)(agent_ids)
         await self._send_json(
             {
                 "type": "chat.presence",
                 "room": room_id,
-                "agents": {str(pk): s for pk, s in presence.statuses(agent_ids).items()},
+                "agents": {str(pk): s for pk, s in statuses.items()},
             }
         )
 
@@ -207,7 +240,7 @@ class ChatConsumerMixin:
     async def _history(self, event):
         room_id = _room_id(event.get("room"))
         before = event.get("before")
-        if before is not None and (isinstance(before, bool) or not isinstance(before, int)):
+        if before is not None and not _is_id(before):
             raise Refused("invalid", _("« before » : un identifiant de message."))
         messages, has_more = await database_sync_to_async(self._history_sync)(room_id, before)
         await self._send_json(
@@ -228,7 +261,7 @@ class ChatConsumerMixin:
         return Room.objects.select_related("community").get(pk=room.pk)
 
     def _readable_message(self, message_id):
-        if isinstance(message_id, bool) or not isinstance(message_id, int):
+        if not _is_id(message_id):
             raise Refused("invalid", _("« message » : un identifiant de message."))
         message = (
             Message.objects.filter(
@@ -253,7 +286,7 @@ class ChatConsumerMixin:
                 % {"max": f"{MAX_MESSAGE_LENGTH:,}".replace(",", "\u202f")},
             )
         reply_to = event.get("reply_to")
-        if reply_to is not None and (isinstance(reply_to, bool) or not isinstance(reply_to, int)):
+        if reply_to is not None and not _is_id(reply_to):
             raise Refused("invalid", _("« reply_to » : un identifiant de message."))
         message = await database_sync_to_async(self._send_sync)(
             room_id, body, event.get("client_id"), reply_to
@@ -322,6 +355,7 @@ class ChatConsumerMixin:
             events.room_group(room_id),
             {
                 "type": "chat.ephemeral",
+                "room": room_id,
                 "sender": self.channel_name,
                 "text": json.dumps(
                     {
@@ -336,7 +370,7 @@ class ChatConsumerMixin:
     async def _read(self, event):
         room_id = _room_id(event.get("room"))
         message_id = event.get("message")
-        if isinstance(message_id, bool) or not isinstance(message_id, int):
+        if not _is_id(message_id):
             raise Refused("invalid", _("« message » : un identifiant de message."))
         await database_sync_to_async(self._read_sync)(room_id, message_id)
 
@@ -346,12 +380,17 @@ class ChatConsumerMixin:
 
     async def _heartbeat(self, event):
         active = bool(event.get("active", True))
-        before, after = presence.touch(self.scope["user"].pk, active=active)
+        # The cache (Redis at scale) is called out of the event loop, never blocking it.
+        before, after = await sync_to_async(presence.touch)(self.scope["user"].pk, active=active)
         focus = event.get("focus")
         focus = _room_id(focus) if focus is not None else None
         if before != after:
             await self._broadcast_presence(after)
-        backlog, removed, presence_ids = await database_sync_to_async(self._check_sync)(focus)
+        checked = await database_sync_to_async(self._check_sync)(focus)
+        if checked is None:
+            await self._account_closed()
+            return
+        backlog, removed, presence_ids = checked
         for room_id in removed:
             await self._drop_room(room_id)
         for text in backlog:
@@ -360,7 +399,10 @@ class ChatConsumerMixin:
             await self._send_presence(focus, presence_ids)
 
     def _check_sync(self, focus):
-        """One query: are the subscribed rooms still readable, and is anything missing?"""
+        """Are the subscribed rooms still readable, and is anything missing? None when the
+        account was closed meanwhile."""
+        if not self._still_active_sync():
+            return None
         current = dict(
             rooms_readable_by(self.scope["user"])
             .filter(pk__in=list(self.chat_rooms))
@@ -374,13 +416,24 @@ class ChatConsumerMixin:
         presence_ids = self._presence_ids_sync(focus) if focus in current else None
         return backlog, removed, presence_ids
 
+    def _still_active_sync(self):
+        """The connection's agent was loaded at the handshake; the account may have been closed
+        or deactivated since (the policy would go on trusting the loaded ``is_active``)."""
+        agent = self.scope["user"]
+        return get_user_model().objects.filter(pk=agent.pk, is_active=True).exists()
+
+    async def _account_closed(self):
+        """Stop everything at once: leave every group, close the connection."""
+        await self.chat_disconnect()
+        await self.close(code=4401)
+
     async def _broadcast_presence(self, status):
         agent = self.scope["user"]
         text = json.dumps({"type": "chat.presence", "agent": agent.pk, "status": status})
         for room_id in list(self.chat_rooms):
             await self.channel_layer.group_send(
                 events.room_group(room_id),
-                {"type": "chat.ephemeral", "sender": None, "text": text},
+                {"type": "chat.ephemeral", "room": room_id, "sender": None, "text": text},
             )
 
     async def _drop_room(self, room_id):
@@ -392,7 +445,7 @@ class ChatConsumerMixin:
         """Send a stored change (from a catch-up) unless this connection already has it."""
         data = json.loads(text)
         room_id = data.get("room")
-        if data.get("type") == "chat.message":
+        if data.get("type") in ("chat.message", "chat.reset"):
             if room_id not in self.chat_rooms:
                 return
             self.chat_rooms[room_id] = max(self.chat_rooms[room_id], data["seq"])
@@ -429,7 +482,7 @@ class ChatConsumerMixin:
         for text in backlog:
             data = json.loads(text)
             if data.get("type") == "chat.reset":
-                self.chat_rooms[room_id] = seq
+                self.chat_rooms[room_id] = max(seq, data["seq"])
                 await self.send(text_data=text)
                 return
         for text in backlog:
@@ -437,8 +490,11 @@ class ChatConsumerMixin:
         self.chat_rooms[room_id] = max(self.chat_rooms.get(room_id, 0), seq)
 
     async def chat_ephemeral(self, event):
-        if event.get("sender") != self.channel_name:
-            await self.send(text_data=event["text"])
+        """Typing and presence: never the sender's own, nor for a room this connection left (a
+        room dropped while the event waited in the channel)."""
+        if event.get("sender") == self.channel_name or event.get("room") not in self.chat_rooms:
+            return
+        await self.send(text_data=event["text"])
 
     async def chat_read(self, event):
         await self._send_json(
@@ -449,11 +505,16 @@ class ChatConsumerMixin:
         """Memberships changed: drop the rooms no longer readable at once, then let the client
         refresh its list (and subscribe to new rooms)."""
         current = await database_sync_to_async(self._readable_ids_sync)()
+        if current is None:
+            await self._account_closed()
+            return
         for room_id in [pk for pk in self.chat_rooms if pk not in current]:
             await self._drop_room(room_id)
         await self._send_json({"type": "chat.rooms_changed"})
 
     def _readable_ids_sync(self):
+        if not self._still_active_sync():
+            return None
         return set(
             rooms_readable_by(self.scope["user"])
             .filter(pk__in=list(self.chat_rooms))

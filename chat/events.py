@@ -106,6 +106,7 @@ def typing(room_id, agent, channel_name):
         room_group(room_id),
         {
             "type": "chat.ephemeral",
+            "room": room_id,
             "sender": channel_name,
             "text": json.dumps(
                 {

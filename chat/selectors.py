@@ -222,7 +222,7 @@ def first_unread_id(room, agent):
     return (
         room.messages.filter(pk__gt=last_read)
         .exclude(author=agent)
-        .filter(Q(deleted_at__isnull=True))
+        .filter(Q(deleted_at__isnull=True), is_hidden=False)
         .order_by("pk")
         .values_list("pk", flat=True)
         .first()

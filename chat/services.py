@@ -10,6 +10,7 @@ import mimetypes
 import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -152,7 +153,8 @@ def direct_open(*, agent, other):
 def _checked_participants(agent, others):
     others = {other for other in others if other.pk != agent.pk}
     visible = set(
-        agents_visible_to(agent, type(agent).objects.filter(pk__in=[o.pk for o in others]))
+        # get_user_model(), not type(agent): a view passes request.user, a lazy object.
+        agents_visible_to(agent, get_user_model().objects.filter(pk__in=[o.pk for o in others]))
         .filter(is_active=True, closed_at__isnull=True)
         .values_list("pk", flat=True)
     )
@@ -421,9 +423,12 @@ def _room_label(room):
 
 def _int(value):
     try:
-        return int(value)
+        value = int(value)
     except (TypeError, ValueError):
         raise ChatError(_("Identifiant invalide."), "invalid") from None
+    # Beyond a signed 64-bit integer the database query itself would fail.
+    _check(0 <= value < 2**63, _("Identifiant invalide."), "invalid")
+    return value
 
 
 def message_edit(*, agent, message, body):
@@ -460,15 +465,32 @@ def message_delete(*, agent, message):
         if message.body:
             MessageRevision.objects.create(message=message, body=message.body, replaced_by=agent)
         if message.attachment:
-            message.attachment.delete(save=False)
+            # The file goes once the deletion is stored (a rollback keeps message and file).
+            storage, name = message.attachment.storage, message.attachment.name
+            transaction.on_commit(lambda: storage.delete(name))
+            message.attachment = ""
         message.body = ""
         message.search_text = ""
         message.attachment_name = ""
         message.attachment_size = 0
+        message.attachment_type = ""
         message.deleted_at = timezone.now()
         message.deleted_by = agent
         message.seq = _next_seq(message.room)
-        message.save()
+        # Only the fields of the deletion: a stale copy never undoes a moderation (is_hidden).
+        message.save(
+            update_fields=[
+                "body",
+                "search_text",
+                "attachment",
+                "attachment_name",
+                "attachment_size",
+                "attachment_type",
+                "deleted_at",
+                "deleted_by",
+                "seq",
+            ]
+        )
         message.reactions.all().delete()
         events.publish_on_commit(message)
     return message

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from chat import events
 from chat.models import Message
 from communities.models import Community, Membership
+from directory.signals import agent_closed
 
 
 @receiver(post_save, sender=Community, dispatch_uid="chat_main_room")
@@ -35,6 +36,12 @@ def membership_changed(sender, instance, raw=False, **kwargs):
     or stop receiving them at once."""
     if not raw:
         events.rooms_changed_for_agents([instance.agent_id])
+
+
+@receiver(agent_closed, dispatch_uid="chat_account_closed")
+def account_closed(sender, agent, **kwargs):
+    """A closed account's open connections (its conversations too) are ended at once."""
+    events.rooms_changed_for_agents([agent.pk])
 
 
 @receiver(post_save, sender=Message, dispatch_uid="chat_message_moderated")

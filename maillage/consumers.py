@@ -32,7 +32,8 @@ class PlatformConsumer(ChatConsumerMixin, NotificationsConsumerMixin, AsyncWebso
         await self.chat_disconnect()
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
+        # The limit is in bytes (UTF-8), as the error says, not in characters.
+        if text_data is None or len(text_data.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
             await self._error("frame_invalid", "Trame refusée : texte JSON de 64 Kio au plus.")
             return
         try:

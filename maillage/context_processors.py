@@ -8,7 +8,7 @@ def platform(request):
     entries = [
         ("communities", _("Communautés"), reverse("communities:list")),
         ("directory", _("Annuaire"), reverse("directory:search")),
-        ("chat", _("Messagerie"), reverse("coming_soon", args=["messagerie"])),
+        ("chat", _("Messagerie"), reverse("chat:index")),
         ("ideas", _("Idées"), reverse("coming_soon", args=["idees"])),
         ("calls", _("Appels à projets"), reverse("coming_soon", args=["appels-a-projets"])),
         ("reporting", _("Pilotage"), reverse("coming_soon", args=["pilotage"])),

@@ -83,7 +83,8 @@ def test_every_page_has_the_dsfr_layout(client, path):
         assert f">{label}</a>" in nav, label
     assert 'href="/communautes/"' in nav
     assert 'href="/annuaire/"' in nav  # the directory is delivered
-    for slug in FEATURES[2:]:
+    assert 'href="/messagerie/"' in nav  # so is the messaging
+    for slug in FEATURES[3:]:
         assert f'href="/bientot/{slug}/"' in nav
     assert "fr-skiplinks" in html
     for anchor in ("#content", "#header-navigation", "#footer"):
@@ -107,8 +108,8 @@ def test_every_page_layout_for_an_agent(agent_client):
 @pytest.mark.django_db
 def test_current_navigation_entry_is_marked(client):
     """The navigation entry of the current section carries aria-current."""
-    html = client.get("/bientot/messagerie/").content.decode()
-    assert re.search(r'href="/bientot/messagerie/"\s+aria-current="page"', html)
+    html = client.get("/bientot/idees/").content.decode()
+    assert re.search(r'href="/bientot/idees/"\s+aria-current="page"', html)
     assert not re.search(r'href="/annuaire/"\s+aria-current="page"', html)
 
 

@@ -1,0 +1,115 @@
+"""What the messaging's views share: the room or message the agent may read (404 for anything
+else, forged ids included), the status of a service's refusal, the guard on uploaded files."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from chat.models import Message, Room
+from communities.permissions import room_abilities, rooms_readable_by
+
+# The HTTP status of each refusal code of chat.services.ChatError (400 for the others).
+STATUS_OF_CODE = {
+    "rate_limited": 429,
+    "forbidden": 403,
+    "muted": 403,
+    "charter": 403,
+    "not_found": 404,
+}
+
+
+def status_of(error):
+    return STATUS_OF_CODE.get(getattr(error, "code", ""), 400)
+
+
+def int_or_none(value):
+    """A positive integer typed in an address or a form, or None for anything else."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def readable_room(request, pk):
+    """The room and the agent's abilities in it; 404 unless the agent may read it."""
+    room = Room.objects.select_related("community").filter(pk=pk).first()
+    if room is None:
+        raise Http404
+    abilities = room_abilities(request.user, room)
+    if not abilities.can_read:
+        raise Http404
+    return room, abilities
+
+
+def readable_message(request, pk):
+    """A message looked up only among the rooms the agent may read, with the agent's abilities
+    in its room; 404 otherwise."""
+    message = (
+        Message.objects.filter(pk=pk, room__in=rooms_readable_by(request.user).values("pk"))
+        .select_related("room__community", "author")
+        .first()
+    )
+    if message is None:
+        raise Http404
+    abilities = room_abilities(request.user, message.room)
+    if not abilities.can_read:
+        raise Http404
+    return message, abilities
+
+
+def safe_next(request, default):
+    """The ``next`` the form was given when it points inside this site, ``default`` otherwise."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def redirect_to_message(request, message):
+    """Back to the page the agent came from (or around the message), at the message."""
+    target = safe_next(request, "") or message.get_absolute_url().split("#", 1)[0]
+    return redirect(f"{target.split('#', 1)[0]}#message-{message.pk}")
+
+
+class AttachmentSizeGuard(FileUploadHandler):
+    """Stop reading an uploaded file as soon as it passes CHAT_MAX_ATTACHMENT_BYTES: the rest is
+    skipped without being written anywhere, and the view tells the agent (``too_large_upload``).
+    The other fields of the form (the typed text) are still read."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.CHAT_MAX_ATTACHMENT_BYTES:
+            self.request.too_large_upload = self.file_name or "fichier"
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def guarded_upload(view):
+    """Put the size guard before Django's own upload handlers. The handlers must be set before
+    the body is read, and the CSRF check reads it: the check is made inside, after them."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.too_large_upload = None
+        if request.method == "POST":
+            request.upload_handlers.insert(0, AttachmentSizeGuard(request))
+        return protected(request, *args, **kwargs)
+
+    return wrapper
