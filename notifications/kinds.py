@@ -1,6 +1,12 @@
 """The kinds of events agents are notified of, with their French names, default channels, and
-the permission check applied to each recipient when the notification is made and again when a
-digest goes out (``visible(agent, target) -> bool``, through the one policy).
+the permission check applied to the recipients when the notification is made and again when a
+digest goes out, through the one policy.
+
+The check is batched: ``visible_many(agents, target) -> set of agent ids`` reads what the policy
+needs for all the recipients at once (their memberships, their participations) and asks the
+policy's abilities for each, so a fan-out costs the same queries for 5 recipients or 5,000.
+``Kind.visible(agent, target)`` is the same check for one agent. A kind may register a one-agent
+``visible`` only (it is then called per recipient).
 
 Apps that add events (the forum, the wiki, the ideas, the calls) register their kinds here.
 """
@@ -19,20 +25,34 @@ class Kind:
     label: str
     description: str
     default_email: str
-    visible: Callable
+    visible_many: Callable
     default_in_app: bool = True
+
+    def visible(self, agent, target):
+        return agent.pk in self.visible_many([agent], target)
 
 
 KINDS = {}
 
 
-def register(key, *, label, description, visible, default_email=Email.WEEKLY):
+def _one_by_one(visible):
+    def visible_many(agents, target):
+        return {agent.pk for agent in agents if visible(agent, target)}
+
+    return visible_many
+
+
+def register(
+    key, *, label, description, visible=None, visible_many=None, default_email=Email.WEEKLY
+):
+    if visible_many is None:
+        visible_many = _one_by_one(visible)
     KINDS[key] = Kind(
         key=key,
         label=label,
         description=description,
         default_email=default_email,
-        visible=visible,
+        visible_many=visible_many,
     )
 
 
@@ -43,100 +63,160 @@ def get(key):
 # --- the permission checks --------------------------------------------------------------------
 
 
-def _abilities(agent, community):
+def _abilities_many(agents, community):
+    """``[(agent, CommunityAbilities)]`` of each agent, their memberships read in one query."""
+    from communities.models import Membership
     from communities.permissions import abilities
 
-    return abilities(agent, community)
+    if len(agents) == 1:  # one agent (a digest): the policy's per-agent membership cache
+        return [(agents[0], abilities(agents[0], community))]
+    memberships = {
+        membership.agent_id: membership
+        for membership in Membership.objects.filter(
+            community=community, agent_id__in=[agent.pk for agent in agents]
+        )
+    }
+    return [(agent, abilities(agent, community, memberships.get(agent.pk))) for agent in agents]
 
 
-def _join_request_visible(agent, membership):
+def _join_request_visible(agents, membership):
     from communities.models import Membership
 
-    return (
-        membership.state == Membership.State.REQUESTED
-        and _abilities(agent, membership.community).can_manage_members
-    )
+    if membership.state != Membership.State.REQUESTED:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in _abilities_many(agents, membership.community)
+        if ability.can_manage_members
+    }
 
 
-def _request_answer_visible(agent, community):
-    return _abilities(agent, community).can_view
+def _request_answer_visible(agents, community):
+    return {agent.pk for agent, ability in _abilities_many(agents, community) if ability.can_view}
 
 
-def _invitation_visible(agent, membership):
+def _invitation_visible(agents, membership):
     from communities.models import Membership
 
-    return membership.agent_id == agent.pk and membership.state == Membership.State.INVITED
+    if membership.state != Membership.State.INVITED:
+        return set()
+    return {agent.pk for agent in agents if agent.pk == membership.agent_id}
 
 
-def _charter_visible(agent, version):
-    ability = _abilities(agent, version.community)
-    return ability.is_member and version.community.current_charter_id == version.pk
+def _charter_visible(agents, version):
+    if version.community.current_charter_id != version.pk:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in _abilities_many(agents, version.community)
+        if ability.is_member
+    }
 
 
-def _announcement_visible(agent, announcement):
-    ability = _abilities(agent, announcement.community)
-    return ability.is_member and not announcement.is_hidden
+def _announcement_visible(agents, announcement):
+    if announcement.is_hidden:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in _abilities_many(agents, announcement.community)
+        if ability.is_member
+    }
 
 
-def _report_visible(agent, report):
+def _report_visible(agents, report):
     from communities.models import Report
 
-    return report.status == Report.Status.OPEN and _abilities(agent, report.community).can_moderate
+    if report.status != Report.Status.OPEN:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in _abilities_many(agents, report.community)
+        if ability.can_moderate
+    }
 
 
-def _message_visible(agent, message):
-    from communities.permissions import room_abilities
+def _message_visible(agents, message):
+    """Who may read the message's room (``RoomAbilities.can_read``), the memberships or the
+    participations read in one query."""
+    from chat.models import Participant
+    from communities.permissions import RoomAbilities
 
-    return not message.is_deleted and room_abilities(agent, message.room).can_read
+    if message.is_deleted:
+        return set()
+    room = message.room
+    if room.is_community:
+        pairs = _abilities_many(agents, room.community)
+        return {
+            agent.pk
+            for agent, ability in pairs
+            if RoomAbilities(
+                agent=agent, room=room, community_abilities=ability, is_participant=False
+            ).can_read
+        }
+    participants = set(
+        Participant.objects.filter(
+            room=room, agent_id__in=[agent.pk for agent in agents]
+        ).values_list("agent_id", flat=True)
+    )
+    return {
+        agent.pk
+        for agent in agents
+        if RoomAbilities(
+            agent=agent,
+            room=room,
+            community_abilities=None,
+            is_participant=agent.pk in participants,
+        ).can_read
+    }
 
 
 register(
     "join_request",
     label=_("Demandes d'adhésion"),
     description=_("Quelqu'un demande à rejoindre une communauté que vous animez."),
-    visible=_join_request_visible,
+    visible_many=_join_request_visible,
 )
 register(
     "request_answered",
     label=_("Réponses à vos demandes"),
     description=_("Les animateurs ont accepté ou refusé votre demande d'adhésion."),
-    visible=_request_answer_visible,
+    visible_many=_request_answer_visible,
 )
 register(
     "invitation",
     label=_("Invitations"),
     description=_("Vous êtes invité à rejoindre une communauté."),
-    visible=_invitation_visible,
+    visible_many=_invitation_visible,
 )
 register(
     "charter_version",
     label=_("Chartes à accepter"),
     description=_("Une nouvelle version de la charte d'une de vos communautés."),
-    visible=_charter_visible,
+    visible_many=_charter_visible,
 )
 register(
     "announcement",
     label=_("Annonces"),
     description=_("Une nouvelle annonce dans une de vos communautés."),
-    visible=_announcement_visible,
+    visible_many=_announcement_visible,
 )
 register(
     "mention",
     label=_("Mentions"),
     description=_("Quelqu'un vous mentionne dans la messagerie (@Prénom Nom)."),
-    visible=_message_visible,
+    visible_many=_message_visible,
     default_email=Email.IMMEDIATE,
 )
 register(
     "direct_message",
     label=_("Messages privés"),
     description=_("Un message dans une de vos conversations privées."),
-    visible=_message_visible,
+    visible_many=_message_visible,
     default_email=Email.IMMEDIATE,
 )
 register(
     "report",
     label=_("Signalements"),
     description=_("Un contenu signalé dans une communauté que vous animez."),
-    visible=_report_visible,
+    visible_many=_report_visible,
 )

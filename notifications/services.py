@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications import kinds
 from notifications.models import CommunityMute, DigestDelivery, Email, Notification, Preference
@@ -112,29 +113,36 @@ def deliver(
     ids = [agent.pk for agent in recipients]
     preferences = preferences_of(ids, kind)
     muted = muted_agents(ids, community_id, kind)
+    candidates = [
+        agent
+        for agent in recipients
+        if agent.pk not in muted and preferences[agent.pk] != (False, Email.NONE)
+    ]
+    # The policy, for all the candidates at once: the cost does not grow with their number.
+    allowed = spec.visible_many(candidates, target) if candidates else set()
+    community = None
+    if community_id is not None and allowed:  # read once, for the e-mails' text
+        from communities.models import Community
+
+        community = Community.objects.filter(pk=community_id).first()
     now = timezone.now()
-    rows = []
-    for agent in recipients:
-        in_app, email = preferences[agent.pk]
-        if agent.pk in muted or (not in_app and email == Email.NONE):
-            continue
-        if not spec.visible(agent, target):
-            continue
-        rows.append(
-            Notification(
-                recipient=agent,
-                kind=kind,
-                summary=summary,
-                url=url,
-                actor_id=actor_id,
-                community_id=community_id,
-                target_type_id=target_type_id,
-                target_id=target_id,
-                created_at=now,
-                in_app=in_app,
-                email=email,
-            )
+    rows = [
+        Notification(
+            recipient=agent,
+            kind=kind,
+            summary=summary,
+            url=url,
+            actor_id=actor_id,
+            community=community,
+            target_type_id=target_type_id,
+            target_id=target_id,
+            created_at=now,
+            in_app=preferences[agent.pk][0],
+            email=preferences[agent.pk][1],
         )
+        for agent in candidates
+        if agent.pk in allowed
+    ]
     if not rows:
         return []
     with transaction.atomic():
@@ -148,9 +156,14 @@ def deliver(
     for notification in rows:
         if notification.in_app:
             push(notification.recipient_id, counts.get(notification.recipient_id, 0), notification)
-    for notification in rows:
-        if notification.email == Email.IMMEDIATE:
-            send_immediate_email(notification)
+    immediate = [n for n in rows if n.email == Email.IMMEDIATE]
+    for notification in immediate:
+        _mail_immediate(notification)
+    if immediate:  # one UPDATE for all of them
+        sent_at = timezone.now()
+        Notification.objects.filter(pk__in=[n.pk for n in immediate]).update(emailed_at=sent_at)
+        for notification in immediate:
+            notification.emailed_at = sent_at
     return rows
 
 
@@ -231,6 +244,10 @@ def preference_set(*, agent, kind, in_app, email):
     Preference.objects.update_or_create(
         agent=agent, kind=kind, defaults={"in_app": bool(in_app), "email": email}
     )
+    if email == Email.NONE:  # what was waiting for a digest is not e-mailed any more either
+        Notification.objects.filter(recipient=agent, kind=kind, emailed_at__isnull=True).exclude(
+            email=Email.NONE
+        ).update(email=Email.NONE)
 
 
 def community_mute(*, agent, community, kind=""):
@@ -279,6 +296,10 @@ def unsubscribe(token):
             in_app, email = preferences_of([agent.pk], key)[agent.pk]
             if email == frequency:
                 preference_set(agent=agent, kind=key, in_app=in_app, email=Email.NONE)
+        # Nothing waits for this digest any more, whatever kind it is of.
+        Notification.objects.filter(
+            recipient=agent, email=frequency, emailed_at__isnull=True
+        ).update(email=Email.NONE)
         return agent, kind
     in_app, _email = preferences_of([agent.pk], kind.key)[agent.pk]
     preference_set(agent=agent, kind=kind.key, in_app=in_app, email=Email.NONE)
@@ -319,6 +340,11 @@ def _unsubscribe_path(agent, kind):
 
 
 def send_immediate_email(notification):
+    _mail_immediate(notification)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def _mail_immediate(notification):
     agent = notification.recipient
     _mail(
         agent=agent,
@@ -331,7 +357,6 @@ def send_immediate_email(notification):
         },
         kind=notification.kind,
     )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 # --- digests -----------------------------------------------------------------------------------
@@ -401,7 +426,8 @@ def digest_build(delivery):
             created_at__lt=delivery.cutoff,
         )
         .select_related("community", "actor", "recipient")
-        .order_by("community__name", "-created_at")
+        # The communities by name, then the private messages and the account (on any database).
+        .order_by(F("community__name").asc(nulls_last=True), "-created_at")
     )
     agent = pending[0].recipient if pending else None
     kept = []
@@ -426,7 +452,11 @@ def digest_send(delivery_id):
         label = _("quotidien") if delivery.frequency == Email.DAILY else _("hebdomadaire")
         _mail(
             agent=delivery.agent,
-            subject=_("Votre résumé %(label)s : %(n)s nouveautés dans vos communautés")
+            subject=ngettext(
+                "Votre résumé %(label)s : %(n)s nouveauté dans vos communautés",
+                "Votre résumé %(label)s : %(n)s nouveautés dans vos communautés",
+                count,
+            )
             % {"label": label, "n": count},
             template="notifications/email/digest",
             kind=f"digest-{delivery.frequency}",

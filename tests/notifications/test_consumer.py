@@ -1,0 +1,116 @@
+"""The live bell: the unread count pushed to every open tab of the agent through ``/ws/`` (the
+real ASGI application, a real session cookie), and to nobody else."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from chat import services as chat
+from maillage.asgi import application
+from notifications import services
+from notifications.models import Notification
+from tests.factories import AgentFactory, CommunityFactory, MembershipFactory
+from tests.notifications.conftest import session_headers
+
+# The consumers close database connections between calls, which a test wrapped in a transaction
+# cannot survive; serialized_rollback restores the reference data the migrations load.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_failed_tasks"),
+]
+
+
+async def _connect(headers):
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _code = await communicator.connect(timeout=5)
+    assert connected
+    return communicator
+
+
+async def _receive(communicator):
+    return json.loads(await communicator.receive_from(timeout=5))
+
+
+@pytest.fixture
+def people():
+    community = CommunityFactory(name="Littoral breton")
+    named = AgentFactory(first_name="Gaëlle", last_name="Morvan")
+    author = AgentFactory(first_name="Yves", last_name="Le Roux")
+    bystander = AgentFactory(first_name="Paul", last_name="Tanguy")
+    for agent in (named, author, bystander):
+        MembershipFactory(community=community, agent=agent)
+    return community, named, author, bystander
+
+
+def test_two_tabs_get_the_count_and_another_agent_nothing(people):
+    """A mention pushes {"type": "notifications.unread", "unread": 1, …} to both tabs of the
+    agent mentioned; marking it read pushes 0 to both; the other agents' tabs get nothing."""
+    community, named, author, bystander = people
+    room = chat.room_for_community(community)
+    named_headers, bystander_headers, author_headers = (
+        session_headers(agent) for agent in (named, bystander, author)
+    )
+
+    async def scenario():
+        tab_one = await _connect(named_headers)
+        tab_two = await _connect(named_headers)
+        others = [await _connect(bystander_headers), await _connect(author_headers)]
+        # Committed in its own transaction: the fan-out then runs, as the worker would.
+        message = await sync_to_async(chat.message_send)(
+            agent=author,
+            room=room,
+            body="@Gaëlle Morvan tu as vu l'arrêté ?",
+            client_id="live-bell-0001",
+        )
+        pushed = [await _receive(tab_one), await _receive(tab_two)]
+        notification = await sync_to_async(Notification.objects.get)(recipient=named)
+        for event in pushed:
+            assert event == {
+                "type": "notifications.unread",
+                "unread": 1,
+                "notification": {
+                    "id": notification.pk,
+                    "kind": "mention",
+                    "summary": "Yves Le Roux vous mentionne dans « Littoral breton »",
+                    "url": message.get_absolute_url(),
+                    "created": notification.created_at.isoformat(),
+                },
+            }
+
+        await sync_to_async(services.mark_read)(agent=named, notification_id=notification.pk)
+        for tab in (tab_one, tab_two):
+            assert await _receive(tab) == {"type": "notifications.unread", "unread": 0}
+
+        for communicator in (tab_one, tab_two, *others):
+            assert await communicator.receive_nothing(timeout=0.2)
+        for communicator in (tab_one, tab_two, *others):
+            await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_each_delivery_pushes_the_new_count(people):
+    """Two notifications delivered one after the other push 1 then 2; marking all read pushes 0."""
+    community, named, author, _bystander = people
+    room = chat.room_for_community(community)
+    headers = session_headers(named)
+
+    async def scenario():
+        tab = await _connect(headers)
+        for number in (1, 2):
+            await sync_to_async(chat.message_send)(
+                agent=author,
+                room=room,
+                body=f"@Gaëlle Morvan point {number}",
+                client_id=f"live-count-000{number}",
+            )
+            event = await _receive(tab)
+            assert (event["type"], event["unread"]) == ("notifications.unread", number)
+        await sync_to_async(services.mark_all_read)(agent=named)
+        assert await _receive(tab) == {"type": "notifications.unread", "unread": 0}
+        assert await tab.receive_nothing(timeout=0.2)
+        await tab.disconnect()
+
+    async_to_sync(scenario)()

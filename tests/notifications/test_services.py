@@ -1,0 +1,289 @@
+"""``notifications.services.notify`` and the fan-out: refusals, transactions, the actor, the cost
+of a fan-out, and the personal-data export."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.db import transaction
+
+from chat import services as chat
+from communities import services as communities
+from communities.models import Report
+from communities.permissions import abilities, room_abilities
+from notifications import kinds, services
+from notifications.models import Notification
+from tests.factories import AgentFactory, AnnouncementFactory, CommunityFactory, MembershipFactory
+from tests.notifications.conftest import deliver, notifications_of
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failed_tasks")]
+
+
+def test_unknown_kind_fails_at_once(django_capture_on_commit_callbacks):
+    """An unknown kind raises in the caller, before anything is queued."""
+    community = CommunityFactory()
+    agent = MembershipFactory(community=community).agent
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(KeyError):
+        services.notify("rumeur", [agent], target=community, summary="On dit que…", url="/")
+    assert callbacks == []
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_nothing_is_queued_when_the_transaction_rolls_back():
+    """An event whose transaction rolls back notifies nobody; the same event committed does."""
+    community = CommunityFactory()
+    animator = MembershipFactory(community=community, animator=True).agent
+    member = MembershipFactory(community=community).agent
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        communities.announcement_create(community=community, actor=animator, title="A", body="B")
+        raise Abandon
+    assert notifications_of(member) == []
+
+    communities.announcement_create(community=community, actor=animator, title="A", body="B")
+    assert notifications_of(member) == ["announcement"]
+
+
+def test_actor_is_never_notified(run_on_commit):
+    """The actor is left out even when named among the recipients."""
+    community = CommunityFactory()
+    animator = MembershipFactory(community=community, animator=True).agent
+    member = MembershipFactory(community=community).agent
+    announcement = AnnouncementFactory(community=community, author=animator)
+    with run_on_commit():
+        services.notify(
+            "announcement",
+            [animator, member.pk],
+            target=announcement,
+            community=community,
+            actor=animator,
+            summary="Nouvelle annonce",
+            url="/",
+        )
+    assert notifications_of(animator) == []
+    assert notifications_of(member) == ["announcement"]
+    assert animator.__class__.objects.get(pk=animator.pk).notifications_unread == 0
+
+
+def test_only_the_actor_queues_nothing(django_capture_on_commit_callbacks):
+    """An event whose only recipient is its actor queues no task at all (with someone else, one
+    task)."""
+    community = CommunityFactory()
+    animator = MembershipFactory(community=community, animator=True).agent
+    member = MembershipFactory(community=community).agent
+    for recipients, queued in (([animator], 0), ([animator, member], 1)):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.notify(
+                "request_answered",
+                recipients,
+                target=community,
+                actor=animator,
+                summary="…",
+                url="/",
+            )
+        assert len(callbacks) == queued
+    assert notifications_of(member) == ["request_answered"]
+
+
+def test_fan_out_to_a_deleted_target_makes_nothing():
+    """A target deleted before the task runs: no notification, no error (one still there: a
+    notification)."""
+    community = CommunityFactory()
+    member = MembershipFactory(community=community).agent
+    kept = AnnouncementFactory(community=community)
+    assert len(deliver("announcement", [member], kept, community=community)) == 1
+    announcement = AnnouncementFactory(community=community)
+    pk = announcement.pk
+    announcement.delete()
+    announcement.pk = pk
+    assert deliver("announcement", [member], announcement, community=community) == []
+    assert notifications_of(member) == ["announcement"]
+
+
+# --- the cost of a fan-out ------------------------------------------------------------------------
+
+# The most queries one fan-out may cost, whatever the number of recipients: the target, the
+# agents, their preferences, their mutes, what the policy needs (memberships or participations,
+# read for all at once), the community, the rows in bulk, the unread counters.
+MAX_QUERIES = {
+    "join_request": 13,
+    "request_answered": 12,
+    "invitation": 11,
+    "charter_version": 13,
+    "announcement": 13,
+    "report": 13,
+    "mention": 15,  # and one UPDATE marking the e-mails sent at once
+    "direct_message": 11,
+}
+# How many of the recipients the policy lets through (the others are someone else's invitation
+# or conversation).
+ALL, ONE = "all", "one"
+REACHED = {
+    "join_request": ALL,
+    "request_answered": ALL,
+    "invitation": ONE,
+    "charter_version": ALL,
+    "announcement": ALL,
+    "report": ALL,
+    "mention": ALL,
+    "direct_message": ONE,
+}
+
+
+def _event(kind, size):
+    """(recipients, target, community) of one ``kind`` event with ``size`` agents addressed."""
+    community = CommunityFactory(on_request=True)
+    role = {"animator": True} if kind in ("join_request", "report") else {}
+    recipients = [MembershipFactory(community=community, **role).agent for _ in range(size)]
+    community.refresh_from_db()
+    if kind == "join_request":
+        target = MembershipFactory(community=community, requested=True)
+    elif kind == "request_answered":
+        target = community
+    elif kind == "invitation":
+        target = MembershipFactory(community=community, invited=True)
+        recipients[0] = target.agent
+    elif kind == "charter_version":
+        target = community.current_charter
+    elif kind == "announcement":
+        target = AnnouncementFactory(community=community)
+    elif kind == "report":
+        announcement = AnnouncementFactory(community=community)
+        target = Report.objects.create(
+            community=community,
+            content=announcement,
+            reporter=AgentFactory(),
+            reason="Hors sujet",
+        )
+    elif kind == "mention":
+        room = chat.room_for_community(community)
+        target = chat.message_send(
+            agent=MembershipFactory(community=community).agent,
+            room=room,
+            body="Bonjour",
+            client_id=f"cost-{size}-mention",
+        )
+    else:
+        other = recipients[0]
+        author = AgentFactory()
+        room = chat.direct_open(agent=author, other=other)
+        target = chat.message_send(
+            agent=author, room=room, body="Bonjour", client_id=f"cost-{size}-direct"
+        )
+        community = None
+    return recipients, target, community
+
+
+@pytest.mark.parametrize("kind", list(kinds.KINDS))
+def test_fan_out_costs_the_same_queries_for_5_or_50_recipients(
+    kind, django_assert_max_num_queries, mailoutbox
+):
+    """A fan-out reads the policy, the preferences and the mutes, and writes the rows, in a
+    number of queries that does not grow with the number of recipients."""
+    for size in (5, 50):
+        recipients, target, community = _event(kind, size)
+        with django_assert_max_num_queries(MAX_QUERIES[kind]):
+            made = deliver(kind, recipients, target, community=community)
+        assert len(made) == (size if REACHED[kind] == ALL else 1)
+        assert Notification.objects.filter(target_id=target.pk, kind=kind).count() == len(made)
+
+
+def test_batched_policy_check_agrees_with_the_one_by_one_check():
+    """For every state towards a community (and a platform administrator), the batched check of
+    each kind lets through exactly the agents the policy allows when asked one by one."""
+    community = CommunityFactory(private_secret=True)
+    outsider = AgentFactory()
+    memberships = {
+        name: MembershipFactory(community=community, **traits)
+        for name, traits in {
+            "requested": {"requested": True},
+            "invited": {"invited": True},
+            "without_charter": {"without_charter": True},
+            "member": {},
+            "animator": {"animator": True},
+            "banned": {"banned": True},
+        }.items()
+    }
+    member = memberships["member"].agent
+    agents = [outsider, AgentFactory(platform_admin=True)] + [m.agent for m in memberships.values()]
+    community.refresh_from_db()
+    targets = {
+        "join_request": memberships["requested"],
+        "request_answered": community,
+        "invitation": memberships["invited"],
+        "charter_version": community.current_charter,
+        "announcement": AnnouncementFactory(community=community),
+        "report": Report.objects.create(
+            community=community,
+            content=AnnouncementFactory(community=community),
+            reporter=member,
+            reason="Hors sujet",
+        ),
+        "mention": chat.message_send(
+            agent=member,
+            room=chat.room_for_community(community),
+            body="Salut",
+            client_id="batched-01",
+        ),
+        "direct_message": chat.message_send(
+            agent=member,
+            room=chat.direct_open(agent=member, other=outsider),
+            body="Salut",
+            client_id="batched-02",
+        ),
+    }
+    # The policy asked agent by agent, as a page would.
+    policy = {
+        "join_request": lambda a, t: abilities(a, community).can_manage_members,
+        "request_answered": lambda a, t: abilities(a, community).can_view,
+        "invitation": lambda a, t: a.pk == t.agent_id,
+        "charter_version": lambda a, t: abilities(a, community).is_member,
+        "announcement": lambda a, t: abilities(a, community).is_member,
+        "report": lambda a, t: abilities(a, community).can_moderate,
+        "mention": lambda a, t: room_abilities(a, t.room).can_read,
+        "direct_message": lambda a, t: room_abilities(a, t.room).can_read,
+    }
+    for key, target in targets.items():
+        spec = kinds.get(key)
+        expected = {a.pk for a in agents if policy[key](type(a).objects.get(pk=a.pk), target)}
+        assert expected, key  # somebody may see each
+        assert spec.visible_many(agents, target) == expected, key
+        assert {a.pk for a in agents if spec.visible(a, target)} == expected, key
+
+
+# --- the personal-data export ------------------------------------------------------------------
+
+
+def test_personal_data_export_has_the_notifications(client, run_on_commit):
+    """The export has a "notifications" section: the agent's notifications (not others'), their
+    preferences and their muted communities."""
+    community = CommunityFactory(name="Risques littoraux")
+    animator = MembershipFactory(community=community, animator=True).agent
+    member = MembershipFactory(community=community).agent
+    other = MembershipFactory(community=community).agent
+    services.preference_set(agent=member, kind="announcement", in_app=True, email="daily")
+    services.community_mute(agent=member, community=community, kind="report")
+    with run_on_commit():
+        communities.announcement_create(
+            community=community, actor=animator, title="Marée haute", body="Vigilance."
+        )
+    services.mark_all_read(agent=other)
+
+    client.force_login(member)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/compte/mes-donnees.zip").content))
+    data = json.loads(archive.read("notifications.json"))
+    assert [n["quoi"] for n in data["notifications"]] == [
+        "Nouvelle annonce dans « Risques littoraux » : Marée haute"
+    ]
+    assert data["notifications"][0]["lue_le"] is None
+    assert data["preferences"] == [
+        {"evenement": "announcement", "dans_l_application": True, "e_mail": "daily"}
+    ]
+    assert data["communautes_en_sourdine"] == [
+        {"communaute": "Risques littoraux", "evenement": "report"}
+    ]
