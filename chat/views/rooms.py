@@ -208,6 +208,12 @@ def render_room(request, room, abilities, *, status=200, composer=None, error=No
         "view": view,
         "query": query,
         "entries": entries,
+        # The report link of a message drawn live by chat.js (« /0/ » stands for its id).
+        "report_url_template": reverse(
+            "communities:report", args=[room.community.slug, content_type_id, 0]
+        )
+        if abilities.can_report
+        else "",
         "results": found,
         "has_older": has_older,
         "has_newer": has_newer,

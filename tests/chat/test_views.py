@@ -729,3 +729,15 @@ def test_mute_refusals(client, animator, member, outsider, community):
     login(client, member)
     assert client.get(reverse("chat:mutes", args=[community.slug])).status_code == 403
     assert client.get(reverse("chat:mute", args=[community.slug, animator.pk])).status_code == 403
+
+
+def test_report_link_template_for_messages_drawn_live(client, member, direct_room, main_room):
+    """The room tells the live client how to build « Signaler » links, only where members may
+    report (community rooms; never in private conversations)."""
+    login(client, member)
+    html = client.get(room_url(main_room)).content.decode()
+    template = re.search(r'data-report-url="([^"]*)"', html).group(1)
+    assert template.startswith(f"/communautes/{main_room.community.slug}/")
+    assert template.endswith("/0/")
+    html = client.get(room_url(direct_room)).content.decode()
+    assert 'data-report-url=""' in html
