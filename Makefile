@@ -30,9 +30,11 @@ demo: migrate ## Load the demo data (idempotent)
 
 run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change)
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
-	@# The background-task worker runs beside the web server and stops with it.
+	@# The background-task worker and the e-mail digests' scheduler run beside the web server
+	@# and stop with it.
 	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py notifications_scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) maillage.asgi:application
 
 test: setup ## Install what the tests need and run every test

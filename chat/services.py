@@ -127,7 +127,7 @@ def direct_open(*, agent, other):
     _check(
         other.is_active
         and not other.is_closed
-        and agents_visible_to(agent, type(other).objects.filter(pk=other.pk)).exists(),
+        and agents_visible_to(agent, get_user_model().objects.filter(pk=other.pk)).exists(),
         _("Cet agent ne peut pas recevoir de message."),
     )
     low, high = sorted((agent.pk, other.pk))

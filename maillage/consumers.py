@@ -27,6 +27,7 @@ class PlatformConsumer(ChatConsumerMixin, NotificationsConsumerMixin, AsyncWebso
             return
         await self.accept()
         await self.chat_connect()
+        self.notifications_connect()
 
     async def disconnect(self, code):
         await self.chat_disconnect()

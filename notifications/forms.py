@@ -53,7 +53,9 @@ class PreferencesForm(forms.Form):
 
     def rows(self):
         """``(kind, in_app bound field, email bound field)`` in the registry's order."""
-        return [(spec, self[f"in_app-{key}"], self[f"email-{key}"]) for key, spec in kinds.KINDS.items()]
+        return [
+            (spec, self[f"in_app-{key}"], self[f"email-{key}"]) for key, spec in kinds.KINDS.items()
+        ]
 
     def choices(self):
         """``(kind, in_app, email)`` of a valid form."""

@@ -15,6 +15,7 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -199,7 +200,7 @@ def push(agent_id, unread, notification=None):
 
 def _recount(agent):
     count = Notification.objects.filter(recipient=agent, in_app=True, read_at=None).count()
-    type(agent).objects.filter(pk=agent.pk).update(notifications_unread=count)
+    get_user_model().objects.filter(pk=agent.pk).update(notifications_unread=count)
     agent.notifications_unread = count
     return count
 
@@ -220,7 +221,7 @@ def mark_read(*, agent, notification_id):
             read_at=timezone.now()
         )
         if updated:
-            type(agent).objects.filter(pk=agent.pk).update(
+            get_user_model().objects.filter(pk=agent.pk).update(
                 notifications_unread=Greatest(F("notifications_unread") - 1, 0)
             )
         push(agent.pk, _recount(agent))

@@ -6,6 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.centre, name="centre"),
+    path("non-lues.json", views.unread_count, name="unread_count"),
     path("<int:pk>/", views.open_notification, name="open"),
     path("<int:pk>/lue/", views.mark_read, name="mark_read"),
     path("tout-marquer-comme-lu/", views.mark_all_read, name="mark_all_read"),

@@ -9,7 +9,7 @@ authentication, and mail clients' one-click unsubscribe posts it without a CSRF 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,8 +53,8 @@ def _own_id(value):
 
 
 def _me(request):
-    """The signed-in agent itself, not the lazy proxy of ``request.user``: the services call
-    ``type(agent).objects``."""
+    """The signed-in agent itself, not the lazy proxy of ``request.user`` (the services keep
+    its unread count up to date on the instance)."""
     user = request.user
     user.pk  # noqa: B018 - evaluates the lazy object
     return getattr(user, "_wrapped", user)
@@ -97,6 +97,18 @@ def centre(request):
             "without_community": WITHOUT_COMMUNITY,
         },
     )
+
+
+@require_http_methods(["GET"])
+def unread_count(request):
+    """``{"unread": N}`` for the bell: notifications.js asks it when its tab comes back or its
+    WebSocket reconnects, in case a push was missed meanwhile. The count is a field of the agent:
+    no query beyond the session's."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Connectez-vous.")}, status=401)
+    response = JsonResponse({"unread": request.user.notifications_unread})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -226,7 +238,8 @@ def unmute(request):
         services.community_unmute(agent=request.user, community=community)
     messages.success(
         request,
-        _("Les notifications de « %(community)s » sont réactivées.") % {"community": community.name},
+        _("Les notifications de « %(community)s » sont réactivées.")
+        % {"community": community.name},
     )
     return redirect(_safe_next(request, default))
 

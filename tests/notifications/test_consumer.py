@@ -1,6 +1,7 @@
 """The live bell: the unread count pushed to every open tab of the agent through ``/ws/`` (the
 real ASGI application, a real session cookie), and to nobody else."""
 
+import asyncio
 import json
 
 import pytest
@@ -114,3 +115,49 @@ def test_each_delivery_pushes_the_new_count(people):
         await tab.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_the_embedded_relay_pushes_what_the_worker_process_made(people, settings):
+    """In the embedded default (in-memory channel layer, tasks run by the worker process), a
+    notification written by another process reaches the open tab through this process's relay."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NOTIFICATIONS_RELAY_INTERVAL = 0.1
+    community, named, author, _bystander = people
+    headers = session_headers(named)
+
+    def made_elsewhere():
+        # What the worker process does: the row and the counter, no push that reaches us.
+        notification = Notification.objects.create(
+            recipient=named,
+            kind="announcement",
+            summary="Nouvelle annonce dans « Littoral breton »",
+            url="/communautes/",
+            community=community,
+            target_type_id=_content_type_id(community),
+            target_id=community.pk,
+        )
+        type(named).objects.filter(pk=named.pk).update(notifications_unread=1)
+        return notification.pk
+
+    async def scenario():
+        from notifications import relay
+
+        assert relay.needed()
+        tab = await _connect(headers)
+        # Give the relay its first look before the row exists.
+        await asyncio.sleep(0.3)
+        pk = await sync_to_async(made_elsewhere)()
+        event = await _receive(tab)
+        while event.get("type") != "notifications.unread":
+            event = await _receive(tab)
+        assert event["unread"] == 1
+        assert event["notification"]["id"] == pk
+        await tab.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def _content_type_id(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk

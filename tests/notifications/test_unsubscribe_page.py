@@ -58,9 +58,8 @@ def test_post_without_csrf_token_unsubscribes(csrf_client, agent):
     response = csrf_client.post(url(agent, "announcement"))
     assert response.status_code == 200
     page = text(response)
-    assert "Vous ne recevrez plus ces e-mails. Les notifications restent visibles dans Maillage." in (
-        page
-    )
+    done = "Vous ne recevrez plus ces e-mails. Les notifications restent visibles dans Maillage."
+    assert done in page
     assert f'href="{reverse("notifications:preferences")}"' in page
     assert email_of(agent, "announcement") == (True, Email.NONE)
 
@@ -128,9 +127,7 @@ def test_tampered_token_is_a_clear_400(csrf_client, agent, method):
     """A modified token answers 400 with a French explanation, and changes nothing."""
     token = services.unsubscribe_token(agent, "announcement")
     tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
-    response = getattr(csrf_client, method)(
-        reverse("notifications:unsubscribe", args=[tampered])
-    )
+    response = getattr(csrf_client, method)(reverse("notifications:unsubscribe", args=[tampered]))
     assert response.status_code == 400
     assert "Ce lien de désabonnement n'est pas valide" in text(response)
     assert not Preference.objects.exists()

@@ -237,9 +237,7 @@ def test_mark_all_read_marks_only_ones_own(agent_client, agent, other_agent):
     assert Notification.objects.filter(recipient=other_agent, read_at=None).count() == 2
     assert unread_of(agent) == 0
     assert unread_of(other_agent) == 2
-    assert "Toutes vos notifications sont marquées comme lues." in text(
-        agent_client.get(CENTRE)
-    )
+    assert "Toutes vos notifications sont marquées comme lues." in text(agent_client.get(CENTRE))
 
 
 def test_mark_all_read_refuses_get(agent_client, agent):
@@ -259,7 +257,9 @@ def test_centre_lists_ones_own_notifications_newest_first(agent_client, agent, o
     response = agent_client.get(CENTRE)
     assert response.status_code == 200
     page = text(response)
-    assert page.index("Notification 3") < page.index("Notification 2") < page.index("Notification 1")
+    assert (
+        page.index("Notification 3") < page.index("Notification 2") < page.index("Notification 1")
+    )
     assert "Pas pour vous" not in page
 
 
@@ -331,7 +331,7 @@ def test_centre_survives_any_page_number(agent_client, agent, page):
     assert agent_client.get(CENTRE, {"page": page}).status_code == 200
 
 
-CENTRE_QUERIES = 5  # session, agent, count, the page's notifications with their communities
+CENTRE_QUERIES = 4  # session, agent, count, the page's notifications with their communities
 
 
 def test_centre_query_count_does_not_grow(client, agent, django_assert_max_num_queries):
@@ -537,7 +537,9 @@ def test_preferences_refuse_a_missing_choice(agent_client, agent):
 
 def test_preferences_are_linked_from_the_account_page(agent_client):
     """« Mon compte » links to the notification preferences."""
-    assert f'href="{PREFERENCES}"' in agent_client.get(reverse("directory:account")).content.decode()
+    assert (
+        f'href="{PREFERENCES}"' in agent_client.get(reverse("directory:account")).content.decode()
+    )
 
 
 # --- muted communities ------------------------------------------------------------------------------
@@ -690,3 +692,46 @@ def test_non_members_see_no_follow_control(other_client, community):
     assert Community.objects.get(pk=community.pk).visibility == Community.Visibility.OPEN
     page = other_client.get(home(community)).content.decode()
     assert 'data-testid="community-follow"' not in page
+
+
+# --- the count asked again by notifications.js ------------------------------------------------------
+
+
+def test_unread_count_answers_the_agents_count(agent_client, agent, django_assert_max_num_queries):
+    """The bell's JSON count is the agent's field: no query beyond the session's and the agent's."""
+    make(agent, 2)
+    with django_assert_max_num_queries(2):
+        response = agent_client.get(reverse("notifications:unread_count"))
+    assert response.status_code == 200
+    assert response.json() == {"unread": 2}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_unread_count_refuses_anonymous_visitors_and_posts(agent_client):
+    """Anonymous visitors get a JSON 401, a POST a 405."""
+    response = Client().get(reverse("notifications:unread_count"))
+    assert response.status_code == 401
+    assert response.json() == {"error": "Connectez-vous."}
+    assert agent_client.post(reverse("notifications:unread_count")).status_code == 405
+
+
+def test_bell_tells_the_script_where_to_ask_the_count(agent_client):
+    """The bell carries the address notifications.js asks the count at."""
+    html = bell(agent_client.get(CENTRE))
+    assert f'data-unread-url="{reverse("notifications:unread_count")}"' in html
+
+
+def test_preferences_query_count_does_not_grow(client, agent, django_assert_max_num_queries):
+    """The preferences cost the same queries with 1 or 12 communities muted."""
+    for _ in range(2):
+        MembershipFactory(agent=agent)
+    first = MembershipFactory(agent=agent).community
+    CommunityMute.objects.create(agent=agent, community=first)
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(PREFERENCES).status_code == 200
+    for _ in range(11):
+        community = MembershipFactory(agent=agent).community
+        CommunityMute.objects.create(agent=agent, community=community, kind="announcement")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(PREFERENCES).status_code == 200
