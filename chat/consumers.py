@@ -21,6 +21,7 @@ Every refusal is an ``error`` event (``code``, French ``message``, ``ref`` = the
 ``client_id`` or ``message``); the connection stays open.
 """
 
+import asyncio
 import json
 import time
 
@@ -30,10 +31,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from chat import events, presence, selectors, services
+from chat.hub import hub
 from chat.models import MAX_MESSAGE_LENGTH, Message, Room
 from communities.permissions import rooms_readable_by
 
 MAX_ROOMS_PER_SUBSCRIBE = 500
+# How long an event that arrived ahead of its turn waits for the ones before it (published by
+# another process) before they are read from the database.
+REORDER_WAIT = 0.5
 TYPING_INTERVAL = 2.0
 # The largest id or sequence number the database stores (a signed 64-bit integer): a larger one
 # sent by a client is refused instead of failing the query.
@@ -77,22 +82,44 @@ class ChatConsumerMixin:
     async def chat_connect(self):
         self.chat_rooms = {}  # room id -> last sequence number sent to this connection
         self.chat_typing_sent = {}
-        self.chat_agent_group = events.agent_group(self.scope["user"].pk)
-        await self.channel_layer.group_add(self.chat_agent_group, self.channel_name)
+        self.chat_busy, self.chat_waiting = False, []
+        self.chat_ahead, self.chat_gap_timers = {}, {}  # the reorder buffer of chat_event
+        await hub().join_agent(self.scope["user"].pk, self)
 
     async def chat_disconnect(self):
         if not hasattr(self, "chat_rooms"):
             return
-        await self.channel_layer.group_discard(self.chat_agent_group, self.channel_name)
-        for room_id in list(self.chat_rooms):
-            await self.channel_layer.group_discard(events.room_group(room_id), self.channel_name)
+        await hub().leave_agent(self.scope["user"].pk, self)
+        await hub().leave_all(self, list(self.chat_rooms))
         self.chat_rooms.clear()
+        for timer in self.chat_gap_timers.values():
+            timer.cancel()
+        self.chat_gap_timers.clear()
+
+    async def hub_deliver(self, handler, message):
+        """A room's event handed over by the process's hub (``chat.hub``). While this connection
+        handles one of its client's events, the room's events wait, so that the client hears,
+        as before the hub, the answer to its event (``chat.ack``) before the event's effects."""
+        if getattr(self, "chat_busy", False):
+            self.chat_waiting.append((handler, message))
+            return
+        await getattr(self, handler)(message)
 
     async def chat_receive(self, event):
         """Handle a ``chat.*`` event from the client; False when the type is not ours."""
         handler = self.CHAT_HANDLERS.get(event["type"])
         if handler is None:
             return False
+        self.chat_busy, self.chat_waiting = True, getattr(self, "chat_waiting", [])
+        try:
+            return await self._chat_handle(handler, event)
+        finally:
+            while self.chat_waiting:
+                waiting_handler, message = self.chat_waiting.pop(0)
+                await getattr(self, waiting_handler)(message)
+            self.chat_busy = False
+
+    async def _chat_handle(self, handler, event):
         # The connection keeps its agent for hours: the memberships the policy caches on it
         # (``communities.permissions.membership_of``) are read afresh for every event, so that a
         # charter accepted, a role changed or a removal elsewhere counts at once.
@@ -157,7 +184,7 @@ class ChatConsumerMixin:
         # in the end are ignored: it is not in ``chat_rooms``), never lost in between.
         joined = [room_id for room_id in since if room_id not in self.chat_rooms]
         for room_id in joined:
-            await self.channel_layer.group_add(events.room_group(room_id), self.channel_name)
+            await hub().join(room_id, self)
         allowed, backlog, presence_ids = await database_sync_to_async(self._subscribe_sync)(
             since, focus
         )
@@ -168,9 +195,7 @@ class ChatConsumerMixin:
             if room_id in self.chat_rooms:  # subscribed before, no longer readable
                 await self._drop_room(room_id)
             elif room_id in joined:
-                await self.channel_layer.group_discard(
-                    events.room_group(room_id), self.channel_name
-                )
+                await hub().leave(room_id, self)
         await self._send_json(
             {
                 "type": "chat.subscribed",
@@ -233,9 +258,7 @@ class ChatConsumerMixin:
         for value in rooms[:MAX_ROOMS_PER_SUBSCRIBE]:
             room_id = _room_id(value)
             if self.chat_rooms.pop(room_id, None) is not None:
-                await self.channel_layer.group_discard(
-                    events.room_group(room_id), self.channel_name
-                )
+                await hub().leave(room_id, self)
 
     async def _history(self, event):
         room_id = _room_id(event.get("room"))
@@ -438,7 +461,7 @@ class ChatConsumerMixin:
 
     async def _drop_room(self, room_id):
         if self.chat_rooms.pop(room_id, None) is not None:
-            await self.channel_layer.group_discard(events.room_group(room_id), self.channel_name)
+            await hub().leave(room_id, self)
             await self._send_json({"type": "chat.room_removed", "room": room_id})
 
     async def _deliver_text(self, text):
@@ -446,9 +469,10 @@ class ChatConsumerMixin:
         data = json.loads(text)
         room_id = data.get("room")
         if data.get("type") in ("chat.message", "chat.reset"):
-            if room_id not in self.chat_rooms:
+            # Not subscribed (any more), or this version already sent (live meanwhile).
+            if room_id not in self.chat_rooms or data["seq"] <= self.chat_rooms[room_id]:
                 return
-            self.chat_rooms[room_id] = max(self.chat_rooms[room_id], data["seq"])
+            self.chat_rooms[room_id] = data["seq"]
         await self.send(text_data=text)
 
     CHAT_HANDLERS = {
@@ -468,8 +492,11 @@ class ChatConsumerMixin:
     # --- handlers of channel-layer events (type "chat.event" → chat_event) -------------------
 
     async def chat_event(self, event):
-        """A stored change of a room: sent in order; a gap means something was dropped on the
-        way, and what is missing is read from the database."""
+        """A stored change of a room, sent in order. Events published by two processes may
+        arrive out of order: one ahead of the next expected number waits (REORDER_WAIT) for the
+        missing ones; if they do not come (dropped by a full channel layer, a process gone),
+        what is missing is read from the database, in a task of its own so that the process's
+        other deliveries never wait for it."""
         room_id, seq = event["room"], event["seq"]
         last = self.chat_rooms.get(room_id)
         if last is None or seq <= last:
@@ -477,17 +504,61 @@ class ChatConsumerMixin:
         if seq == last + 1:
             self.chat_rooms[room_id] = seq
             await self.send(text_data=event["text"])
+            await self._drain(room_id)
             return
+        ahead = self.chat_ahead.setdefault(room_id, {})
+        ahead[seq] = event["text"]
+        if room_id not in self.chat_gap_timers:
+            self.chat_gap_timers[room_id] = asyncio.get_running_loop().call_later(
+                REORDER_WAIT, self._gap_expired, room_id
+            )
+
+    async def _drain(self, room_id):
+        """Send the events that were waiting for the ones just sent."""
+        ahead = self.chat_ahead.get(room_id)
+        while ahead:
+            following = self.chat_rooms[room_id] + 1
+            if following not in ahead:
+                for seq in [seq for seq in ahead if seq < following]:
+                    del ahead[seq]
+                break
+            self.chat_rooms[room_id] = following
+            await self.send(text_data=ahead.pop(following))
+        if not ahead:
+            self.chat_ahead.pop(room_id, None)
+            timer = self.chat_gap_timers.pop(room_id, None)
+            if timer is not None:
+                timer.cancel()
+
+    def _gap_expired(self, room_id):
+        self.chat_gap_timers.pop(room_id, None)
+        if self.chat_ahead.get(room_id) and room_id in self.chat_rooms:
+            asyncio.get_running_loop().create_task(self._catch_up(room_id))
+
+    async def _catch_up(self, room_id):
+        last = self.chat_rooms.get(room_id)
+        if last is None:
+            return
+        target = max(self.chat_ahead.pop(room_id, {0: None}))
         backlog = await database_sync_to_async(self._changes_sync)(room_id, last)
         for text in backlog:
             data = json.loads(text)
             if data.get("type") == "chat.reset":
-                self.chat_rooms[room_id] = max(seq, data["seq"])
+                self.chat_rooms[room_id] = max(target, data["seq"])
                 await self.send(text_data=text)
                 return
         for text in backlog:
             await self._deliver_text(text)
-        self.chat_rooms[room_id] = max(self.chat_rooms.get(room_id, 0), seq)
+        if room_id not in self.chat_rooms:
+            return
+        self.chat_rooms[room_id] = max(self.chat_rooms[room_id], target)
+        # Events that arrived during the read: those already covered are dropped, the next
+        # ones sent, and a gap still open waits again.
+        await self._drain(room_id)
+        if self.chat_ahead.get(room_id) and room_id not in self.chat_gap_timers:
+            self.chat_gap_timers[room_id] = asyncio.get_running_loop().call_later(
+                REORDER_WAIT, self._gap_expired, room_id
+            )
 
     async def chat_ephemeral(self, event):
         """Typing and presence: never the sender's own, nor for a room this connection left (a

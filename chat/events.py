@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 
 def agent_group(agent_id):
-    """Every open connection of one agent (all their tabs and devices)."""
+    """Every open connection of one agent (all their tabs and devices). Events sent to it carry
+    ``"agent": agent_id``: the process's hub (``chat.hub``) hands them to that agent's
+    connections."""
     return f"chat.agent.{agent_id}"
 
 
@@ -76,7 +78,7 @@ def read_on_commit(agent_id, room_id, last_read_id):
     transaction.on_commit(
         lambda: _send(
             agent_group(agent_id),
-            {"type": "chat.read", "room": room_id, "last_read": last_read_id},
+            {"type": "chat.read", "agent": agent_id, "room": room_id, "last_read": last_read_id},
         )
     )
 
@@ -86,7 +88,7 @@ def rooms_changed_for_agents(agent_ids):
     re-check what they are subscribed to."""
     ids = list(agent_ids)
     transaction.on_commit(
-        lambda: [_send(agent_group(pk), {"type": "chat.rooms_changed"}) for pk in ids]
+        lambda: [_send(agent_group(pk), {"type": "chat.rooms_changed", "agent": pk}) for pk in ids]
     )
 
 

@@ -88,5 +88,9 @@ async def _run():
             }
             await layer.group_send(
                 agent_group(row["recipient_id"]),
-                {"type": "notifications.event", "text": json.dumps(payload)},
+                {
+                    "type": "notifications.event",
+                    "agent": row["recipient_id"],
+                    "text": json.dumps(payload),
+                },
             )

@@ -189,7 +189,8 @@ def push(agent_id, unread, notification=None):
         return
     try:
         async_to_sync(layer.group_send)(
-            agent_group(agent_id), {"type": "notifications.event", "text": json.dumps(payload)}
+            agent_group(agent_id),
+            {"type": "notifications.event", "agent": agent_id, "text": json.dumps(payload)},
         )
     except Exception:  # the count is right in the database; the next page shows it
         logger.exception("notifications: could not push to agent %s", agent_id)

@@ -147,6 +147,11 @@ def database_from_url(url):
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Keep connections between requests and WebSocket events (checked before reuse): a new
+# connection for every chat message (a PostgreSQL log-in, or a SQLite close that checkpoints the
+# WAL) was most of the message's cost.
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search index uses PostgreSQL's full-text fields and GIN indexes there,
     # which the system checks refuse without this app (postgres.E005).
@@ -160,7 +165,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A full queue drops group messages: clients then catch up from the database.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "maillage", "capacity": 1000},
+            # redis-py 8 reads with a 5 s socket timeout by default, the very time channels_redis
+            # blocks in BZPOPMIN: an idle connection's read could time out first and close the
+            # WebSocket with 1011. The timeout must stay above that blocking time.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": "maillage",
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat import events, selectors, services
+from chat.consumers import REORDER_WAIT
 from chat.models import Message, Room
 from communities import services as community_services
 from communities.models import Membership
@@ -439,7 +440,8 @@ def test_a_gap_in_the_sequence_is_filled_from_the_database(member, colleague, ma
         lost = await db(_store_unpublished_edit)(message.pk, "Texte corrigé")
         assert await tab.nothing()  # the lost publication: nothing came
         later = await db(post)(colleague, main_room, "Suivant")
-        received = await tab.all()
+        # The event ahead waits REORDER_WAIT for the missing one before the database is read.
+        received = await tab.all(quiet=REORDER_WAIT + 0.7)
         assert [(e["seq"], e["message"]["id"]) for e in _messages(received)] == [
             (lost, message.pk),
             (later.seq, later.pk),
@@ -468,7 +470,7 @@ def test_a_crafted_seq_jump_makes_the_connection_read_the_database(member, colle
             events.room_group(main_room.pk),
             {"type": "chat.event", "room": main_room.pk, "seq": first + 1, "text": bogus},
         )
-        received = await tab.all()
+        received = await tab.all(quiet=REORDER_WAIT + 0.7)
         assert [(e["seq"], e["message"]["body"]) for e in received] == [
             (3, "Premier, corrigé deux fois")
         ]
@@ -902,5 +904,33 @@ def test_a_deactivated_account_is_disconnected_at_the_heartbeat(member, direct_r
         await db(type(member).objects.filter(pk=member.pk).update)(is_active=False)
         await tab.send("chat.heartbeat", active=True)
         assert await _closed_with(tab) == 4401
+
+    run(scenario)
+
+
+def test_events_out_of_order_are_put_back_in_order_without_the_database(
+    member, colleague, main_room
+):
+    """Two processes publish one room's changes: the later number may arrive first. It waits
+    for the earlier one, then both go out in order, as published (no database read)."""
+    tab = Socket(member)
+    message = services.message_send(
+        agent=colleague, room=main_room, body="Un", client_id=_client_id()
+    )
+
+    def crafted(seq):
+        text = json.dumps({"type": "chat.message", "room": main_room.pk, "seq": seq, "x": seq})
+        return {"type": "chat.event", "room": main_room.pk, "seq": seq, "text": text}
+
+    async def scenario():
+        await tab.open()
+        await tab.subscribe({main_room.pk: None})
+        one = await db(_store_unpublished_edit)(message.pk, "Un, corrigé")
+        two = await db(_store_unpublished_edit)(message.pk, "Un, corrigé deux fois")
+        layer = get_channel_layer()
+        await layer.group_send(events.room_group(main_room.pk), crafted(two))
+        await layer.group_send(events.room_group(main_room.pk), crafted(one))
+        received = await tab.all()
+        assert [event.get("x") for event in received] == [one, two]
 
     run(scenario)

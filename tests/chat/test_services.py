@@ -665,7 +665,7 @@ def test_membership_change_tells_the_agent_connections(
     membership = community.memberships.get(agent=member)
     with django_capture_on_commit_callbacks(execute=True):
         community_services.member_remove(membership=membership, actor=animator)
-    assert {"type": "chat.rooms_changed"} in listener.received()
+    assert {"type": "chat.rooms_changed", "agent": member.pk} in listener.received()
 
 
 # --- moderation ------------------------------------------------------------------------------
