@@ -2,11 +2,13 @@
 
 make bench            # or: .venv/bin/python -m bench
 python -m bench --only directory --agents 2000      # a quick run of one benchmark
+python -m bench --only chat --chat-agents 50        # the chat benchmark alone, smaller
 
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
 directory --database postgres://…``, so that Django reads its settings afresh; the figures of both
-are then printed side by side.
+are then printed side by side. The chat benchmark (bench/chat.py) starts its own servers (Daphne,
+Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a process of its own.
 """
 
 import argparse
@@ -19,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ("pages", "directory")
+BENCHMARKS = ("pages", "directory", "chat")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +40,15 @@ def parse_args(argv=None):
         "--no-postgresql", action="store_true", help="the directory benchmark on SQLite only"
     )
     parser.add_argument("--json", help="write the directory benchmark's report to this file")
+    parser.add_argument(
+        "--chat-agents", type=int, default=200, help="agents connected in the chat benchmark"
+    )
+    parser.add_argument(
+        "--chat-rate", type=float, default=50.0, help="messages per second sent in all (chat)"
+    )
+    parser.add_argument(
+        "--chat-seconds", type=float, default=10.0, help="measured seconds, after warm-up (chat)"
+    )
     return parser.parse_args(argv)
 
 
@@ -52,42 +63,56 @@ def main(argv=None):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings.test")
         os.environ["LOG_LEVEL"] = "WARNING"  # one log line per request would drown the figures
         sys.path.insert(0, str(ROOT))
+        if "pages" in selected or "directory" in selected:
+            _in_process(args, selected, workdir)
+        if "chat" in selected:
+            from bench import chat
 
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connection
-
-        settings.ROOT_URLCONF = "bench.urls"
-        settings.ALLOWED_HOSTS = ["testserver"]
-        engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-        call_command("migrate", verbosity=0)
-        with open(os.devnull, "w") as devnull:
-            call_command("load_demo_data", stdout=devnull)
-
-        if "pages" in selected:
-            from bench import pages
-
-            pages.run()
-
-        if "directory" in selected:
-            from bench import directory
-
-            report = directory.run(agents=args.agents, engine=engine)
-            if args.json:
-                Path(args.json).write_text(json.dumps(report))
-            reports = [report]
-            if engine == "SQLite" and not args.database and not args.no_postgresql:
-                other = _directory_on_postgresql(args.agents, workdir)
-                if other is not None:
-                    reports.append(other)
-            if len(reports) > 1 or not args.json:
-                directory.print_comparison(reports)
+            chat.run(
+                agents=args.chat_agents,
+                rate=args.chat_rate,
+                seconds=args.chat_seconds,
+                workdir=workdir / "chat",
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nBenchmarks terminés en {time.perf_counter() - started:.0f} s.")
+
+
+def _in_process(args, selected, workdir):
+    """The pages and directory benchmarks, in this process, on the demo data."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo_data", stdout=devnull)
+
+    if "pages" in selected:
+        from bench import pages
+
+        pages.run()
+
+    if "directory" in selected:
+        from bench import directory
+
+        report = directory.run(agents=args.agents, engine=engine)
+        if args.json:
+            Path(args.json).write_text(json.dumps(report))
+        reports = [report]
+        if engine == "SQLite" and not args.database and not args.no_postgresql:
+            other = _directory_on_postgresql(args.agents, workdir)
+            if other is not None:
+                reports.append(other)
+        if len(reports) > 1 or not args.json:
+            directory.print_comparison(reports)
 
 
 def _directory_on_postgresql(agents, workdir):
