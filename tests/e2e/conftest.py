@@ -85,11 +85,11 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def web_page(request, chromium, maillage_server):
-    """A page in a fresh browser context (no cookies), with relative URLs on the server."""
+def _browser_page(request, chromium, base_url, *, screenshot_suffix=""):
+    """A page in a fresh browser context (no cookies), relative URLs on ``base_url``; a
+    screenshot goes to test-results/ when the test fails."""
     context = chromium.new_context(
-        base_url=maillage_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
+        base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -97,9 +97,21 @@ def web_page(request, chromium, maillage_server):
     reports = request.node.stash.get(_reports, {})
     if any(report.failed for report in reports.values()):
         SCREENSHOTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name) + screenshot_suffix
         try:
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
-            print(f"No screenshot for {request.node.name}: {error}")  # noqa: T201
+            print(f"No screenshot for {name}: {error}")  # noqa: T201
     context.close()
+
+
+@pytest.fixture
+def web_page(request, chromium, maillage_server):
+    """A page in a fresh browser context (no cookies), with relative URLs on the server."""
+    yield from _browser_page(request, chromium, maillage_server)
+
+
+@pytest.fixture
+def second_page(request, chromium, maillage_server):
+    """A page in a second, separate browser context: another person on another computer."""
+    yield from _browser_page(request, chromium, maillage_server, screenshot_suffix="-second")

@@ -14,8 +14,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, _reports
-
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "maillage-demo"
@@ -52,26 +50,6 @@ IN_OCCITANIE = [
     "Politique de la ville en Occitanie",
     "Référents risques naturels du Lot",
 ]
-
-
-@pytest.fixture
-def second_page(request, chromium, maillage_server):
-    """A page in a second, separate browser context: another person on another computer."""
-    context = chromium.new_context(
-        base_url=maillage_server, locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    reports = request.node.stash.get(_reports, {})
-    if any(report.failed for report in reports.values()):
-        SCREENSHOTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
-        try:
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-second.png"), full_page=True)
-        except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
-            print(f"No screenshot of the second page for {request.node.name}: {error}")  # noqa: T201
-    context.close()
 
 
 def fail_on_dialogs(page):
