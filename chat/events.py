@@ -101,21 +101,3 @@ def rooms_changed_for_community(community):
         )
     )
     rooms_changed_for_agents(ids)
-
-
-def typing(room_id, agent, channel_name):
-    _send(
-        room_group(room_id),
-        {
-            "type": "chat.ephemeral",
-            "room": room_id,
-            "sender": channel_name,
-            "text": json.dumps(
-                {
-                    "type": "chat.typing",
-                    "room": room_id,
-                    "agent": {"id": agent.pk, "name": agent.display_name},
-                }
-            ),
-        },
-    )

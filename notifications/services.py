@@ -341,11 +341,6 @@ def _unsubscribe_path(agent, kind):
     return reverse("notifications:unsubscribe", args=[unsubscribe_token(agent, kind)])
 
 
-def send_immediate_email(notification):
-    _mail_immediate(notification)
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-
-
 def _mail_immediate(notification):
     agent = notification.recipient
     _mail(

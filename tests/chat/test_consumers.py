@@ -10,7 +10,7 @@ each database call of its own before the next step, so that the two never write 
 import json
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -374,7 +374,15 @@ def test_a_member_leaving_the_community_stops_receiving_at_once(
         await bob.subscribe({main_room.pk: None})
         await db(end_membership)()
         # Typing already on its way when the removal is handled is not delivered either.
-        await sync_to_async(events.typing)(main_room.pk, colleague, "un-autre-canal")
+        await get_channel_layer().group_send(
+            events.room_group(main_room.pk),
+            {
+                "type": "chat.ephemeral",
+                "room": main_room.pk,
+                "sender": "un-autre-canal",
+                "text": json.dumps({"type": "chat.typing", "room": main_room.pk}),
+            },
+        )
         assert await bob.receive() == {"type": "chat.room_removed", "room": main_room.pk}
         assert await bob.receive() == {"type": "chat.rooms_changed"}
         assert await bob.nothing()

@@ -7,6 +7,7 @@ caller's DATABASE_URL, REDIS_URL and the like never leak into it.
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -190,6 +191,12 @@ class Daphne:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+def passed_count(output):
+    """The number of tests a pytest run's output reports as passed."""
+    found = re.search(r"(\d+) passed", output)
+    return int(found.group(1)) if found else 0
 
 
 def pytest_on_postgresql(server, suites, *, dbname, var_dir, timeout=900):

@@ -8,7 +8,7 @@ server started by tests/integration/conftest.py.
 
 import pytest
 
-from tests.integration.servers import pytest_on_postgresql
+from tests.integration.servers import passed_count, pytest_on_postgresql
 
 pytestmark = pytest.mark.integration
 
@@ -17,4 +17,8 @@ SUITES = ["tests/search", "tests/directory/test_search.py"]
 
 def test_search_passes_on_postgresql(postgresql_server, tmp_path):
     """The search API and the search page tests all pass on PostgreSQL."""
-    pytest_on_postgresql(postgresql_server, SUITES, dbname="maillage_search", var_dir=tmp_path)
+    output = pytest_on_postgresql(
+        postgresql_server, SUITES, dbname="maillage_search", var_dir=tmp_path
+    )
+    # The suites ran there in full: no file skipped or collected empty.
+    assert passed_count(output) >= 90, output[-2000:]
