@@ -37,10 +37,10 @@ def _send(group, event):
         logger.exception("chat: could not publish to %s", group)
 
 
-def message_event(message):
+def message_event(message, *, mentions=None, reactions=None):
     from chat.selectors import message_payload
 
-    payload = message_payload(message)
+    payload = message_payload(message, mentions=mentions, reactions=reactions)
     return {
         "type": "chat.event",
         "room": message.room_id,
@@ -56,8 +56,16 @@ def message_event(message):
     }
 
 
-def publish_on_commit(message):
-    """After the transaction that stored the change commits, tell the room's connections."""
+def publish_on_commit(message, *, mentions=None, reactions=None):
+    """After the transaction that stored the change commits, tell the room's connections.
+
+    With ``mentions`` and ``reactions`` given (a message just written, whose author and reply
+    are loaded), the event is written at once from the objects at hand; otherwise the message
+    is read back after the commit, as stored."""
+    if mentions is not None and reactions is not None:
+        event = message_event(message, mentions=mentions, reactions=reactions)
+        transaction.on_commit(lambda: _send(room_group(message.room_id), event))
+        return
 
     def publish():
         from chat.models import Message

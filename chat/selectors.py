@@ -162,16 +162,19 @@ def _render(message, mentions):
     return str(render_markdown(body))
 
 
-def message_payload(message, mentions=None):
+def message_payload(message, mentions=None, reactions=None):
     """The message as the clients see it (the same for every reader: ``mine`` is computed by
-    the client from the agent ids)."""
+    the client from the agent ids). ``mentions`` and ``reactions`` (lists) when they are known
+    without reading them."""
     deleted = message.is_deleted
     if mentions is None:
         mentions = list(message.mentions.all()) if message.pk and not deleted else []
-    reactions = {}
+    if reactions is None:
+        reactions = message.reactions.all() if not deleted else ()
+    grouped = {}
     if not deleted:
-        for reaction in message.reactions.all():
-            entry = reactions.setdefault(
+        for reaction in reactions:
+            entry = grouped.setdefault(
                 reaction.emoji, {"emoji": reaction.emoji, "agents": [], "names": []}
             )
             entry["agents"].append(reaction.agent_id)
@@ -197,7 +200,7 @@ def message_payload(message, mentions=None):
         "body": "" if deleted else message.body,
         "html": "" if deleted else _render(message, mentions),
         "reply_to": reply,
-        "reactions": list(reactions.values()),
+        "reactions": list(grouped.values()),
         "mentions": [agent.pk for agent in mentions],
         "attachment": None,
     }

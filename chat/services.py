@@ -12,8 +12,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,11 +52,24 @@ def _check(allowed, message, code="forbidden"):
         raise ChatError(message, code)
 
 
-def _next_seq(room):
-    """Take the room's next sequence number. The UPDATE locks the room's row until commit, so
-    two changes in one room are numbered in the order they commit."""
-    Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
-    room.last_seq = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).get()
+def _next_seq(room, *, message_at=None):
+    """Take the room's next sequence number (and, for a new message, note its time). The UPDATE
+    locks the room's row until commit, so two changes in one room are numbered in the order they
+    commit. One statement: the number comes back through RETURNING (SQLite 3.35+, PostgreSQL)."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    sql = f"UPDATE {table} SET last_seq = last_seq + 1"  # noqa: S608 - our own table's name
+    params = []
+    if message_at is not None:
+        sql += ", last_message_at = %s"
+        params.append(connection.ops.adapt_datetimefield_value(message_at))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} WHERE id = %s RETURNING last_seq", [*params, room.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Room.DoesNotExist(f"room {room.pk} is gone")
+    room.last_seq = row[0]
+    if message_at is not None:
+        room.last_message_at = message_at
     return room.last_seq
 
 
@@ -336,7 +348,11 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
     _check(bool(body) or attachment is not None, _("Le message est vide."), "invalid")
     reply_to = None
     if reply_to_id is not None:
-        reply_to = Message.objects.filter(pk=_int(reply_to_id), room=room).first()
+        reply_to = (
+            Message.objects.filter(pk=_int(reply_to_id), room=room)
+            .select_related("author")
+            .first()
+        )
         _check(reply_to is not None, _("Le message auquel vous répondez n'existe pas ici."))
     attachment_name, attachment_type = ("", "")
     if attachment is not None:
@@ -345,7 +361,7 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
     now = timezone.now()
     try:
         with transaction.atomic():
-            seq = _next_seq(room)
+            seq = _next_seq(room, message_at=now)
             message = Message(
                 room=room,
                 community_id=room.community_id,
@@ -366,11 +382,17 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
             mentioned = _mentioned(room, body)
             if mentioned:
                 message.mentions.set(mentioned)
-            Room.objects.filter(pk=room.pk).update(last_message_at=now)
-            ReadMarker.objects.update_or_create(
-                room=room, agent=agent, defaults={"last_read_id": message.pk}
+            # The author has read their own message: one upsert (their position only moves
+            # forward here, the message being the room's newest).
+            ReadMarker.objects.bulk_create(
+                [ReadMarker(room=room, agent=agent, last_read_id=message.pk)],
+                update_conflicts=True,
+                unique_fields=["room", "agent"],
+                update_fields=["last_read_id", "updated_at"],
             )
-            events.publish_on_commit(message)
+            # A new message has no reaction yet and its author, reply and mentions are at
+            # hand: the event is written now, without reading the message back.
+            events.publish_on_commit(message, mentions=mentioned, reactions=[])
             _notify(message, mentioned)
     except IntegrityError:
         # The same client id committed meanwhile by another connection: that one is kept.

@@ -394,6 +394,8 @@ def test_edit_updates_the_mentions(member, colleague, animator, main_room, post)
 def test_rate_limit(settings, member, main_room, post):
     """Over CHAT_RATE_LIMIT messages in the window, the next one is refused (rate_limited)."""
     settings.CHAT_RATE_LIMIT = 3
+    # One window for the whole test: a fixed 10 s window could restart between two sends.
+    settings.CHAT_RATE_WINDOW = 10**9
     for n in range(3):
         post(member, main_room, f"Message {n}")
     with pytest.raises(ChatError) as error:
@@ -406,6 +408,8 @@ def test_rate_limit(settings, member, main_room, post):
 def test_rate_limit_counts_per_agent(settings, member, colleague, main_room, post):
     """One agent's burst does not limit another."""
     settings.CHAT_RATE_LIMIT = 3
+    # One window for the whole test: a fixed 10 s window could restart between two sends.
+    settings.CHAT_RATE_WINDOW = 10**9
     for n in range(3):
         post(member, main_room, f"Message {n}")
     post(colleague, main_room, "À moi de parler")
@@ -643,6 +647,60 @@ def test_one_publication_per_change_after_commit(
     assert published[1]["message"]["body"] == "Bonjour à tous"
     assert published[2]["message"]["reactions"][0]["agents"] == [colleague.pk]
     assert published[3]["message"]["deleted"] is True
+
+
+def test_new_message_event_is_the_stored_message(
+    member, colleague, main_room, post, django_capture_on_commit_callbacks
+):
+    """The event of a new message is written from the objects at hand, without reading the
+    message back: it must be exactly what a reader loading the stored message gets (reply,
+    mention links, author, dates)."""
+    original = post(colleague, main_room, "La réunion est *jeudi*")
+    listener = Listener(events.room_group(main_room.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(
+            member,
+            main_room,
+            "@Marc Collègue, **merci** : voir <https://www.bretagne.gouv.fr>",
+            reply_to_id=original.pk,
+        )
+    (published,) = _published(listener)
+    stored = (
+        Message.objects.select_related("author", "reply_to__author")
+        .prefetch_related("reactions__agent", "mentions")
+        .get(pk=message.pk)
+    )
+    assert published["message"] == selectors.message_payload(stored)
+    assert published["message"]["mentions"] == [colleague.pk]
+    assert published["message"]["reply_to"]["id"] == original.pk
+    assert published["message"]["reactions"] == []
+
+
+def test_sending_costs_the_same_queries_whatever_the_room_holds(
+    community, member, main_room, post, django_assert_max_num_queries
+):
+    """Storing a message (permission, sequence, message, read position, transaction) takes at
+    most eight queries, whether the room has 2 members and 1 message or 40 and 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measured(agent):
+        with CaptureQueriesContext(connection) as context:
+            post(agent, main_room, "Bonjour à tous")
+        return len(context.captured_queries)
+
+    post(member, main_room, "Premier")
+    small = measured(type(member).objects.get(pk=member.pk))  # no membership cached
+    for _number in range(38):
+        MembershipFactory(community=community, agent=AgentFactory())
+    Message.objects.bulk_create(
+        Message(room=main_room, author=member, client_id=f"rempli-{n:06d}", body="x", seq=0)
+        for n in range(200)
+    )
+    agent = type(member).objects.get(pk=member.pk)
+    with django_assert_max_num_queries(8):
+        large = measured(agent)
+    assert large == small
 
 
 def test_refused_change_publishes_nothing(
