@@ -128,13 +128,26 @@ def _percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
+def _children(pid):
+    """The child processes of a process (Linux /proc), as far as they can be read."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
 def _cpu_seconds(pid):
-    """User + system CPU time of a process (Linux /proc), None when it is gone."""
+    """User + system CPU time of a process and of its children still running (PostgreSQL's
+    backends are children of its postmaster), from Linux /proc; None when it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(child) or 0 for child in _children(pid))
 
 
 def _cpu_of(pids):
@@ -157,6 +170,9 @@ async def _load(config):
     # Per connection: which measured messages it received (a bitmap), how many twice.
     received = [bytearray(total_messages) for _ in range(agents)]
     latencies = []
+    # Send time of each message, for the latency of its acknowledgement (stored, not yet
+    # fanned out).
+    sent_at, ack_latencies = {}, []
     state = {
         "duplicates": 0,
         "errors": {},
@@ -187,6 +203,9 @@ async def _load(config):
                 latencies.append((now - float(stamp)) * 1000)
         elif kind == "chat.ack":
             state["acks"] += 1
+            number = int(event["client_id"].rpartition("-")[2])
+            if number >= warmup_messages and number in sent_at:
+                ack_latencies.append((now - sent_at[number]) * 1000)
         elif kind == "chat.subscribed":
             if not subscribed[index].done():
                 subscribed[index].set_result(event)
@@ -252,6 +271,7 @@ async def _load(config):
         now = clock()
         max_lag = max(max_lag, now - due)
         websocket = sending[number % senders]
+        sent_at[number] = now
         await websocket.send(
             json.dumps(
                 {
@@ -286,6 +306,7 @@ async def _load(config):
             cpu[name] = round(100 * (cpu_after[name] - cpu_before[name]) / measured)
     cpu["générateur"] = round(100 * (own_after - own_before) / measured)
     latencies.sort()
+    ack_latencies.sort()
     return {
         "agents": agents,
         "senders": senders,
@@ -303,6 +324,8 @@ async def _load(config):
         "p95": _percentile(latencies, 0.95),
         "p99": _percentile(latencies, 0.99),
         "max": latencies[-1] if latencies else math.nan,
+        "ack_p50": _percentile(ack_latencies, 0.50),
+        "ack_p95": _percentile(ack_latencies, 0.95),
         "max_send_lag_ms": max_lag * 1000,
         "cpu": cpu,
     }
@@ -588,7 +611,10 @@ def print_table(rows, load, note=None):
             )
         if row["duplicates"]:
             details.append(f"{row['duplicates']} doublons")
-        details.append(f"envois acquittés (chat.ack) {row['acks']}/{row['sent']}")
+        acks = f"envois acquittés (chat.ack) {row['acks']}/{row['sent']}"
+        if row["acks"] and not math.isnan(row.get("ack_p95", math.nan)):
+            acks += f" en {row['ack_p50']:.0f} ms (p50) / {row['ack_p95']:.0f} ms (p95)"
+        details.append(acks)
         details.append(f"connexions ouvertes en {row['connect_seconds']:.1f} s")
         details.append(f"retard d'envoi max. {row['max_send_lag_ms']:.0f} ms")
         print(f"  {row['name']} : {cpu} ; {' ; '.join(details)}")
