@@ -349,9 +349,7 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
     reply_to = None
     if reply_to_id is not None:
         reply_to = (
-            Message.objects.filter(pk=_int(reply_to_id), room=room)
-            .select_related("author")
-            .first()
+            Message.objects.filter(pk=_int(reply_to_id), room=room).select_related("author").first()
         )
         _check(reply_to is not None, _("Le message auquel vous répondez n'existe pas ici."))
     attachment_name, attachment_type = ("", "")
