@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo test test-fast lint format bench migrate clean
+.PHONY: help setup run demo test test-fast test-e2e-scale-out lint format bench migrate clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ test: setup ## Install what the tests need and run every test
 
 test-fast: setup ## Run the tests without the browser and multi-server ones
 	$(PY) -m pytest -m "not e2e and not integration" $(PYTEST_ARGS)
+
+test-e2e-scale-out: setup ## Run the browser tests on PostgreSQL and Redis instead of SQLite
+	MAILLAGE_E2E_STACK=scale-out $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: setup ## Check the code style
 	$(PY) -m ruff check .

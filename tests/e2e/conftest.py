@@ -7,6 +7,7 @@ are named ``chromium`` and ``web_page`` so as not to shadow pytest-playwright's.
 On failure, a screenshot of the page goes to test-results/<test name>.png (git-ignored).
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -50,21 +51,40 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="package")
 def maillage_server(tmp_path_factory):
-    """Daphne serving maillage.asgi:application (as ``make run`` does) on a migrated temporary
-    SQLite database with the demo data; its base URL."""
+    """Daphne serving maillage.asgi:application (as ``make run`` does) with the demo data; its
+    base URL.
+
+    The embedded default: a migrated temporary SQLite database, the in-memory channel layer.
+    With ``MAILLAGE_E2E_STACK=scale-out`` (``make test-e2e-scale-out``), the same browser tests
+    run on the scale-out stack instead: a throw-away PostgreSQL server and a Redis (channel
+    layer and cache), both started here from the installed binaries."""
     folder = tmp_path_factory.mktemp("e2e")
-    database = migrated_sqlite_database(folder / "e2e.sqlite3", tmp_path_factory)
-    env = django_env(
-        "maillage.settings.dev",
-        DATABASE_URL=f"sqlite:///{database}",
-        # Uploaded photos and e-mail files go to the temporary folder.
-        MAILLAGE_VAR_DIR=folder,
-    )
-    manage("load_demo_data", env=env)
-    with Daphne(env=env, log_path=folder / "daphne.log") as server:
-        status, body = get_json(f"{server.url}/healthz")
-        assert status == 200, f"/healthz: {body}\n{server.log()}"
-        yield server.url
+    with contextlib.ExitStack() as stack:
+        if os.environ.get("MAILLAGE_E2E_STACK", "embedded") == "scale-out":
+            from bench.chat import Redis
+            from bench.postgresql import ThrowAwayPostgreSQL
+
+            redis_server = stack.enter_context(Redis(folder))
+            postgresql = stack.enter_context(ThrowAwayPostgreSQL())
+            variables = {
+                "DATABASE_URL": postgresql.create_database("maillage_e2e"),
+                "REDIS_URL": redis_server.url,
+            }
+            env = django_env("maillage.settings.dev", MAILLAGE_VAR_DIR=folder, **variables)
+            manage("migrate", "--noinput", env=env, timeout=600)
+        else:
+            database = migrated_sqlite_database(folder / "e2e.sqlite3", tmp_path_factory)
+            env = django_env(
+                "maillage.settings.dev",
+                DATABASE_URL=f"sqlite:///{database}",
+                # Uploaded photos and e-mail files go to the temporary folder.
+                MAILLAGE_VAR_DIR=folder,
+            )
+        manage("load_demo_data", env=env)
+        with Daphne(env=env, log_path=folder / "daphne.log") as server:
+            status, body = get_json(f"{server.url}/healthz")
+            assert status == 200, f"/healthz: {body}\n{server.log()}"
+            yield server.url
 
 
 @pytest.fixture(scope="package")
