@@ -13,7 +13,8 @@ Client → server events (JSON objects with a ``type``):
 - ``chat.edit`` ``{"message": 5400, "body": "…"}``, ``chat.delete`` ``{"message": 5400}``,
   ``chat.react`` ``{"message": 5400, "emoji": "👍"}`` → ``chat.message`` (the new state);
 - ``chat.typing`` ``{"room": 12}`` → ``chat.typing`` to the room's other connections;
-- ``chat.read`` ``{"room": 12, "message": 5400}`` → ``chat.read`` to the agent's other tabs;
+- ``chat.read`` ``{"room": 12, "message": 5400}`` → ``chat.read`` to the agent's other tabs
+  (in a subscribed room, stored at once, then at most once per ``READ_INTERVAL``: the latest);
 - ``chat.heartbeat`` ``{"active": true, "focus": 12}`` every 30 s → presence kept, the focused
   room's ``chat.presence``, and a check of every subscribed room (membership, missed changes).
 
@@ -40,6 +41,11 @@ MAX_ROOMS_PER_SUBSCRIBE = 500
 # another process) before they are read from the database.
 REORDER_WAIT = 0.5
 TYPING_INTERVAL = 2.0
+# A connection stores its read position in a subscribed room at once, then at most once per
+# READ_INTERVAL (the latest one, at the end of the interval): a room on screen during a busy
+# conversation reports a read every READ_DELAY of static/js/chat.js, and each tab's write would
+# otherwise take the process's database thread from the messages.
+READ_INTERVAL = 2.0
 # The largest id or sequence number the database stores (a signed 64-bit integer): a larger one
 # sent by a client is refused instead of failing the query.
 MAX_ID = 2**63 - 1
@@ -84,6 +90,7 @@ class ChatConsumerMixin:
         self.chat_typing_sent = {}
         self.chat_busy, self.chat_waiting = False, []
         self.chat_ahead, self.chat_gap_timers = {}, {}  # the reorder buffer of chat_event
+        self.chat_read_pending, self.chat_read_timers = {}, {}  # see _read
         await hub().join_agent(self.scope["user"].pk, self)
 
     async def chat_disconnect(self):
@@ -95,6 +102,13 @@ class ChatConsumerMixin:
         for timer in self.chat_gap_timers.values():
             timer.cancel()
         self.chat_gap_timers.clear()
+        # A read position still waiting for its interval is stored before the connection goes.
+        for timer in self.chat_read_timers.values():
+            timer.cancel()
+        self.chat_read_timers.clear()
+        pending, self.chat_read_pending = self.chat_read_pending, {}
+        for room_id, message_id in pending.items():
+            await self._store_read(room_id, message_id, report=False)
 
     async def hub_deliver(self, handler, message):
         """A room's event handed over by the process's hub (``chat.hub``). While this connection
@@ -259,6 +273,9 @@ class ChatConsumerMixin:
             room_id = _room_id(value)
             if self.chat_rooms.pop(room_id, None) is not None:
                 await hub().leave(room_id, self)
+                pending = self._forget_read(room_id)
+                if pending is not None:
+                    await self._store_read(room_id, pending)
 
     async def _history(self, event):
         room_id = _room_id(event.get("room"))
@@ -413,11 +430,48 @@ class ChatConsumerMixin:
         )
 
     async def _read(self, event):
+        """Store the read position. In a subscribed room, the first one at once; those that
+        follow within READ_INTERVAL are folded into one, stored when the interval ends (or when
+        the room is left or the connection closes)."""
         room_id = _room_id(event.get("room"))
         message_id = event.get("message")
         if not _is_id(message_id):
             raise Refused("invalid", _("« message » : un identifiant de message."))
+        if room_id in self.chat_read_timers:
+            pending = self.chat_read_pending.get(room_id, 0)
+            self.chat_read_pending[room_id] = max(pending, message_id)
+            return
         await database_sync_to_async(self._read_sync)(room_id, message_id)
+        if room_id in self.chat_rooms:
+            self._open_read_interval(room_id)
+
+    def _open_read_interval(self, room_id):
+        self.chat_read_timers[room_id] = asyncio.get_running_loop().call_later(
+            READ_INTERVAL, self._read_interval_over, room_id
+        )
+
+    def _read_interval_over(self, room_id):
+        self.chat_read_timers.pop(room_id, None)
+        message_id = self.chat_read_pending.pop(room_id, None)
+        if message_id is not None and room_id in self.chat_rooms:
+            self._open_read_interval(room_id)
+            asyncio.get_running_loop().create_task(self._store_read(room_id, message_id))
+
+    async def _store_read(self, room_id, message_id, *, report=True):
+        """A folded read position, out of the client's event: a refusal (the room closed to the
+        agent meanwhile) is an error event, as for the event itself, unless the connection is
+        closing."""
+        try:
+            await database_sync_to_async(self._read_sync)(room_id, message_id)
+        except (Refused, services.ChatError) as error:
+            if report:
+                await self.chat_error(error.code, str(error), {"room": room_id})
+
+    def _forget_read(self, room_id):
+        timer = self.chat_read_timers.pop(room_id, None)
+        if timer is not None:
+            timer.cancel()
+        return self.chat_read_pending.pop(room_id, None)
 
     def _read_sync(self, room_id, message_id):
         self._unreadable_as_forbidden(
@@ -486,6 +540,8 @@ class ChatConsumerMixin:
             )
 
     async def _drop_room(self, room_id):
+        """The room is no longer readable: a read position waiting for it is dropped too."""
+        self._forget_read(room_id)
         if self.chat_rooms.pop(room_id, None) is not None:
             await hub().leave(room_id, self)
             await self._send_json({"type": "chat.room_removed", "room": room_id})

@@ -860,6 +860,103 @@ def test_history_room_list_and_read_marker(settings, member, colleague, main_roo
     run(scenario)
 
 
+def _read_position(agent, room):
+    from chat.models import ReadMarker
+
+    marker = ReadMarker.objects.filter(agent=agent, room=room).first()
+    return marker.last_read_id if marker else None
+
+
+def test_read_positions_of_a_subscribed_room_are_folded(
+    settings, monkeypatch, member, colleague, main_room, post
+):
+    """In a room on screen, the first chat.read is stored at once; the next ones within
+    READ_INTERVAL make one write, of the latest position, when the interval ends: the other
+    tab hears two positions, not six."""
+    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 0.5)
+    settings.CHAT_RATE_LIMIT = 1000
+    ids = [post(colleague, main_room, f"Message {n}").pk for n in range(6)]
+    tab, other_tab = Socket(member), Socket(member)
+    position = db(_read_position)
+
+    async def scenario():
+        await tab.open()
+        await other_tab.open()
+        await tab.subscribe({main_room.pk: None})
+        for message_id in ids:
+            await tab.send("chat.read", room=main_room.pk, message=message_id)
+        first = await other_tab.expect("chat.read")
+        assert first["last_read"] == ids[0]
+        assert await position(member, main_room) == ids[0]
+        assert await other_tab.nothing(0.2)  # the others wait for the interval's end
+        assert await position(member, main_room) == ids[0]
+        last = await other_tab.expect("chat.read", timeout=3)
+        assert last["last_read"] == ids[-1]
+        assert await position(member, main_room) == ids[-1]
+        assert await other_tab.nothing(0.8)  # nothing more: six reads, two writes
+        await tab.close()
+        await other_tab.close()
+
+    run(scenario)
+
+
+def test_a_folded_read_position_is_kept_when_the_tab_closes(
+    monkeypatch, member, colleague, main_room, post
+):
+    """A read position still waiting for its interval is stored when the room is left and when
+    the connection closes, not lost."""
+    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 60)
+    ids = [post(colleague, main_room, f"Message {n}").pk for n in range(3)]
+    tab = Socket(member)
+    position = db(_read_position)
+
+    async def scenario():
+        await tab.open()
+        await tab.subscribe({main_room.pk: None})
+        await tab.send("chat.read", room=main_room.pk, message=ids[0])
+        await tab.send("chat.read", room=main_room.pk, message=ids[1])
+        await tab.until("chat.read")
+        assert await tab.nothing(0.3)
+        assert await position(member, main_room) == ids[0]
+        await tab.send("chat.unsubscribe", rooms=[main_room.pk])
+        assert (await tab.until("chat.read"))["last_read"] == ids[1]
+        assert await position(member, main_room) == ids[1]
+
+        await tab.subscribe({main_room.pk: None})
+        await tab.send("chat.read", room=main_room.pk, message=ids[1])
+        await tab.send("chat.read", room=main_room.pk, message=ids[2])
+        await tab.until("chat.read")
+        await tab.close()
+        assert await position(member, main_room) == ids[2]
+
+    run(scenario)
+
+
+def test_no_read_position_is_stored_for_a_room_taken_away(
+    monkeypatch, member, colleague, community, main_room, post
+):
+    """Removed from the community while a read position waits: it is dropped with the room."""
+    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 0.5)
+    ids = [post(colleague, main_room, f"Message {n}").pk for n in range(2)]
+    tab = Socket(member)
+    position = db(_read_position)
+
+    async def scenario():
+        await tab.open()
+        await tab.subscribe({main_room.pk: None})
+        await tab.send("chat.read", room=main_room.pk, message=ids[0])
+        await tab.send("chat.read", room=main_room.pk, message=ids[1])
+        await tab.until("chat.read")
+        await db(community_services.community_leave)(community=community, agent=member)
+        assert (await tab.until("chat.room_removed"))["room"] == main_room.pk
+        later = await tab.all(quiet=1.0)  # past the interval's end
+        assert [event["type"] for event in later] == ["chat.rooms_changed"]
+        assert await position(member, main_room) == ids[0]
+        await tab.close()
+
+    run(scenario)
+
+
 def test_a_new_conversation_tells_the_other_agent(member, outsider):
     """Opening a direct conversation tells the other agent's connections to refresh their list;
     they may then subscribe to it."""
