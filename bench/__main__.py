@@ -47,6 +47,12 @@ def parse_args(argv=None):
         "--chat-rate", type=float, default=50.0, help="messages per second sent in all (chat)"
     )
     parser.add_argument(
+        "--chat-readers",
+        type=int,
+        default=0,
+        help="agents who report their read position as the browser does (chat)",
+    )
+    parser.add_argument(
         "--chat-seconds", type=float, default=10.0, help="measured seconds, after warm-up (chat)"
     )
     return parser.parse_args(argv)
@@ -72,6 +78,7 @@ def main(argv=None):
                 agents=args.chat_agents,
                 rate=args.chat_rate,
                 seconds=args.chat_seconds,
+                readers=args.chat_readers,
                 workdir=workdir / "chat",
             )
     finally:

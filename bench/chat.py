@@ -44,6 +44,7 @@ TARGET = "p95 < 100 ms à 200 agents et 50 messages/s"
 MAX_RATE_PER_SENDER = 1.0
 MIN_SENDERS = 10
 CONNECT_CONCURRENCY = 20
+READ_DELAY = 0.6  # static/js/chat.js: READ_DELAY
 
 
 # --- database: agents, community, memberships, sessions (run inside ``manage.py shell``) ----
@@ -183,12 +184,28 @@ async def _load(config):
     }
     connections = []
     subscribed = [asyncio.get_running_loop().create_future() for _ in range(agents)]
+    # The agents who have the room on screen: like the browser (static/js/chat.js), each says
+    # how far it has read (chat.read) READ_DELAY after a message arrives, at most that often.
+    readers = config.get("readers", 0)
+    sockets, last_seen, read_pending = {}, [0] * agents, [False] * agents
+    state["reads"] = 0
+
+    def send_read(index):
+        read_pending[index] = False
+        event = {"type": "chat.read", "room": room, "message": last_seen[index]}
+        asyncio.ensure_future(sockets[index].send(json.dumps(event)))
+        state["reads"] += 1
 
     def on_text(index, text):
         now = clock()
         event = json.loads(text)
         kind = event.get("type")
         if kind == "chat.message":
+            if index < readers and index in sockets:
+                last_seen[index] = max(last_seen[index], event["message"]["id"])
+                if not read_pending[index]:
+                    read_pending[index] = True
+                    asyncio.get_running_loop().call_later(READ_DELAY, send_read, index)
             stamp, _space, number = event["message"]["body"].partition(" ")
             number = int(number)
             if received[index][number]:
@@ -237,6 +254,7 @@ async def _load(config):
                 ping_interval=None,
                 close_timeout=2,
             )
+            sockets[index] = websocket
             task = asyncio.create_task(reader(index, websocket))
             await websocket.send(json.dumps({"type": "chat.subscribe", "rooms": {str(room): None}}))
             await asyncio.wait_for(subscribed[index], 60)
@@ -245,7 +263,7 @@ async def _load(config):
     connect_started = clock()
     connections = await asyncio.gather(*(open_one(index) for index in range(agents)))
     connect_seconds = clock() - connect_started
-    readers = [task for _websocket, task in connections]
+    reader_tasks = [task for _websocket, task in connections]
 
     # The first ``senders`` agents send: connections alternate between the servers' URLs, so
     # the senders are split between the processes as evenly as the readers.
@@ -258,6 +276,7 @@ async def _load(config):
     cpu_before, cpu_after, own_before = None, None, None
     max_lag = 0.0
     sent_in_window = 0
+    reads_before = 0
     if warmup_messages == 0:
         cpu_before, own_before = _cpu_of(config["pids"]), time.process_time()
     for number in range(total_messages):
@@ -265,6 +284,7 @@ async def _load(config):
         if number == warmup_messages:
             await asyncio.sleep(max(0.0, due - clock()))
             cpu_before, own_before = _cpu_of(config["pids"]), time.process_time()
+            reads_before = state["reads"]
         delay = due - clock()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -288,6 +308,7 @@ async def _load(config):
     if clock() < window_end:
         await asyncio.sleep(window_end - clock())
     cpu_after, own_after = _cpu_of(config["pids"]), time.process_time()
+    reads_in_window = state["reads"] - reads_before
     measured = window_end - window_start
     state["window"] = (window_start, window_end)
 
@@ -298,7 +319,7 @@ async def _load(config):
 
     for websocket, _task in connections:
         await websocket.close()
-    await asyncio.gather(*readers, return_exceptions=True)
+    await asyncio.gather(*reader_tasks, return_exceptions=True)
 
     cpu = {}
     for name in config["pids"]:
@@ -310,6 +331,8 @@ async def _load(config):
     return {
         "agents": agents,
         "senders": senders,
+        "readers": readers,
+        "reads_per_second": reads_in_window / measured,
         "connect_seconds": connect_seconds,
         "sent_per_second": sent_in_window / measured,
         "deliveries_per_second": state["deliveries_in_window"] / measured,
@@ -482,7 +505,7 @@ def _postmaster_pid(server):
         return None
 
 
-def run(*, agents=200, rate=50.0, seconds=10.0, workdir=None):
+def run(*, agents=200, rate=50.0, seconds=10.0, readers=0, workdir=None):
     """Measure the three configurations; print the table; return the rows."""
     from bench.postgresql import PostgreSQLUnavailable, ThrowAwayPostgreSQL
     from tests.integration.servers import Daphne
@@ -492,11 +515,24 @@ def run(*, agents=200, rate=50.0, seconds=10.0, workdir=None):
     # Room for the peaks of a fixed 10 s window; the default (20) whenever that is enough.
     rate_limit = max(20, math.ceil(per_sender * 10 * 1.5))
     workdir = Path(workdir or tempfile.mkdtemp(prefix="maillage-bench-chat-"))
-    load = {"agents": agents, "rate": rate, "seconds": seconds, "senders": senders}
+    readers = min(readers, agents)
+    load = {
+        "agents": agents,
+        "rate": rate,
+        "seconds": seconds,
+        "senders": senders,
+        "readers": readers,
+    }
     print(
         f"\nMessagerie : {agents} agents dans un salon, {rate:g} messages/s envoyés par "
         f"{senders} d'entre eux ({per_sender:.2g}/s chacun), {seconds:g} s mesurées après "
-        f"{WARMUP_SECONDS:g} s de chauffe…",
+        f"{WARMUP_SECONDS:g} s de chauffe"
+        + (
+            f", {readers} d'entre eux signalant leur lecture (chat.read, {READ_DELAY:g} s après "
+            "un message, comme le navigateur)…"
+            if readers
+            else "…"
+        ),
         flush=True,
     )
     rows = []
@@ -583,9 +619,12 @@ def print_table(rows, load, note=None):
     load_average = os.getloadavg()[0]
     print(
         f"\nMessagerie instantanée ({load['agents']} agents, {load['rate']:g} messages/s, "
-        f"{load['seconds']:g} s ; latence d'envoi à réception en ms ; pertes : délivrances non "
-        f"reçues {GRACE_SECONDS:g} s après la fin ; {os.cpu_count()} cœurs, charge "
-        f"{load_average:.1f})"
+        + (f"{load['readers']} lecteurs, " if load.get("readers") else "")
+        + (
+            f"{load['seconds']:g} s ; latence d'envoi à réception en ms ; pertes : délivrances non "
+            f"reçues {GRACE_SECONDS:g} s après la fin ; {os.cpu_count()} cœurs, charge "
+            f"{load_average:.1f})"
+        )
     )
     header = (
         f"{'configuration':<{width}}{'agents':>7}{'msg/s':>8}{'délivr./s':>11}"
@@ -615,6 +654,8 @@ def print_table(rows, load, note=None):
         if row["acks"] and not math.isnan(row.get("ack_p95", math.nan)):
             acks += f" en {row['ack_p50']:.0f} ms (p50) / {row['ack_p95']:.0f} ms (p95)"
         details.append(acks)
+        if row.get("readers"):
+            details.append(f"positions de lecture envoyées {row['reads_per_second']:.0f}/s")
         details.append(f"connexions ouvertes en {row['connect_seconds']:.1f} s")
         details.append(f"retard d'envoi max. {row['max_send_lag_ms']:.0f} ms")
         print(f"  {row['name']} : {cpu} ; {' ; '.join(details)}")
