@@ -193,6 +193,12 @@ else:
 # (`manage.py db_worker`) and by the worker service of docker-compose.yml.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Server process -------------------------------------------------------------------------
+# The cyclic garbage collector of the Daphne processes (maillage/asgi.py): how many new objects
+# start a collection of the youngest generation (Python's default: 700). 0 leaves Python's
+# settings as they are.
+SERVER_GC_THRESHOLD = int(env("SERVER_GC_THRESHOLD", "50000"))
+
 # --- Chat -----------------------------------------------------------------------------------
 CHAT_RATE_LIMIT = int(env("CHAT_RATE_LIMIT", "20"))  # messages per agent ...
 CHAT_RATE_WINDOW = 10  # ... per this many seconds

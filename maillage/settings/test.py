@@ -17,3 +17,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"] if env("MAILLAGE_TEST_ANY_HOST") else ["testserver", "localhost", "127.0.0.1"]
+# The test process imports maillage.asgi for its consumers: its garbage collector stays Python's
+# (the Daphne processes the integration and browser tests start use their own settings).
+SERVER_GC_THRESHOLD = 0

@@ -99,6 +99,24 @@ def test_deploy_check_has_no_warning(tmp_path):
     assert "System check identified no issues" in output
 
 
+@pytest.mark.parametrize(
+    ("variable", "expected"),
+    [(None, "50000 20 20 True"), ("12000", "12000 20 20 True"), ("0", "700 10 10 False")],
+)
+def test_server_process_garbage_collector(tmp_path, variable, expected):
+    """The process serving maillage.asgi collects its youngest generation every
+    SERVER_GC_THRESHOLD new objects (default 50,000) with the start-up objects frozen out of
+    the collections; 0 leaves Python's settings (700, 10, 10, nothing frozen)."""
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='maillage.settings.production'; "
+        "import gc; frozen = gc.get_freeze_count(); import maillage.asgi; "
+        "print(*gc.get_threshold(), gc.get_freeze_count() > frozen)"
+    )
+    result = run([PYTHON, "-c", code], production_env(tmp_path, SERVER_GC_THRESHOLD=variable))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
 def test_demo_data_refused_in_production(tmp_path):
     """load_demo_data exits with a French error under production settings."""
     result = run([PYTHON, "manage.py", "load_demo_data"], production_env(tmp_path))
