@@ -197,7 +197,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The cyclic garbage collector of the Daphne processes (maillage/asgi.py): how many new objects
 # start a collection of the youngest generation (Python's default: 700). 0 leaves Python's
 # settings as they are.
-SERVER_GC_THRESHOLD = int(env("SERVER_GC_THRESHOLD", "50000"))
+SERVER_GC_THRESHOLD = int(env("SERVER_GC_THRESHOLD", "10000"))
 
 # --- Chat -----------------------------------------------------------------------------------
 CHAT_RATE_LIMIT = int(env("CHAT_RATE_LIMIT", "20"))  # messages per agent ...

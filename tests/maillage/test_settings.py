@@ -101,11 +101,11 @@ def test_deploy_check_has_no_warning(tmp_path):
 
 @pytest.mark.parametrize(
     ("variable", "expected"),
-    [(None, "50000 20 20 True"), ("12000", "12000 20 20 True"), ("0", "700 10 10 False")],
+    [(None, "10000 20 20 True"), ("25000", "25000 20 20 True"), ("0", "700 10 10 False")],
 )
 def test_server_process_garbage_collector(tmp_path, variable, expected):
     """The process serving maillage.asgi collects its youngest generation every
-    SERVER_GC_THRESHOLD new objects (default 50,000) with the start-up objects frozen out of
+    SERVER_GC_THRESHOLD new objects (default 10,000) with the start-up objects frozen out of
     the collections; 0 leaves Python's settings (700, 10, 10, nothing frozen)."""
     code = (
         "import os; os.environ['DJANGO_SETTINGS_MODULE']='maillage.settings.production'; "
