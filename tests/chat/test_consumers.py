@@ -867,6 +867,14 @@ def _read_position(agent, room):
     return marker.last_read_id if marker else None
 
 
+async def _read_twice(tab, room, first, second):
+    """Two read positions in a row in a subscribed room: the first is stored (its echo comes
+    back), the second waits for the end of the interval."""
+    await tab.send("chat.read", room=room.pk, message=first)
+    await tab.send("chat.read", room=room.pk, message=second)
+    assert (await tab.until("chat.read"))["last_read"] == first
+
+
 def test_read_positions_of_a_subscribed_room_are_folded(
     settings, monkeypatch, member, colleague, main_room, post
 ):
@@ -913,9 +921,7 @@ def test_a_folded_read_position_is_kept_when_the_tab_closes(
     async def scenario():
         await tab.open()
         await tab.subscribe({main_room.pk: None})
-        await tab.send("chat.read", room=main_room.pk, message=ids[0])
-        await tab.send("chat.read", room=main_room.pk, message=ids[1])
-        await tab.until("chat.read")
+        await _read_twice(tab, main_room, ids[0], ids[1])
         assert await tab.nothing(0.3)
         assert await position(member, main_room) == ids[0]
         await tab.send("chat.unsubscribe", rooms=[main_room.pk])
@@ -923,9 +929,7 @@ def test_a_folded_read_position_is_kept_when_the_tab_closes(
         assert await position(member, main_room) == ids[1]
 
         await tab.subscribe({main_room.pk: None})
-        await tab.send("chat.read", room=main_room.pk, message=ids[1])
-        await tab.send("chat.read", room=main_room.pk, message=ids[2])
-        await tab.until("chat.read")
+        await _read_twice(tab, main_room, ids[1], ids[2])
         await tab.close()
         assert await position(member, main_room) == ids[2]
 
@@ -944,9 +948,7 @@ def test_no_read_position_is_stored_for_a_room_taken_away(
     async def scenario():
         await tab.open()
         await tab.subscribe({main_room.pk: None})
-        await tab.send("chat.read", room=main_room.pk, message=ids[0])
-        await tab.send("chat.read", room=main_room.pk, message=ids[1])
-        await tab.until("chat.read")
+        await _read_twice(tab, main_room, ids[0], ids[1])
         await db(community_services.community_leave)(community=community, agent=member)
         assert (await tab.until("chat.room_removed"))["room"] == main_room.pk
         later = await tab.all(quiet=1.0)  # past the interval's end
