@@ -14,9 +14,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.accounts import PASSWORD, sign_in
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "maillage-demo"
 ANIMATOR = ("animateur@demo.gouv.fr", "Nathalie", "Nathalie Moreau")
 AGENT = ("agent@demo.gouv.fr", "Erwan", "Erwan Kerjean")
 COMMUNITY = "Politique de l'eau en Bretagne"
@@ -41,16 +42,6 @@ def watch(page):
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
     page.on("dialog", dialog)
     return problems
-
-
-def sign_in(page, server, account):
-    email, first_name, _full_name = account
-    page.goto("/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(f"{server}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {first_name}")
 
 
 def live(page):
@@ -80,8 +71,8 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     typed = f"{intro} **validée** <script>alert(1)</script> et `<script>alert(2)</script>`"
     answer = "je la relaie à la DDTM dès ce matin."
 
-    sign_in(animator, maillage_server, ANIMATOR)
-    sign_in(agent, maillage_server, AGENT)
+    sign_in(animator, ANIMATOR, maillage_server)
+    sign_in(agent, AGENT, maillage_server)
     expect(agent.get_by_test_id("chat-unread-badge")).to_be_hidden()
 
     # The animator opens the community's room; the agent opens it from « Messagerie ».
@@ -214,7 +205,7 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
     animator, colleague = web_page, second_page
     animator_problems, colleague_problems = watch(animator), watch(colleague)
 
-    sign_in(animator, maillage_server, ANIMATOR)
+    sign_in(animator, ANIMATOR, maillage_server)
     colleague.goto("/connexion/")
     colleague.get_by_label("Adresse électronique").fill(COLLEAGUE)
     colleague.get_by_label("Mot de passe", exact=True).fill(PASSWORD)

@@ -14,9 +14,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.accounts import sign_in
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "maillage-demo"
 
 AGENT = ("agent05@demo.gouv.fr", "Laurent", "Laurent Bernard")
 ANIMATOR = ("animateur@demo.gouv.fr", "Nathalie", "Nathalie Moreau")
@@ -64,16 +65,6 @@ def fail_on_dialogs(page):
     return opened
 
 
-def sign_in(page, server, account):
-    email, first_name, _full_name = account
-    page.goto("/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(f"{server}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {first_name}")
-
-
 def community_menu(page):
     return page.get_by_role("navigation", name="Dans cette communauté")
 
@@ -103,7 +94,7 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
     comment_body = f"{comment_intro} {script}\n\nÀ ne pas recopier tel quel : `{script}`"
 
     # The agent signs in and opens the communities from the header navigation.
-    sign_in(agent, maillage_server, AGENT)
+    sign_in(agent, AGENT, maillage_server)
     agent.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Communautés", exact=True
     ).click()
@@ -144,7 +135,7 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
     expect(agent.get_by_test_id("members-only")).to_be_visible()
 
     # The animator, in another browser, opens the community's members page.
-    sign_in(animator, maillage_server, ANIMATOR)
+    sign_in(animator, ANIMATOR, maillage_server)
     animator.goto(COMMUNITY_URL)
     expect(animator.get_by_test_id("membership-actions")).to_contain_text(
         "Vous animez cette communauté"
@@ -231,7 +222,7 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
 def test_secret_community_is_not_found_for_an_outsider(web_page, maillage_server):
     """A secret community's address answers the 404 page to an agent who is not a member."""
     page = web_page
-    sign_in(page, maillage_server, READER)
+    sign_in(page, READER, maillage_server)
 
     response = page.goto(SECRET_COMMUNITY_URL)
     assert response.status == 404
@@ -251,7 +242,7 @@ def test_secret_community_is_not_found_for_an_outsider(web_page, maillage_server
 def test_community_list_filters_through_htmx_without_reload(web_page, maillage_server):
     """Typing a search or picking a region updates the results and the address, with no reload."""
     page = web_page
-    sign_in(page, maillage_server, READER)
+    sign_in(page, READER, maillage_server)
     page.goto("/communautes/")
     count = page.get_by_test_id("community-count")
     expect(count).to_have_text(f"{len(ALL_LISTED)} communautés")

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_community_flow import READER, sign_in
+from tests.e2e.accounts import sign_in
+from tests.e2e.test_community_flow import READER
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +23,7 @@ def result_names(page):
 def test_search_by_skill_through_htmx_then_open_a_profile(web_page, maillage_server):
     """Search « urbanisme », tick the skill, get endorsed agents first, open a profile."""
     page = web_page
-    sign_in(page, maillage_server, READER)
+    sign_in(page, READER, maillage_server)
     page.get_by_role("link", name="Annuaire").first.click()
     expect(page).to_have_url(f"{maillage_server}/annuaire/")
     count = page.get_by_test_id("search-count")

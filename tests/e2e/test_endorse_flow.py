@@ -6,18 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.accounts import sign_in
+
 pytestmark = pytest.mark.e2e
 
-EMAIL = "agent@demo.gouv.fr"
-PASSWORD = "maillage-demo"
-
-
-def sign_in(page):
-    page.goto("/connexion/")
-    page.get_by_label("Adresse électronique").fill(EMAIL)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Erwan")
+AGENT = ("agent@demo.gouv.fr", "Erwan", "Erwan Kerjean")
 
 
 def test_search_by_skill_open_profile_and_endorse(web_page):
@@ -25,7 +18,7 @@ def test_search_by_skill_open_profile_and_endorse(web_page):
     page = web_page
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    sign_in(page)
+    sign_in(page, AGENT)
 
     page.goto("/annuaire/")
     page.locator("#search-q").fill("biodiversite")  # accents are optional
@@ -72,7 +65,7 @@ def test_add_a_career_step_with_the_button(web_page):
     page = web_page
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    sign_in(page)
+    sign_in(page, AGENT)
     page.get_by_test_id("header-profile").first.click()
     page.get_by_role("link", name="Modifier le profil").click()
     rows = page.get_by_test_id("career-row")

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import expect
 from pytest_redis import factories as redis_factories
 
+from tests.e2e.accounts import sign_in
 from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, _reports
 from tests.integration.servers import (
     PYTHON,
@@ -37,7 +38,6 @@ from tests.integration.servers import (
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "maillage-demo"
 ANIMATOR = ("animateur@demo.gouv.fr", "Nathalie", "Nathalie Moreau")
 AGENT = ("agent@demo.gouv.fr", "Erwan", "Erwan Kerjean")
 COMMUNITY = "Politique de l'eau en Bretagne"
@@ -156,15 +156,6 @@ def watch(page):
     )
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
     return problems
-
-
-def sign_in(page, account):
-    email, first_name, _full_name = account
-    page.goto("/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {first_name}")
 
 
 def badge_count(page):
