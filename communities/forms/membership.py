@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
+from communities.permissions import agents_visible_to
 from directory.models import Agent
+from directory.permissions import contact_visible_q, with_contact_visibility
 from maillage.forms import DsfrFormMixin
 
 SEARCH_RESULTS = 20
@@ -39,33 +41,46 @@ class ArchiveForm(DsfrFormMixin, forms.Form):
     )
 
 
-def invite_candidates(community):
-    """The agents an animator may pick: active State agents with no membership in the community
-    (someone who asked to join may be picked: inviting them accepts their request). External
-    users are not listed: they are invited by e-mail only."""
+def invite_candidates(community, viewer):
+    """The agents ``viewer`` (an animator) may pick: active State agents with no membership in the
+    community (someone who asked to join may be picked: inviting them accepts their request),
+    among the agents the viewer may see at all (an external animator only sees the members of
+    their communities). External users are not listed: they are invited by e-mail only.
+
+    Each agent is annotated with ``can_see_email``: the chooser shows and matches an address only
+    where the directory would show it to the viewer.
+    """
     taken = Membership.objects.filter(community=community).exclude(state=Membership.State.REQUESTED)
-    return (
-        Agent.objects.filter(is_active=True, closed_at__isnull=True, is_external=False)
-        .exclude(pk__in=taken.values("agent"))
-        .select_related("service")
+    candidates = Agent.objects.filter(
+        is_active=True, closed_at__isnull=True, is_external=False
+    ).exclude(pk__in=taken.values("agent"))
+    return with_contact_visibility(viewer, agents_visible_to(viewer, candidates)).select_related(
+        "service"
     )
 
 
-def search_agents(queryset, q):
-    """Agents whose name or e-mail address contains every word typed."""
+def search_agents(queryset, q, viewer):
+    """Agents whose name, or e-mail address where ``viewer`` may see it, contains every word
+    typed. A hidden address is not matched at all, not even typed in full: that would confirm
+    the account exists (the form's e-mail field invites an address whether or not it has one)."""
     words = q.split()[:5]
     if not words:
         return queryset.none()
+    email_visible = contact_visible_q(viewer, "email")
     for word in words:
         queryset = queryset.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | (Q(email__icontains=word) & email_visible)
         )
     return queryset.order_by("last_name", "first_name")[:SEARCH_RESULTS]
 
 
 def agent_label(agent):
+    """Name — service, as the directory lists agents; the address only where it is visible."""
     service = f" — {agent.service.short_name}" if agent.service else ""
-    return f"{agent.display_name}{service} ({agent.email})"
+    email = f" ({agent.email})" if agent.can_see_email else ""
+    return f"{agent.display_name}{service}{email}"
 
 
 class InviteForm(DsfrFormMixin, forms.Form):
@@ -87,13 +102,13 @@ class InviteForm(DsfrFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, community, *args, q="", **kwargs):
+    def __init__(self, community, viewer, *args, q="", **kwargs):
         super().__init__(*args, **kwargs)
-        candidates = invite_candidates(community)
+        candidates = invite_candidates(community, viewer)
         field = self.fields["agents"]
         field.queryset = candidates
         self.q = q.strip()[:100]
-        shown = list(search_agents(candidates, self.q))
+        shown = list(search_agents(candidates, self.q, viewer))
         selected = [value for value in self.data.getlist("agents") if value.isdigit()][:50]
         if selected:
             shown_ids = {agent.pk for agent in shown}

@@ -262,7 +262,7 @@ def member_action(request, community, ab, membership_id, action):
 def invite(request, community, ab):
     data = request.POST if request.method == "POST" else None
     q = (data or request.GET).get("q", "")
-    form = InviteForm(community, data, q=q)
+    form = InviteForm(community, request.user, data, q=q)
     context = {"community": community, "ab": ab, "form": form, "title": _("Inviter")}
     htmx = getattr(request, "htmx", None)
     if request.method != "POST" and htmx and not htmx.history_restore_request:
