@@ -16,4 +16,7 @@ RUN SECRET_KEY=build-only-key-used-to-collect-static-files-never-at-run-time-000
  && mkdir -p /var/lib/maillage/media && chown -R maillage /var/lib/maillage
 USER maillage
 EXPOSE 8000
-CMD ["daphne", "-v", "0", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "maillage.asgi:application"]
+# No --proxy-headers: Daphne would take the client's address from the left-most X-Forwarded-For
+# entry, which the client writes. The settings read the entry the proxy added
+# (TRUSTED_PROXY_COUNT, maillage/net.py) and the scheme from X-Forwarded-Proto.
+CMD ["daphne", "-v", "0", "-b", "0.0.0.0", "-p", "8000", "maillage.asgi:application"]

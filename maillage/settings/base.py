@@ -235,6 +235,18 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- Reverse proxies ------------------------------------------------------------------------
+# How many reverse proxies in front of the web processes append the address they received the
+# request from to X-Forwarded-For (deploy/nginx.conf does: 1 in docker-compose.yml). The client's
+# address is the one the outermost of them saw (maillage.net.client_ip). 0 (`make run`): no proxy,
+# the client is the connection's peer and X-Forwarded-For, which anyone can write, is ignored.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT", "0")
+if not (TRUSTED_PROXY_COUNT.isascii() and TRUSTED_PROXY_COUNT.isdigit()):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be a number of proxies, 0 or more, not {TRUSTED_PROXY_COUNT!r}."
+    )
+TRUSTED_PROXY_COUNT = int(TRUSTED_PROXY_COUNT)
+
 # --- Agents and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "directory.Agent"
 AUTHENTICATION_BACKENDS = [
@@ -266,6 +278,9 @@ SIGNUP_ALLOWED_DOMAINS = env_list("SIGNUP_ALLOWED_DOMAINS", ["gouv.fr"])
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as the trusted proxies saw it, not a value the client could have written
+# (a forged X-Forwarded-For would make each attempt a new client).
+AXES_CLIENT_IP_CALLABLE = "maillage.net.client_ip"
 # The sign-in form posts the address as "username" (axes would look for the model's USERNAME_FIELD,
 # "email", find nothing and count every failure of a client under one anonymous key); the
 # callable reads it there and lower-cases it, as sign-in matches the address in any case.
