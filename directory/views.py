@@ -10,6 +10,7 @@ from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -216,6 +217,11 @@ def account(request):
     )
 
 
+# Personal data: no shared cache keeps it, nor the browser on disk (a shared computer).
+PERSONAL_DATA = cache_control(private=True, no_store=True)
+
+
+@PERSONAL_DATA
 @login_required
 def account_export(request):
     data = registry.build_archive(request.user)
@@ -305,6 +311,7 @@ def endorse(request, pk):
     return redirect(agent.get_absolute_url() + anchor)
 
 
+@PERSONAL_DATA
 @login_required
 def vcard(request, pk):
     """The profile as a vCard 3.0, with only the contact details the viewer may see."""

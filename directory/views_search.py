@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from communities.permissions import can_export_agents
@@ -67,6 +68,7 @@ def search(request):
     return response
 
 
+@cache_control(private=True, no_store=True)  # personal data: not cached, not kept on disk
 @login_required
 @require_GET
 def search_export_csv(request):
