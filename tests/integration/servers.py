@@ -1,4 +1,4 @@
-"""Real processes for the integration and browser tests: ``manage.py`` commands and Daphne.
+"""Real processes for the integration and browser tests: ``manage.py`` commands, Daphne, nginx.
 
 Shared by tests/integration/ and tests/e2e/. Every process is started the way a developer starts
 it (``make migrate``, ``make demo``, ``make run``), with an environment of the test's own: the
@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +39,7 @@ _SCRUBBED = (
     "STATIC_ROOT",
     "SITE_URL",
     "ALLOWED_HOSTS",
+    "TRUSTED_PROXY_COUNT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
@@ -117,11 +119,12 @@ def get_json(url, timeout=10):
             return error.code, json.loads(error.read())
 
 
-class Daphne:
-    """``python -m daphne … maillage.asgi:application`` as ``make run`` starts it."""
+class _Server:
+    """A server process of the test's own on ``host:port``, its output in ``log_path``."""
 
-    def __init__(self, *, env, log_path, host="127.0.0.1"):
-        self.env = env
+    name = "server"
+
+    def __init__(self, *, log_path, host="127.0.0.1"):
         self.host = host
         self.port = free_port()
         self.log_path = Path(log_path)
@@ -131,31 +134,14 @@ class Daphne:
     def url(self):
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout=60):
-        """Start the server and wait until /healthz answers (whatever its status)."""
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
-                [
-                    PYTHON,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    self.host,
-                    "-p",
-                    str(self.port),
-                    "--proxy-headers",
-                    "maillage.asgi:application",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+    def _wait_until_answering(self, timeout):
+        """Wait until /healthz answers (whatever its status); stop the server and fail if not."""
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"Daphne exited with {self.process.returncode} before answering:\n{self.log()}"
+                    f"{self.name} exited with {self.process.returncode} before answering:\n"
+                    f"{self.log()}"
                 )
             try:
                 get_json(f"{self.url}/healthz", timeout=5)
@@ -164,7 +150,8 @@ class Daphne:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(
-                        f"Daphne did not answer on {self.url} within {timeout} s:\n{self.log()}"
+                        f"{self.name} did not answer on {self.url} within {timeout} s:\n"
+                        f"{self.log()}"
                     ) from None
                 time.sleep(0.2)
 
@@ -191,6 +178,115 @@ class Daphne:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+class Daphne(_Server):
+    """``python -m daphne … maillage.asgi:application`` as ``make run`` and the Dockerfile start
+    it: without ``--proxy-headers`` (the settings read X-Forwarded-For, maillage/net.py)."""
+
+    name = "Daphne"
+
+    def __init__(self, *, env, log_path, host="127.0.0.1"):
+        super().__init__(log_path=log_path, host=host)
+        self.env = env
+
+    def start(self, timeout=60):
+        """Start the server and wait until /healthz answers (whatever its status)."""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [
+                    PYTHON,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    self.host,
+                    "-p",
+                    str(self.port),
+                    "maillage.asgi:application",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self._wait_until_answering(timeout)
+
+
+NGINX = (
+    "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else (shutil.which("nginx") or "nginx")
+)
+NGINX_SITE = ROOT / "deploy" / "nginx.conf"
+
+# The main configuration around deploy/nginx.conf (which docker-compose.yml mounts into the
+# nginx image's http block): in the foreground, every file nginx writes in the test's folders.
+NGINX_MAIN = """daemon off;
+pid {folder}/nginx.pid;
+error_log {log};
+events {{}}
+http {{
+    log_format upstream '$remote_addr "$request" $status '
+                        'xff="$http_x_forwarded_for" upstream=$upstream_addr';
+    access_log {log} upstream;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+{site}
+}}
+"""
+
+
+def nginx_site(upstreams, listen):
+    """deploy/nginx.conf with its upstream's servers replaced by ``upstreams`` ("host:port")
+    and its ``listen 80`` by ``listen``; fail if the file no longer has them."""
+    site = NGINX_SITE.read_text()
+    servers = "".join(f"    server {address};\n" for address in upstreams)
+    site, replaced = re.subn(r"(?m)(^[ \t]*server web\d+:8000;\n)+", servers, site)
+    assert replaced == 1, f"{NGINX_SITE}: no block of 'server webN:8000;' lines to replace"
+    site, replaced = re.subn(r"(?m)^([ \t]*)listen 80;$", rf"\1listen {listen};", site)
+    assert replaced == 1, f"{NGINX_SITE}: no 'listen 80;' line to replace"
+    return site
+
+
+class Nginx(_Server):
+    """The system's nginx with the real deploy/nginx.conf in front of ``upstreams``
+    ("host:port" of Daphne processes), listening on a free port of ``host``."""
+
+    name = "nginx"
+
+    def __init__(self, *, upstreams, log_path, host="127.0.0.1"):
+        super().__init__(log_path=log_path, host=host)
+        self.upstreams = list(upstreams)
+        self.folder = None
+
+    def start(self, timeout=30):
+        """Start nginx and wait until /healthz answers through it (whatever its status)."""
+        # Run as root, nginx's workers run as "nobody": they must reach their temporary
+        # folders, which pytest's own (private to root) would forbid.
+        self.folder = Path(tempfile.mkdtemp(prefix="maillage-nginx-"))
+        self.folder.chmod(0o711)
+        config = self.folder / "nginx.conf"
+        config.write_text(
+            NGINX_MAIN.format(
+                folder=self.folder,
+                log=self.log_path,
+                site=nginx_site(self.upstreams, f"{self.host}:{self.port}"),
+            )
+        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [NGINX, "-e", str(self.log_path), "-p", str(self.folder), "-c", str(config)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self._wait_until_answering(timeout)
+
+    def stop(self):
+        """Stop nginx (fast shutdown) and remove its folder; safe to call twice."""
+        super().stop()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def passed_count(output):
