@@ -14,6 +14,7 @@ from maillage.net import client_ip
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN_URL = "/connexion/"
+BAD_LOGIN_MESSAGE = "Adresse électronique ou mot de passe incorrect."
 
 # (trusted proxies, REMOTE_ADDR, X-Forwarded-For as received or None, the client's address)
 TABLE = [
@@ -109,12 +110,17 @@ def sign_in(client, email, password, forwarded):
 
 def fail_five_times_with_forged_addresses(client, agent, real_address):
     """Five wrong passwords from ``real_address``, each claiming another address in front: the
-    fifth locks the address out (axes answers it with the lockout page)."""
+    first four get the form and its error back, the fifth locks the address out (axes answers
+    it with the lockout page)."""
     for number in range(5):
         response = sign_in(
             client, agent.email, "wrong-password", f"203.0.113.{number}, {real_address}"
         )
-        assert response.status_code == (429 if number == 4 else 200)
+        if number < 4:
+            assert response.status_code != 429
+            assert BAD_LOGIN_MESSAGE in response.content.decode()
+        else:
+            assert response.status_code == 429
         assert "_auth_user_id" not in client.session
 
 
