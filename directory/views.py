@@ -38,13 +38,22 @@ from directory.tokens import email_confirmation_token
 from directory.vcard import build_vcard, vcard_filename
 
 
-class SignInView(auth_views.LoginView):
+class InvalidFormIs400:
+    """A form sent back with errors answers 400, as every other form of the project (Django's
+    auth views answer 200). django-axes's lockout page replaces the response in its middleware,
+    whatever its status."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SignInView(InvalidFormIs400, auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
@@ -52,12 +61,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(InvalidFormIs400, auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("directory:account")
 
@@ -75,7 +84,12 @@ def sign_up(request):
         services.agent_sign_up(form=form, request=request)
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("signup_sent")
-    return render(request, "registration/signup.html", {"form": form, "title": _("Inscription")})
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "title": _("Inscription")},
+        status=400 if form.errors else 200,
+    )
 
 
 def sign_up_sent(request):

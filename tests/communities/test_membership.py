@@ -576,6 +576,7 @@ def test_external_invitation_refuses_weak_or_different_passwords(client, externa
         {"first_name": "A", "last_name": "B", "password1": "abc", "password2": "abd"},
     )
     assert response.status_code == 400
+    assert "Les deux mots de passe ne correspondent pas" in page_text(response)
     assert not Agent.objects.filter(email="elu@mairie-rennes.fr").exists()
 
 

@@ -130,7 +130,7 @@ def test_weak_new_password_is_refused(client, agent, password, mailoutbox):
     request_reset(client, agent.email)
     set_password_url = client.get(reset_path(mailoutbox[0]))["Location"]
     response = client.post(set_password_url, {"new_password1": "123", "new_password2": "123"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ce mot de passe est trop court" in unescape(response.content.decode())
     agent.refresh_from_db()
     assert agent.check_password(password)

@@ -186,7 +186,7 @@ def test_closing_erases_personal_data(
     response = client.post(
         "/connexion/", {"username": "anne.martin@ddtm.gouv.fr", "password": password}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
 
 

@@ -72,7 +72,7 @@ def test_sign_in_ignores_an_external_next(client, agent, password):
 def test_bad_password_shows_french_error(client, agent):
     """A wrong password leaves the agent signed out with the French error on the page."""
     response = sign_in(client, agent.email, "not-the-password")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert BAD_LOGIN_MESSAGE in response.content.decode()
     assert not is_signed_in(client)
 
@@ -80,7 +80,7 @@ def test_bad_password_shows_french_error(client, agent):
 def test_unknown_address_shows_the_same_error(client, db):
     """An unknown address gets the same message as a wrong password (no account disclosure)."""
     response = sign_in(client, "personne@dreal.gouv.fr", "whatever-password")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert BAD_LOGIN_MESSAGE in response.content.decode()
     assert not is_signed_in(client)
 
@@ -89,7 +89,7 @@ def test_inactive_account_cannot_sign_in(client, password):
     """An inactive account is refused even with the right password."""
     inactive = AgentFactory(email="inactif@dreal.gouv.fr", is_active=False)
     response = sign_in(client, inactive.email, password)
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = unescape(response.content.decode())
     assert "Ce compte n'est pas encore actif" in text
     assert not is_signed_in(client)

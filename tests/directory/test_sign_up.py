@@ -72,7 +72,7 @@ def test_sign_up_page_renders_in_french(client, db):
 def test_sign_up_refused_outside_allowed_domains(sign_up, mailoutbox, email):
     """An address outside the allowed domains is refused on the page; nothing is created."""
     response = sign_up(email)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert DOMAIN_ERROR in page_text(response)
     assert not Agent.objects.exists()
     assert mailoutbox == []
@@ -110,7 +110,7 @@ def test_cannot_sign_in_before_confirming(client, sign_up):
     response = client.post(
         "/connexion/", {"username": "claire@dreal.gouv.fr", "password": PASSWORD}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
 
 
@@ -158,7 +158,7 @@ def test_allowed_domains_setting_is_honoured(sign_up, settings, mailoutbox):
     settings.SIGNUP_ALLOWED_DOMAINS = ["interieur.fr"]
 
     response = sign_up("claire@dreal.gouv.fr")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "interieur.fr" in page_text(response)
     assert not Agent.objects.exists()
 
@@ -249,7 +249,7 @@ def test_unconfirmed_account_is_told_to_confirm(client, sign_up):
 def test_weak_password_refused(sign_up, mailoutbox, password, message):
     """A weak password is refused with the validator's French message; nothing is created."""
     response = sign_up("claire@dreal.gouv.fr", password=password)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in page_text(response)
     assert not Agent.objects.exists()
     assert mailoutbox == []
@@ -258,6 +258,6 @@ def test_weak_password_refused(sign_up, mailoutbox, password, message):
 def test_password_mismatch_refused(sign_up):
     """The two passwords must match."""
     response = sign_up("claire@dreal.gouv.fr", password2="Autre-mot-de-passe-2026")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Les deux mots de passe ne correspondent pas" in page_text(response)
     assert not Agent.objects.exists()
