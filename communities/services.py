@@ -28,7 +28,7 @@ from communities.models import (
     Report,
 )
 from communities.permissions import abilities, can_create_community
-from notifications.services import notify
+from notifications.services import notify, withdraw_on_commit
 
 logger = logging.getLogger(__name__)
 S = Membership.State
@@ -426,6 +426,7 @@ def community_leave(*, community, agent):
         _refresh_member_count(community)
         if was_animator:
             sync_animators_community(agent)
+        withdraw_on_commit(agent=agent, community=community)
     return community
 
 
@@ -486,6 +487,7 @@ def member_remove(*, membership, actor, ban=False, reason=""):
         )
         if was_animator:
             sync_animators_community(membership.agent)
+        withdraw_on_commit(agent=membership.agent, community=community)
     _forget_membership_cache(membership.agent)
     return membership
 
@@ -767,9 +769,12 @@ def content_set_hidden(*, content, actor, hidden, reason=""):
                 is_hidden=hidden
             )
         if hidden:
-            Report.objects.filter(
-                content_type=content_type, object_id=content.pk, status=Report.Status.OPEN
-            ).update(status=Report.Status.HIDDEN, handled_by=actor, handled_at=timezone.now())
+            reports = Report.objects.filter(content_type=content_type, object_id=content.pk)
+            # The notifications of the content and of its reports, closed below.
+            withdraw_on_commit(targets=[content, *reports])
+            reports.filter(status=Report.Status.OPEN).update(
+                status=Report.Status.HIDDEN, handled_by=actor, handled_at=timezone.now()
+            )
         _audit(
             community=community,
             actor=actor,
@@ -790,6 +795,7 @@ def report_dismiss(*, report, actor, reason=""):
             timezone.now(),
         )
         report.save(update_fields=["status", "handled_by", "handled_at"])
+        withdraw_on_commit(targets=[report])
         _audit(
             community=report.community,
             actor=actor,

@@ -8,6 +8,12 @@ policy's abilities for each, so a fan-out costs the same queries for 5 recipient
 ``Kind.visible(agent, target)`` is the same check for one agent. A kind may register a one-agent
 ``visible`` only (it is then called per recipient).
 
+Every read of the notifications checks them again (``notifications/selectors.py``): one agent,
+many targets. For that shape a kind declares what its check reads beside the target
+(``related``, given to ``select_related`` when the targets are read in bulk) and may fill, in one
+query, what the check would otherwise read per target (``prefetch(agent, targets)``); the
+agent's memberships are read once by the selector for the policy's per-agent cache.
+
 Apps that add events (the forum, the wiki, the ideas, the calls) register their kinds here.
 """
 
@@ -27,6 +33,10 @@ class Kind:
     default_email: str
     visible_many: Callable
     default_in_app: bool = True
+    # What the check reads through the target (``select_related`` paths).
+    related: tuple = ()
+    # ``prefetch(agent, targets)``: read at once what the check reads per target for one agent.
+    prefetch: Callable | None = None
 
     def visible(self, agent, target):
         return agent.pk in self.visible_many([agent], target)
@@ -43,7 +53,15 @@ def _one_by_one(visible):
 
 
 def register(
-    key, *, label, description, visible=None, visible_many=None, default_email=Email.WEEKLY
+    key,
+    *,
+    label,
+    description,
+    visible=None,
+    visible_many=None,
+    default_email=Email.WEEKLY,
+    related=(),
+    prefetch=None,
 ):
     if visible_many is None:
         visible_many = _one_by_one(visible)
@@ -53,6 +71,8 @@ def register(
         description=description,
         default_email=default_email,
         visible_many=visible_many,
+        related=tuple(related),
+        prefetch=prefetch,
     )
 
 
@@ -135,10 +155,42 @@ def _report_visible(agents, report):
     }
 
 
+def _participations_prefetch(agent, messages):
+    """Which of the messages' conversations the agent takes part in, in one query, kept on the
+    agent (as the policy keeps memberships) for ``_message_visible``."""
+    from chat.models import Participant
+
+    rooms = {message.room_id for message in messages if not message.room.is_community}
+    if not rooms:
+        return
+    found = set(
+        Participant.objects.filter(agent=agent, room_id__in=rooms).values_list("room_id", flat=True)
+    )
+    cache = getattr(agent, "_participation_cache", None)
+    if cache is None:
+        cache = agent._participation_cache = {}
+    cache.update({room: room in found for room in rooms})
+
+
+def _participants(agents, room):
+    """The ids of ``agents`` taking part in the conversation ``room`` (one query, or none for
+    one agent whose participations were prefetched)."""
+    from chat.models import Participant
+
+    if len(agents) == 1:
+        cache = getattr(agents[0], "_participation_cache", None) or {}
+        if room.pk in cache:
+            return {agents[0].pk} if cache[room.pk] else set()
+    return set(
+        Participant.objects.filter(
+            room=room, agent_id__in=[agent.pk for agent in agents]
+        ).values_list("agent_id", flat=True)
+    )
+
+
 def _message_visible(agents, message):
     """Who may read the message's room (``RoomAbilities.can_read``), the memberships or the
     participations read in one query."""
-    from chat.models import Participant
     from communities.permissions import RoomAbilities
 
     if message.is_deleted:
@@ -153,11 +205,7 @@ def _message_visible(agents, message):
                 agent=agent, room=room, community_abilities=ability, is_participant=False
             ).can_read
         }
-    participants = set(
-        Participant.objects.filter(
-            room=room, agent_id__in=[agent.pk for agent in agents]
-        ).values_list("agent_id", flat=True)
-    )
+    participants = _participants(agents, room)
     return {
         agent.pk
         for agent in agents
@@ -175,6 +223,7 @@ register(
     label=_("Demandes d'adhésion"),
     description=_("Quelqu'un demande à rejoindre une communauté que vous animez."),
     visible_many=_join_request_visible,
+    related=("community",),
 )
 register(
     "request_answered",
@@ -193,12 +242,14 @@ register(
     label=_("Chartes à accepter"),
     description=_("Une nouvelle version de la charte d'une de vos communautés."),
     visible_many=_charter_visible,
+    related=("community",),
 )
 register(
     "announcement",
     label=_("Annonces"),
     description=_("Une nouvelle annonce dans une de vos communautés."),
     visible_many=_announcement_visible,
+    related=("community",),
 )
 register(
     "mention",
@@ -206,6 +257,8 @@ register(
     description=_("Quelqu'un vous mentionne dans la messagerie (@Prénom Nom)."),
     visible_many=_message_visible,
     default_email=Email.IMMEDIATE,
+    related=("room__community",),
+    prefetch=_participations_prefetch,
 )
 register(
     "direct_message",
@@ -213,10 +266,13 @@ register(
     description=_("Un message dans une de vos conversations privées."),
     visible_many=_message_visible,
     default_email=Email.IMMEDIATE,
+    related=("room__community",),
+    prefetch=_participations_prefetch,
 )
 register(
     "report",
     label=_("Signalements"),
     description=_("Un contenu signalé dans une communauté que vous animez."),
     visible_many=_report_visible,
+    related=("community",),
 )

@@ -1,15 +1,21 @@
-"""Every write of the notifications: making them (``notify``), reading them, preferences, mutes,
-unsubscribing, and the digests' schedule.
+"""Every write of the notifications: making them (``notify``), reading them, withdrawing those no
+longer visible, preferences, mutes, unsubscribing, and the digests' schedule.
 
 ``notify`` is the one function the other apps call: it queues, on commit, a background task
 (Django's tasks API) that fans the event out to its recipients. The task applies the permission
 policy (the kind's ``visible``), the recipients' mutes and preferences at that moment, writes the
 rows in bulk, bumps each recipient's unread counter, pushes the new count to their open tabs
 through ``/ws/``, and e-mails those who asked for it at once.
+
+What a notification is about may become invisible to its recipient afterwards (a content hidden,
+a member banned, a report closed). Every read checks again (``notifications.selectors``) and
+withdraws what fails (``withdraw``); the communities' services also ask for it on commit when
+they change what an agent may see (``withdraw_on_commit``).
 """
 
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -18,14 +24,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications import kinds
+from notifications import kinds, selectors
 from notifications.models import CommunityMute, DigestDelivery, Email, Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -206,8 +213,122 @@ def _recount(agent):
     return count
 
 
+def _recount_many(agent_ids):
+    """Set the unread counter of these agents from their rows (one UPDATE); ``{id: count}``."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), in_app=True, read_at=None)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    agents = get_user_model().objects.filter(pk__in=agent_ids)
+    agents.update(notifications_unread=Coalesce(Subquery(unread), 0))
+    return dict(agents.values_list("pk", "notifications_unread"))
+
+
+def withdraw(notifications, *, push_counts=True):
+    """Withdraw notifications their recipient may no longer see: delete them, set their
+    recipients' unread counters again and push the new counts. Returns ``{agent id: count}``.
+
+    Deleted rather than marked read: a row kept would still carry its summary (the community's
+    name, the announcement's title) to the centre, the digest and the personal-data export, each
+    of which would have to filter it again on every read, for ever. A withdrawal is final: if
+    the content comes back (an announcement restored, a member let in again), the content is in
+    the community's pages again, but the old notification does not come back.
+    """
+    notifications = list(notifications)
+    if not notifications:
+        return {}
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).delete()
+    counts = _recount_many({n.recipient_id for n in notifications})
+    if push_counts:
+        for agent_id, count in counts.items():
+            push(agent_id, count)
+    return counts
+
+
+def _withdraw_unseen(agent, notifications):
+    """Of the agent's ``notifications``, withdraw those the agent may no longer see; return the
+    others, in order."""
+    visible = selectors.visible_to_agent(agent, notifications)
+    kept = {n.pk for n in visible}
+    gone = [n for n in notifications if n.pk not in kept]
+    if gone:
+        counts = withdraw(gone)
+        agent.notifications_unread = counts.get(agent.pk, 0)
+    return visible
+
+
+def withdraw_invisible(*, agent=None, community=None, targets=()):
+    """Check again, now, the notifications of ``agent`` (in ``community`` if given), or every
+    notification about ``targets`` (in ``community`` if given), and withdraw those their
+    recipient may no longer see. Returns how many were withdrawn."""
+    if agent is None and not targets:
+        raise ValueError("withdraw_invisible needs an agent or targets")
+    queryset = Notification.objects.all()
+    if agent is not None:
+        queryset = queryset.filter(recipient=agent)
+    if community is not None:
+        queryset = queryset.filter(community=community)
+    if targets:
+        about = defaultdict(set)
+        for target in targets:
+            about[ContentType.objects.get_for_model(target).pk].add(target.pk)
+        condition = Q()
+        for type_id, ids in about.items():
+            condition |= Q(target_type_id=type_id, target_id__in=ids)
+        queryset = queryset.filter(condition)
+    if agent is not None:
+        rows = list(queryset)
+        return len(rows) - len(_withdraw_unseen(agent, rows))
+    rows = list(queryset.select_related("recipient"))
+    kept = {n.pk for n in selectors.visible_to_recipients(rows)}
+    gone = [n for n in rows if n.pk not in kept]
+    withdraw(gone)
+    return len(gone)
+
+
+def withdraw_on_commit(*, agent=None, community=None, targets=()):
+    """``withdraw_invisible`` once the current transaction commits: what the other apps call
+    when they change what an agent may see (a ban, a departure, a content hidden, a report
+    closed). A failure is logged, never raised: the change is committed, and every read checks
+    again anyway."""
+    targets = list(targets)
+    transaction.on_commit(
+        lambda: withdraw_invisible(agent=agent, community=community, targets=targets),
+        robust=True,
+    )
+
+
+def centre_page(*, agent, number, per_page):
+    """Page ``number`` of the agent's notification centre, newest first, ``community`` loaded.
+
+    Every notification on the page, and every unread one (the bell counts them), is checked
+    against the policy now; those no longer visible are withdrawn before the page is cut, so a
+    page is full and the counter right. The queries do not depend on the number of
+    notifications (``selectors.visible_to_agent``); each further round happens only when a
+    round withdrew some of the page, which then holds fewer to check.
+    """
+    mine = Notification.objects.filter(recipient=agent, in_app=True)
+    ordered = mine.select_related("community").order_by("-created_at", "-pk")
+    todo = {n.pk: n for n in mine.filter(read_at=None)}
+    seen = set()  # checked and still visible
+    while True:
+        page = Paginator(ordered, per_page).get_page(number)
+        rows = list(page.object_list)
+        todo.update((n.pk, n) for n in rows if n.pk not in seen)
+        if todo:
+            seen.update(n.pk for n in _withdraw_unseen(agent, list(todo.values())))
+            todo = {}
+        if all(n.pk in seen for n in rows):  # else some were withdrawn: cut the page again
+            page.object_list = rows
+            return page
+
+
 def mark_read(*, agent, notification_id):
-    """Mark one of the agent's notifications read; someone else's id is refused."""
+    """Mark one of the agent's notifications read; someone else's id is refused, and so is a
+    notification the agent may no longer see (it is withdrawn)."""
     try:
         notification_id = int(notification_id)
     except (TypeError, ValueError):
@@ -215,7 +336,7 @@ def mark_read(*, agent, notification_id):
     notification = Notification.objects.filter(
         pk=notification_id, recipient=agent, in_app=True
     ).first()
-    if notification is None:
+    if notification is None or not _withdraw_unseen(agent, [notification]):
         raise NotificationError(_("Cette notification n'existe pas."))
     if notification.read_at is None:
         updated = Notification.objects.filter(pk=notification.pk, read_at=None).update(
@@ -414,7 +535,7 @@ def digest_tick(now=None):
 def digest_build(delivery):
     """The notifications of a digest, grouped by community, checked against the policy now:
     ``[(community or None, [notification, …])]``. All those considered are marked as e-mailed,
-    the ones no longer visible included, so they never come back."""
+    and the ones no longer visible withdrawn, so they never come back."""
     pending = list(
         Notification.objects.filter(
             recipient_id=delivery.agent_id,
@@ -426,13 +547,13 @@ def digest_build(delivery):
         # The communities by name, then the private messages and the account (on any database).
         .order_by(F("community__name").asc(nulls_last=True), "-created_at")
     )
-    agent = pending[0].recipient if pending else None
     kept = []
-    for notification in pending:
-        target = resolve_target(notification.target_type_id, notification.target_id)
-        if target is not None and kinds.get(notification.kind).visible(agent, target):
-            kept.append(notification)
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    if pending:
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+            emailed_at=timezone.now()
+        )
+        # Checked in one batch; what is no longer visible is withdrawn from the centre too.
+        kept = _withdraw_unseen(pending[0].recipient, pending)
     groups = {}
     for notification in kept:
         groups.setdefault(notification.community, []).append(notification)

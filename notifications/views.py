@@ -2,13 +2,14 @@
 
 Every view but the unsubscribe page is for signed-in agents; an id that is not one of the
 agent's own (someone else's notification or mute, an unknown or malformed id) answers 404 and
-changes nothing. The unsubscribe page works without signing in: its signed token is the
-authentication, and mail clients' one-click unsubscribe posts it without a CSRF token.
+changes nothing. A notification the agent may no longer see (``notifications.selectors``) is
+withdrawn by the services when read: never shown, never followed. The unsubscribe page works
+without signing in: its signed token is the authentication, and mail clients' one-click
+unsubscribe posts it without a CSRF token.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications import kinds, services
 from notifications.forms import MuteForm, PreferencesForm
-from notifications.models import CommunityMute, Notification, Preference
+from notifications.models import CommunityMute, Preference
 
 PER_PAGE = 30
 # The heading of the notifications that belong to no community.
@@ -76,14 +77,11 @@ def group_by_community(notifications):
 
 @login_required
 def centre(request):
-    queryset = (
-        Notification.objects.filter(recipient=request.user, in_app=True)
-        .select_related("community")
-        .order_by("-created_at", "-pk")
+    """The agent's notifications, checked against the policy now: what they may no longer see
+    is withdrawn (and leaves the bell's count) before the page is cut."""
+    page = services.centre_page(
+        agent=_me(request), number=request.GET.get("page"), per_page=PER_PAGE
     )
-    paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
     labels = {key: spec.label for key, spec in kinds.KINDS.items()}
     for notification in page.object_list:
         notification.kind_label = labels.get(notification.kind, notification.kind)
@@ -113,7 +111,8 @@ def unread_count(request):
 
 @login_required
 def open_notification(request, pk):
-    """Mark the notification read and go where it points."""
+    """Mark the notification read and go where it points; one the agent may no longer see is
+    withdrawn and answers 404, like someone else's."""
     try:
         notification = services.mark_read(agent=_me(request), notification_id=_own_id(pk))
     except services.NotificationError:

@@ -4,6 +4,7 @@ notification, forged ids, marking all read, grouping, pagination, query counts),
 community's home)."""
 
 import re
+import uuid
 from datetime import timedelta
 from html import unescape
 
@@ -15,11 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from chat import services as chat
+from chat.models import Message, Participant, Room
+from communities import services as communities_services
 from communities.models import Community, Membership
 from directory.models import Agent
 from notifications import services
 from notifications.models import CommunityMute, Email, Notification, Preference
-from tests.factories import AgentFactory, CommunityFactory, MembershipFactory
+from tests.factories import (
+    AgentFactory,
+    AnnouncementFactory,
+    CommunityFactory,
+    MembershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +60,56 @@ def recount(agent):
     return count
 
 
-def make(agent, n=1, *, community=None, kind="announcement", read=False, in_app=True, **fields):
-    """``n`` notifications of ``agent``, the last one the newest; the counter kept right."""
-    target = community or agent
+def _direct_room(agent):
+    """A direct conversation of ``agent`` with someone else: ``(room, the other)``."""
+    other = AgentFactory()
+    room = Room.objects.create(
+        kind=Room.Kind.DIRECT, direct_key=f"{min(agent.pk, other.pk)}-{max(agent.pk, other.pk)}"
+    )
+    Participant.objects.bulk_create(
+        [Participant(room=room, agent=agent), Participant(room=room, agent=other)]
+    )
+    return room, other
+
+
+def targets_for(agent, n, *, community=None, kind=None):
+    """``(kind, [n targets])`` the agent may see: announcements of ``community`` (the agent made
+    an active member if needed) or, for ``kind="mention"``, messages of its main room; without a
+    community, messages of a direct conversation (filed under « Messagerie et compte »)."""
+    kind = kind or ("announcement" if community else "direct_message")
+    if kind == "announcement":
+        if not Membership.objects.filter(
+            community=community, agent=agent, state=Membership.State.ACTIVE
+        ).exists():
+            MembershipFactory(community=community, agent=agent)
+        return kind, [AnnouncementFactory(community=community, author=agent) for _ in range(n)]
+    assert kind in ("direct_message", "mention"), kind
+    if community is not None:  # a mention in the community's main room
+        assert kind == "mention"
+        if not Membership.objects.filter(community=community, agent=agent).exists():
+            MembershipFactory(community=community, agent=agent)
+        room = chat.room_for_community(community)
+        return kind, [
+            Message.objects.create(
+                room=room,
+                community=community,
+                author=agent,
+                client_id=uuid.uuid4().hex,
+                body="@vous",
+            )
+            for _ in range(n)
+        ]
+    room, other = _direct_room(agent)
+    return kind, [
+        Message.objects.create(room=room, author=other, client_id=uuid.uuid4().hex, body="…")
+        for _ in range(n)
+    ]
+
+
+def make(agent, n=1, *, community=None, kind=None, read=False, in_app=True, **fields):
+    """``n`` notifications of ``agent`` about targets the agent may see (``targets_for``), the
+    last one the newest; the counter kept right."""
+    kind, targets = targets_for(agent, n, community=community, kind=kind)
     now = timezone.now()
     rows = Notification.objects.bulk_create(
         Notification(
@@ -68,7 +124,7 @@ def make(agent, n=1, *, community=None, kind="announcement", read=False, in_app=
             in_app=in_app,
             read_at=now if read else None,
         )
-        for i in range(n)
+        for i, target in enumerate(targets)
     )
     recount(agent)
     return rows
@@ -331,22 +387,47 @@ def test_centre_survives_any_page_number(agent_client, agent, page):
     assert agent_client.get(CENTRE, {"page": page}).status_code == 200
 
 
-CENTRE_QUERIES = 4  # session, agent, count, the page's notifications with their communities
+# session, agent, the unread notifications, the page's count and rows (with their communities),
+# the targets (one query per content type: announcements, messages with their rooms), the agent's
+# memberships of the communities involved, their conversations.
+CENTRE_QUERIES = 9
+
+
+def _notified_across(agent, *, communities, announcements, mentions, directs):
+    """Notifications of announcements and mentions in new communities and of direct messages,
+    then one more, the newest, about an announcement hidden by moderation since (its on-commit
+    hook lost: the centre has to find it)."""
+    for community in CommunityFactory.create_batch(communities):
+        make(agent, announcements, community=community)
+        if mentions:
+            make(agent, mentions, community=community, kind="mention")
+    make(agent, directs)
+    community = CommunityFactory()
+    (hidden,) = make(agent, 1, community=community, summary="Annonce masquée depuis")
+    communities_services.content_set_hidden(
+        content=hidden.target, actor=AgentFactory(platform_admin=True), hidden=True
+    )
+    return recount(agent)
 
 
 def test_centre_query_count_does_not_grow(client, agent, django_assert_max_num_queries):
-    """The centre costs the same queries with 5 or 60 notifications in many communities."""
-    communities = CommunityFactory.create_batch(3)
-    for item in communities:
-        make(agent, 2, community=item)
-    make(agent, 1)
+    """The centre checks every notification on it against the policy (the one about a hidden
+    announcement is withdrawn, not shown) and costs the same queries with 2 notifications or 30
+    in six communities and three kinds; CENTRE_QUERIES once there is nothing to withdraw."""
     client.force_login(agent)
+    assert _notified_across(agent, communities=0, announcements=0, mentions=0, directs=1) == 2
     with CaptureQueriesContext(connection) as small:
-        assert client.get(CENTRE).status_code == 200
-    for item in CommunityFactory.create_batch(5):
-        make(agent, 11, community=item)
+        page = text(client.get(CENTRE))
+    assert "Annonce masquée depuis" not in page
+    assert page.count('data-testid="notification"') == 1
+    Notification.objects.all().delete()
+    assert _notified_across(agent, communities=5, announcements=3, mentions=2, directs=4) == 30
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(CENTRE).status_code == 200
+        page = text(client.get(CENTRE))
+    assert "Annonce masquée depuis" not in page
+    assert page.count('data-testid="notification"') == 29
+    assert page.count('data-testid="notification-group"') == 6
+    assert unread_of(agent) == 29
     with django_assert_max_num_queries(CENTRE_QUERIES):
         client.get(CENTRE)
 
