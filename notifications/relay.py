@@ -6,6 +6,7 @@ process, while the fan-out runs in the task worker, another process: its pushes 
 There, the first WebSocket connection of the process starts this relay, which reads the
 notifications made since its last look, every RELAY_INTERVAL seconds (one indexed query), and
 pushes the new unread counts itself. Nothing is lost either way: the count is also on every page.
+It pushes only what the recipient may still see (``_since``).
 """
 
 import asyncio
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 
+from notifications import selectors, services
 from notifications.models import Notification
 
 RELAY_INTERVAL = 1.0
@@ -48,17 +50,30 @@ def _latest_id():
 
 
 def _since(last_id):
+    """``(rows, counts, last id)``: the new notifications their recipient may still see, the
+    recipients' unread counts, the id to read from next time.
+
+    The fan-out checked them, but in another process, up to a second or more ago: a ban or a
+    content hidden in between must not reach the tab. The check is cheap, the rows being few and
+    about few targets (one batched check per distinct target, ``visible_to_recipients``); those
+    that fail it are withdrawn without a push, the worker's push of them having reached nobody.
+    """
     rows = list(
         Notification.objects.filter(pk__gt=last_id, in_app=True)
-        .order_by("pk")
-        .values("pk", "recipient_id", "kind", "summary", "url", "created_at")[:500]
+        .select_related("recipient")
+        .order_by("pk")[:500]
     )
+    if not rows:
+        return [], {}, last_id
+    visible = selectors.visible_to_recipients(rows)
+    kept = {n.pk for n in visible}
+    services.withdraw([n for n in rows if n.pk not in kept], push_counts=False)
     counts = dict(
         get_user_model()
-        .objects.filter(pk__in={row["recipient_id"] for row in rows})
+        .objects.filter(pk__in={n.recipient_id for n in visible})
         .values_list("pk", "notifications_unread")
     )
-    return rows, counts
+    return visible, counts, rows[-1].pk
 
 
 async def _run():
@@ -69,28 +84,27 @@ async def _run():
     while True:
         await asyncio.sleep(getattr(settings, "NOTIFICATIONS_RELAY_INTERVAL", RELAY_INTERVAL))
         try:
-            rows, counts = await database_sync_to_async(_since)(last_id)
+            rows, counts, last_id = await database_sync_to_async(_since)(last_id)
         except Exception:  # a locked database now is a relay that pushes a second later
             logger.exception("notifications relay: could not read new notifications")
             continue
         for row in rows:
-            last_id = max(last_id, row["pk"])
             payload = {
                 "type": "notifications.unread",
-                "unread": counts.get(row["recipient_id"], 0),
+                "unread": counts.get(row.recipient_id, 0),
                 "notification": {
-                    "id": row["pk"],
-                    "kind": row["kind"],
-                    "summary": row["summary"],
-                    "url": row["url"],
-                    "created": row["created_at"].isoformat(),
+                    "id": row.pk,
+                    "kind": row.kind,
+                    "summary": row.summary,
+                    "url": row.url,
+                    "created": row.created_at.isoformat(),
                 },
             }
             await layer.group_send(
-                agent_group(row["recipient_id"]),
+                agent_group(row.recipient_id),
                 {
                     "type": "notifications.event",
-                    "agent": row["recipient_id"],
+                    "agent": row.recipient_id,
                     "text": json.dumps(payload),
                 },
             )

@@ -12,7 +12,12 @@ from chat import services as chat
 from maillage.asgi import application
 from notifications import services
 from notifications.models import Notification
-from tests.factories import AgentFactory, CommunityFactory, MembershipFactory
+from tests.factories import (
+    AgentFactory,
+    AnnouncementFactory,
+    CommunityFactory,
+    MembershipFactory,
+)
 from tests.notifications.conftest import session_headers
 
 # The consumers close database connections between calls, which a test wrapped in a transaction
@@ -125,6 +130,8 @@ def test_the_embedded_relay_pushes_what_the_worker_process_made(people, settings
     community, named, author, _bystander = people
     headers = session_headers(named)
 
+    announcement = AnnouncementFactory(community=community, author=author)
+
     def made_elsewhere():
         # What the worker process does: the row and the counter, no push that reaches us.
         notification = Notification.objects.create(
@@ -133,8 +140,8 @@ def test_the_embedded_relay_pushes_what_the_worker_process_made(people, settings
             summary="Nouvelle annonce dans « Littoral breton »",
             url="/communautes/",
             community=community,
-            target_type_id=_content_type_id(community),
-            target_id=community.pk,
+            target_type_id=_content_type_id(announcement),
+            target_id=announcement.pk,
         )
         type(named).objects.filter(pk=named.pk).update(notifications_unread=1)
         return notification.pk
@@ -155,6 +162,51 @@ def test_the_embedded_relay_pushes_what_the_worker_process_made(people, settings
         await tab.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_the_embedded_relay_does_not_push_what_the_recipient_may_no_longer_see(people, settings):
+    """A notification the worker made from a check that ran before its announcement was hidden
+    is not pushed by the relay but withdrawn; the next one, still visible, is pushed with the
+    count that leaves the first out."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NOTIFICATIONS_RELAY_INTERVAL = 0.1
+    community, named, author, _bystander = people
+    headers = session_headers(named)
+    # As moderation leaves it, between the worker's check and its write.
+    hidden = AnnouncementFactory(community=community, author=author, is_hidden=True)
+    visible = AnnouncementFactory(community=community, author=author)
+
+    def made_elsewhere():
+        rows = [
+            Notification.objects.create(
+                recipient=named,
+                kind="announcement",
+                summary=f"Nouvelle annonce : {announcement.title}",
+                url=announcement.get_absolute_url(),
+                community=community,
+                target_type_id=_content_type_id(announcement),
+                target_id=announcement.pk,
+            )
+            for announcement in (hidden, visible)
+        ]
+        type(named).objects.filter(pk=named.pk).update(notifications_unread=2)
+        return [row.pk for row in rows]
+
+    async def scenario():
+        tab = await _connect(headers)
+        await asyncio.sleep(0.3)
+        hidden_pk, visible_pk = await sync_to_async(made_elsewhere)()
+        event = await _receive(tab)
+        while event.get("type") != "notifications.unread":
+            event = await _receive(tab)
+        assert event["notification"]["id"] == visible_pk
+        assert event["unread"] == 1
+        assert await tab.receive_nothing(timeout=0.5)
+        await tab.disconnect()
+        return hidden_pk
+
+    hidden_pk = async_to_sync(scenario)()
+    assert not Notification.objects.filter(pk=hidden_pk).exists()
 
 
 def _content_type_id(obj):
