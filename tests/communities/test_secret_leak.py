@@ -1,5 +1,6 @@
 """A unique word planted in every kind of content of a secret community must not reach an
-outsider through any page, list, feed or export that exists."""
+outsider through any page, list, feed or export that exists, nor a member banned after being
+notified through their notifications (the centre, the bell, ``/notifications/<id>/``)."""
 
 import io
 import zipfile
@@ -10,6 +11,7 @@ from django.urls import reverse
 from communities import services
 from communities.models import Community, Membership
 from directory.models import Agent
+from notifications.models import Notification
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,10 @@ WORD = "Zorglubesque"
 
 @pytest.fixture
 def secret_world():
+    return _build_secret_world()
+
+
+def _build_secret_world():
     admin = AgentFactory(platform_admin=True, email="root@sgar.gouv.fr")
     animator = AgentFactory(email="anim@dreal.gouv.fr")
     member = AgentFactory(email="membre@ddtm.gouv.fr")
@@ -147,3 +153,43 @@ def test_the_member_does_see_the_word(client, secret_world):
     assert WORD in client.get(reverse("communities:list") + f"?q={WORD}").content.decode()
     assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
     assert Membership.objects.filter(agent=secret_world["member"], state="active").count() == 1
+
+
+@pytest.mark.parametrize("withdrawn", ["when read", "by the ban"])
+def test_secret_word_leaves_the_notifications_of_a_banned_member(
+    client, django_capture_on_commit_callbacks, withdrawn
+):
+    """A member notified of the secret community's announcement, then banned: the notification
+    centre, the bell's count and the notifications' addresses no longer carry the word (withdrawn
+    by the first read, or at once by the ban's on-commit hook), nor does any other page."""
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications are made
+        world = _build_secret_world()
+    member, community = world["member"], world["community"]
+    notified = list(Notification.objects.filter(recipient=member))
+    client.force_login(member)
+    centre = reverse("notifications:centre")
+    assert WORD in client.get(centre).content.decode()  # notified: the test can fail
+    membership = Membership.objects.get(community=community, agent=member)
+    with django_capture_on_commit_callbacks(execute=withdrawn == "by the ban"):
+        services.member_remove(
+            membership=membership, actor=world["animator"], ban=True, reason="Fuite"
+        )
+    for url in [centre, reverse("directory:account"), reverse("communities:list")]:
+        page = client.get(url).content.decode()
+        assert WORD not in page, url
+        assert community.slug not in page, url
+        assert 'aria-label="Notifications (aucune non lue)"' in page, url
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 0}
+    for notification in notified:
+        response = client.get(reverse("notifications:open", args=[notification.pk]))
+        assert response.status_code == 404
+        assert community.slug not in response.get("Location", "")
+        assert WORD not in response.content.decode()
+    urls = _urls(world)
+    for url in urls["lists"]:
+        page = client.get(url).content.decode().replace(f'value="{WORD}"', "")
+        assert WORD not in page, url
+    for url in urls["community_pages"]:
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+        assert WORD not in response.content.decode(), url
