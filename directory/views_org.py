@@ -7,11 +7,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory import organisation, suggestions
+from maillage.redirects import local_path
 
 
 def _get_or_404(getter, slug):
@@ -96,9 +96,4 @@ def suggestion_hide(request, pk):
         _("Suggestion masquée : vous ne verrez plus %(name)s dans « Qui rencontrer ? ».")
         % {"name": hidden.display_name},
     )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    return redirect(next_url)
+    return redirect(local_path(request, request.POST.get("next", "")) or "/")

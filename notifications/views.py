@@ -13,12 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.redirects import local_path
 from notifications import kinds, services
 from notifications.forms import MuteForm, PreferencesForm
 from notifications.models import CommunityMute, Preference
@@ -33,13 +33,8 @@ DIGEST_LABELS = {
 
 
 def _safe_next(request, default):
-    """The ``next`` of the form when it points inside this site, else ``default``."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    """The ``next`` of the form when it is a path of this site, else ``default``."""
+    return local_path(request, request.POST.get("next") or "") or default
 
 
 def _own_id(value):
@@ -117,11 +112,7 @@ def open_notification(request, pk):
         notification = services.mark_read(agent=_me(request), notification_id=_own_id(pk))
     except services.NotificationError:
         raise Http404 from None
-    if url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(notification.url)
-    return redirect("notifications:centre")
+    return redirect(local_path(request, notification.url) or reverse("notifications:centre"))
 
 
 @login_required

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from communities.models import Community
 from communities.permissions import abilities
 from communities.services import CommunityError
+from maillage.redirects import local_path
 
 
 def community_view(*, tool=None, ability="can_view"):
@@ -63,10 +63,6 @@ def back_to(community, suffix=""):
 
 
 def safe_next(request, default):
-    """The ``next`` the page was given when it points inside this site, ``default`` otherwise."""
+    """The ``next`` the page was given when it is a path of this site, ``default`` otherwise."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_path(request, target) or default
