@@ -30,6 +30,7 @@ from chat.models import (
     Room,
 )
 from communities.permissions import agents_visible_to, room_abilities
+from maillage.text import invalid_text_reason, strip_bidi
 from search.text import normalize
 
 # The reactions offered (and accepted) under a message.
@@ -257,6 +258,13 @@ def _clean_body(body):
         % {"max": f"{MAX_MESSAGE_LENGTH:,}".replace(",", "\u202f"), "n": len(body)},
         "too_long",
     )
+    reason = invalid_text_reason(body)
+    _check(
+        reason is None,
+        _("Le message contient %(reason)s : retirez-le puis envoyez à nouveau.")
+        % {"reason": reason},
+        "text_invalid",
+    )
     return body
 
 
@@ -307,7 +315,8 @@ def check_attachment(upload):
         },
         "invalid_file",
     )
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    # Without bidirectional controls: « facture\u202efdp.exe » would display as a PDF.
+    name = strip_bidi(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200]
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     _check(
         suffix in settings.CHAT_ATTACHMENT_TYPES,

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from chat.models import Message, Room
 from communities.permissions import room_abilities, rooms_readable_by
+from maillage.middleware import refuse_invalid_input
+from maillage.redirects import local_path
 
 # The HTTP status of each refusal code of chat.services.ChatError (400 for the others).
 STATUS_OF_CODE = {
@@ -64,13 +65,9 @@ def readable_message(request, pk):
 
 
 def safe_next(request, default):
-    """The ``next`` the form was given when it points inside this site, ``default`` otherwise."""
+    """The ``next`` the form was given when it is a path of this site, ``default`` otherwise."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_path(request, target) or default
 
 
 def redirect_to_message(request, message):
@@ -102,7 +99,13 @@ class AttachmentSizeGuard(FileUploadHandler):
 def guarded_upload(view):
     """Put the size guard before Django's own upload handlers. The handlers must be set before
     the body is read, and the CSRF check reads it: the check is made inside, after them."""
-    protected = csrf_protect(view)
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        # The inputs' characters, as InputGuardMiddleware checks them for the other views.
+        return refuse_invalid_input(request) or view(request, *args, **kwargs)
+
+    protected = csrf_protect(checked)
 
     @csrf_exempt
     @wraps(view)
@@ -112,4 +115,5 @@ def guarded_upload(view):
             request.upload_handlers.insert(0, AttachmentSizeGuard(request))
         return protected(request, *args, **kwargs)
 
+    wrapper.reads_body_itself = True
     return wrapper

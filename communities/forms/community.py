@@ -235,6 +235,8 @@ class CommunityCreateForm(CommunityForm):
     animators = forms.CharField(
         label=_("Animateurs"),
         required=False,
+        # MAX_ANIMATOR_ADDRESSES addresses of at most 254 characters each, and their separators.
+        max_length=MAX_ANIMATOR_ADDRESSES * 256,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "prenom.nom@ministere.gouv.fr"}),
         help_text=_(
             "Les adresses électroniques des agents qui animeront la communauté, une par ligne "
@@ -254,6 +256,11 @@ class CommunityCreateForm(CommunityForm):
         if len(addresses) > MAX_ANIMATOR_ADDRESSES:
             raise ValidationError(
                 _("%(max)s animateurs au plus à la création.") % {"max": MAX_ANIMATOR_ADDRESSES}
+            )
+        too_long = [address for address in addresses if len(address) > 254]
+        if too_long:
+            raise ValidationError(
+                _("Une adresse électronique compte 254 caractères au plus."), code="too_long"
             )
         lookup = Q(pk__in=[])
         for address in addresses:
