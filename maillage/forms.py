@@ -1,8 +1,14 @@
 """Forms rendered in the DSFR look: labels, hints and errors tied to their field (RGAA)."""
 
+from django import forms
 from django.forms import Form
 from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 from dsfr.utils import dsfr_input_class_attr
+
+from maillage.text import strip_bidi
+
+# Single-line text that is not a name: left exactly as typed.
+_NOT_NAMES = (forms.PasswordInput, forms.HiddenInput, forms.Textarea)
 
 
 class DsfrFormMixin:
@@ -17,6 +23,25 @@ class DsfrFormMixin:
         context = super().get_context()
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+    def _clean_fields(self):
+        """Single-line text fields hold names and titles (of agents, communities, rooms…):
+        their bidirectional controls are stripped, so that no name displays as another
+        (``maillage.text``). Running text (text areas) keeps them; it shows them escaped."""
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if (
+                isinstance(value, str)
+                and isinstance(field, forms.CharField)
+                and not isinstance(field.widget, _NOT_NAMES)
+            ):
+                stripped = strip_bidi(value)
+                if value and not stripped.strip() and field.required:
+                    del self.cleaned_data[name]
+                    self.add_error(name, field.error_messages["required"])
+                else:
+                    self.cleaned_data[name] = stripped
 
 
 class DsfrForm(DsfrFormMixin, Form):

@@ -10,6 +10,8 @@ import markdown
 import nh3
 from django.utils.safestring import mark_safe
 
+from maillage.text import escape_bidi
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -48,14 +50,16 @@ def render_markdown(text):
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+    # Bidirectional controls shown, not obeyed: they could make a link or a command read as
+    # another (the replacement holds no markup).
+    return mark_safe(escape_bidi(cleaned))  # noqa: S308 - sanitised by nh3 just above
 
 
 def plain_text(text, limit=None):
     """The text of some Markdown without any markup, for excerpts, e-mails and search."""
     rendered = markdown.markdown(text or "")
     # nh3 returns HTML-escaped text; unescape it so that templates escape it once, not twice.
-    text = html.unescape(nh3.clean(rendered, tags=set())).strip()
+    text = escape_bidi(html.unescape(nh3.clean(rendered, tags=set()))).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
