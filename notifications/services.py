@@ -301,18 +301,23 @@ def withdraw_on_commit(*, agent=None, community=None, targets=()):
     )
 
 
+UNREAD_CHECKED = 500
+
+
 def centre_page(*, agent, number, per_page):
     """Page ``number`` of the agent's notification centre, newest first, ``community`` loaded.
 
-    Every notification on the page, and every unread one (the bell counts them), is checked
-    against the policy now; those no longer visible are withdrawn before the page is cut, so a
-    page is full and the counter right. The queries do not depend on the number of
-    notifications (``selectors.visible_to_agent``); each further round happens only when a
-    round withdrew some of the page, which then holds fewer to check.
+    Every notification on the page, and the UNREAD_CHECKED latest unread ones (the bell counts
+    them), is checked against the policy now; those no longer visible are withdrawn before the
+    page is cut, so a page is full and the counter right. The queries do not depend on the
+    number of notifications (``selectors.visible_to_agent``); each further round happens only
+    when a round withdrew some of the page, which then holds fewer to check.
     """
     mine = Notification.objects.filter(recipient=agent, in_app=True)
     ordered = mine.select_related("community").order_by("-created_at", "-pk")
-    todo = {n.pk: n for n in mine.filter(read_at=None)}
+    # The most recent unread ones: the check's queries do not grow with their number, but the
+    # rows read do; the hooks of the communities (``withdraw_on_commit``) withdraw the rest.
+    todo = {n.pk: n for n in mine.filter(read_at=None).order_by("-created_at")[:UNREAD_CHECKED]}
     seen = set()  # checked and still visible
     while True:
         page = Paginator(ordered, per_page).get_page(number)
