@@ -116,7 +116,9 @@ def test_messaging_searches_refuse_nul(client, member_world):
 def test_refusal_answers_json_to_a_script(client, agent):
     """A request that does not accept HTML (the bell's count) gets the reason in JSON."""
     client.force_login(agent)
-    response = client.get("/notifications/non-lues.json?x=%00", headers={"Accept": "application/json"})
+    response = client.get(
+        "/notifications/non-lues.json?x=%00", headers={"Accept": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["error"].startswith("La requête est refusée : « x » contient")
 
@@ -174,7 +176,7 @@ def test_an_agent_name_loses_its_bidi_controls(client, agent):
     client.force_login(agent)
     response = client.post(
         reverse("directory:profile_edit", args=[agent.pk]),
-        profile_data(agent, first_name=f"An{RLO}ne", last_name=f"Mar\u2066tin\u2069"),
+        profile_data(agent, first_name=f"An{RLO}ne", last_name="Mar\u2066tin\u2069"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     agent.refresh_from_db()
@@ -223,7 +225,10 @@ def test_running_text_shows_bidi_controls_escaped(client, member_world):
         member_world["member"],
     )
     announcement = services.announcement_create(
-        community=community, actor=fresh(animator), title="Factures", body=f"Voir facture{RLO}fdp.exe"
+        community=community,
+        actor=fresh(animator),
+        title="Factures",
+        body=f"Voir facture{RLO}fdp.exe",
     )
     Agent.objects.filter(pk=member.pk).update(bio=f"Chargé{RLO} de mission")
     client.force_login(member)
