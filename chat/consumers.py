@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from chat import events, presence, selectors, services
 from chat.hub import hub
 from chat.models import MAX_MESSAGE_LENGTH, Message, Room
-from communities.permissions import rooms_readable_by
+from chat.permissions import rooms_readable_by
 
 MAX_ROOMS_PER_SUBSCRIBE = 500
 # How long an event that arrived ahead of its turn waits for the ones before it (published by

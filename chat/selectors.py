@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat.models import Message, Participant, Reaction, ReadMarker, Room
+from chat.permissions import rooms_of
 from communities.models import Membership
-from communities.permissions import rooms_of
 from maillage.markup import plain_text, render_markdown
 from search.text import normalize
 

@@ -1,6 +1,6 @@
 """Every write of the messaging goes through these functions (views and the consumer call them).
 
-Each checks the permission policy (``communities.permissions.room_abilities``), writes in one
+Each checks the permission policy (``chat.permissions.room_abilities``), writes in one
 transaction that takes the room's next sequence number, and publishes the change to the open
 connections **on commit** (``chat.events``): nothing is pushed that is not stored. Refusals raise
 ``ChatError`` with a French message and a code the WebSocket error event carries.
@@ -29,7 +29,8 @@ from chat.models import (
     ReadMarker,
     Room,
 )
-from communities.permissions import agents_visible_to, room_abilities
+from chat.permissions import room_abilities
+from communities.permissions import agents_visible_to
 from maillage.text import invalid_text_reason, strip_bidi
 from search.text import normalize
 

@@ -192,3 +192,11 @@ def with_contact_visibility(viewer, queryset):
             )
         annotations[f"can_see_{field}"] = expression
     return queryset.annotate(**annotations)
+
+
+def can_export_agents(agent):
+    """Export a directory search as CSV: SGAR officers (for their steering work) and platform
+    administrators only."""
+    if not agent.is_authenticated or not agent.is_active or agent.is_external:
+        return False
+    return agent.is_platform_admin or agent.is_sgar_officer

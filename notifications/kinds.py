@@ -191,7 +191,7 @@ def _participants(agents, room):
 def _message_visible(agents, message):
     """Who may read the message's room (``RoomAbilities.can_read``), the memberships or the
     participations read in one query."""
-    from communities.permissions import RoomAbilities
+    from chat.permissions import RoomAbilities
 
     if message.is_deleted:
         return set()

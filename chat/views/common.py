@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from chat.models import Message, Room
-from communities.permissions import room_abilities, rooms_readable_by
+from chat.permissions import room_abilities, rooms_readable_by
 from maillage.middleware import refuse_invalid_input
 from maillage.redirects import local_path
 

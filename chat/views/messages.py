@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from chat import services
 from chat.forms import EditForm, ReactionForm
 from chat.models import Message
+from chat.permissions import rooms_readable_by
 from chat.views.common import readable_message, redirect_to_message, status_of
-from communities.permissions import rooms_readable_by
 from maillage.markup import plain_text
 
 

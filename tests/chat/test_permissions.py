@@ -1,5 +1,5 @@
 """THE permission matrix of chat rooms: every state of an agent towards a room × every ability of
-``communities.permissions.RoomAbilities``, for a community room (chat tool on), a community room
+``chat.permissions.RoomAbilities``, for a community room (chat tool on), a community room
 whose chat tool is off, a room of an archived community, a direct and a group conversation.
 
 Each table is written out by hand from the policy's docstring (community rooms belong to the
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from chat import services
 from chat.models import Message, Mute
-from communities.permissions import room_abilities, rooms_of, rooms_readable_by
+from chat.permissions import room_abilities, rooms_of, rooms_readable_by
 from tests.factories import (
     AgentFactory,
     CommunityFactory,

@@ -771,7 +771,7 @@ def test_reporting_a_message_puts_it_in_the_moderation_queue(
 
 def test_animator_reads_the_edit_history(member, animator, main_room, post):
     """The animators read a message's former versions (can_see_history); members do not."""
-    from communities.permissions import room_abilities
+    from chat.permissions import room_abilities
 
     message = post(member, main_room, "Version 1")
     services.message_edit(agent=member, message=message, body="Version 2")

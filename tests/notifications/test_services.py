@@ -9,9 +9,10 @@ import pytest
 from django.db import transaction
 
 from chat import services as chat
+from chat.permissions import room_abilities
 from communities import services as communities
 from communities.models import Report
-from communities.permissions import abilities, room_abilities
+from communities.permissions import abilities
 from notifications import kinds, services
 from notifications.models import Notification
 from tests.factories import AgentFactory, AnnouncementFactory, CommunityFactory, MembershipFactory
