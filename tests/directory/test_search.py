@@ -409,7 +409,7 @@ def test_export_neutralises_formulas(client, d):
 
 def test_export_is_limited_and_says_so(client, d, monkeypatch):
     """Past the limit, the first rows only: the header and the file name say so."""
-    monkeypatch.setattr("directory.views_search.EXPORT_LIMIT", 3)
+    monkeypatch.setattr("directory.views.search.EXPORT_LIMIT", 3)
     client.force_login(AgentFactory(sgar=True, service=None))
     response = client.get(export_url(sort="name"))
     assert response["X-Export-Truncated"] == "3/11"
