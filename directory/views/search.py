@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from communities.permissions import can_export_agents
+from directory.permissions import can_export_agents
 from search.api import (
     EXPORT_LIMIT,
     SORTS,
