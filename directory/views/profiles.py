@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from cms.dashboard import profile_completion
 from communities import permissions as community_permissions
 from communities.models import Membership
 from directory import permissions, selectors, services
 from directory.forms import SKILL_SUGGESTIONS_ID, CareerFormSet, ProfileForm
 from directory.models import Agent
 from directory.organisation import may_browse_organisation
+from directory.profile import profile_completion
 from directory.suggestions import profile_suggestions
 from directory.vcard import build_vcard, vcard_filename
 

@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from cms.dashboard import profile_completeness, profile_missing
 from directory.models import Agent, CareerEntry, Endorsement
+from directory.profile import profile_completeness, profile_completion
 from tests.directory.profile_helpers import profile_data
 from tests.factories import (
     AgentFactory,
@@ -166,25 +166,28 @@ def test_communities_still_listed(anne):
 def test_completeness_counts_the_new_fields():
     """Photo, service, position, phone, bio, skills, expertise and career each count for 1/8."""
     agent = AgentFactory(service=None, position="", phone="", bio="")
-    assert profile_completeness(agent) == 0
-    assert profile_missing(agent) == [
-        "une photo",
-        "votre service",
-        "votre fonction",
-        "votre numéro de téléphone",
-        "une présentation",
-        "vos compétences",
-        "les sujets sur lesquels vous pouvez aider",
-        "votre parcours",
-    ]
+    assert profile_completion(agent) == (
+        0,
+        [
+            "une photo",
+            "votre service",
+            "votre fonction",
+            "votre numéro de téléphone",
+            "une présentation",
+            "vos compétences",
+            "les sujets sur lesquels vous pouvez aider",
+            "votre parcours",
+        ],
+    )
     agent.position = "Cheffe de projet"
     agent.skills.set(["eau"])
     agent.expertise.set(["GEMAPI"])
     CareerEntry.objects.create(
         agent=agent, title="Stagiaire", organisation="ENTPE", start_date=day(2010)
     )
-    assert profile_completeness(agent) == 50
-    assert "vos compétences" not in profile_missing(agent)
+    percentage, missing = profile_completion(agent)
+    assert percentage == 50
+    assert "vos compétences" not in missing
 
 
 def test_owner_sees_completeness_and_what_is_missing(anne):
