@@ -8,3 +8,14 @@ class ChatConfig(AppConfig):
 
     def ready(self):
         from chat import moderation, personal_data, signals  # noqa: F401 - registrations
+        from chat.models import Message, Room
+        from chat.permissions import (
+            message_abilities,
+            messages_readable_by,
+            room_abilities,
+            rooms_readable_by,
+        )
+        from maillage import policy
+
+        policy.register(Room, abilities=room_abilities, readable=rooms_readable_by)
+        policy.register(Message, abilities=message_abilities, readable=messages_readable_by)

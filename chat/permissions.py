@@ -156,3 +156,8 @@ def messages_readable_by(agent):
     """Every message the agent may read: those of the rooms they read (deleted and hidden ones
     included: the pages show them as such)."""
     return Message.objects.filter(room__in=rooms_readable_by(agent).values("pk"))
+
+
+def message_abilities(agent, message):
+    """The abilities of ``agent`` in the message's room (the message is read there)."""
+    return room_abilities(agent, message.room)

@@ -31,6 +31,7 @@ from chat.models import (
 )
 from chat.permissions import room_abilities
 from communities.permissions import agents_visible_to
+from maillage.http import Refused
 from maillage.text import invalid_text_reason, strip_bidi
 from search.text import normalize
 
@@ -41,12 +42,8 @@ CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAIN_ROOM_NAME = "Général"
 
 
-class ChatError(Exception):
+class ChatError(Refused):
     """A refused action: ``str(error)`` is French, ``error.code`` is for the client."""
-
-    def __init__(self, message, code="refused"):
-        super().__init__(message)
-        self.code = code
 
 
 def _check(allowed, message, code="forbidden"):

@@ -7,3 +7,15 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self):
         from communities import moderation, personal_data, signals  # noqa: F401 - registrations
+        from communities.models import Announcement, AnnouncementComment, Community
+        from communities.permissions import (
+            abilities,
+            communities_readable_by,
+            content_abilities,
+            content_readable_by,
+        )
+        from maillage import policy
+
+        policy.register(Community, abilities=abilities, readable=communities_readable_by)
+        for model in (Announcement, AnnouncementComment):
+            policy.register(model, abilities=content_abilities, readable=content_readable_by(model))

@@ -28,6 +28,7 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef, Q
 
 from communities.models import Community, Membership
+from maillage import policy
 
 V = Community.Visibility
 S = Membership.State
@@ -39,15 +40,34 @@ def is_platform_admin(agent):
     return agent.is_authenticated and agent.is_active and agent.is_platform_admin
 
 
+def membership_key(agent_id, community_id):
+    """Where the policy's scope remembers one membership (``maillage.policy``)."""
+    return ("membership", agent_id, community_id)
+
+
 def membership_of(agent, community):
+    """The agent's membership of the community (None: none), read once per request or event:
+    a save or a deletion of the membership forgets it (``communities.signals``)."""
     if not agent.is_authenticated:
         return None
-    cache = getattr(agent, "_membership_cache", None)
-    if cache is None:
-        cache = agent._membership_cache = {}
-    if community.pk not in cache:
-        cache[community.pk] = Membership.objects.filter(agent=agent, community=community).first()
-    return cache[community.pk]
+    return policy.remembered(
+        membership_key(agent.pk, community.pk),
+        lambda: Membership.objects.filter(agent=agent, community=community).first(),
+    )
+
+
+def remember_memberships(agent, community_ids):
+    """Read the agent's memberships of these communities in one query, for the questions that
+    follow in the same scope (a page or a notification list about many communities)."""
+    community_ids = set(community_ids)
+    if not community_ids or not agent.is_authenticated:
+        return
+    found = {
+        membership.community_id: membership
+        for membership in Membership.objects.filter(agent=agent, community_id__in=community_ids)
+    }
+    for community_id in community_ids:
+        policy.remember(membership_key(agent.pk, community_id), found.get(community_id))
 
 
 @dataclass
@@ -318,3 +338,58 @@ def agents_visible_to(agent, queryset):
         "agent"
     )
     return queryset.filter(pk__in=shared)
+
+
+# --- a piece of community content -----------------------------------------------------------
+
+
+@dataclass
+class ContentAbilities:
+    """What one agent may do with one piece of community content (an announcement, a comment;
+    the tools' contents compose the same way): read it while it is visible — hidden content and
+    what hangs below hidden content only for those who moderate — report it, moderate it."""
+
+    agent: object
+    content: object
+    community_abilities: CommunityAbilities
+
+    @property
+    def is_hidden(self):
+        if self.content.is_hidden:
+            return True
+        for lookup in getattr(type(self.content), "hidden_with", ()):
+            value = self.content
+            for name in lookup.split("__"):
+                value = getattr(value, name)
+            if value:
+                return True
+        return False
+
+    @property
+    def can_moderate(self):
+        return self.community_abilities.can_moderate
+
+    @property
+    def can_read(self):
+        if not self.community_abilities.can_read:
+            return False
+        return not self.is_hidden or self.can_moderate
+
+    @property
+    def can_report(self):
+        return self.can_read and self.community_abilities.can_report
+
+
+def content_abilities(agent, content):
+    return ContentAbilities(
+        agent=agent, content=content, community_abilities=abilities(agent, content.community)
+    )
+
+
+def content_readable_by(model):
+    """``readable`` of a community content model for the policy registry."""
+
+    def readable(agent):
+        return content_visible_to(agent, model.objects.all())
+
+    return readable

@@ -28,6 +28,7 @@ from communities.models import (
     Report,
 )
 from communities.permissions import abilities, can_create_community
+from maillage.http import Refused
 from notifications.services import notify, withdraw_on_commit
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ S = Membership.State
 R = Membership.Role
 
 
-class CommunityError(Exception):
+class CommunityError(Refused):
     """A refused action; the message is French and meant for the person who asked."""
 
 
@@ -71,11 +72,6 @@ def _member_ids(community):
 def _refresh_member_count(community):
     community.member_count = community.memberships.filter(state=S.ACTIVE).count()
     Community.objects.filter(pk=community.pk).update(member_count=community.member_count)
-
-
-def _forget_membership_cache(agent):
-    if hasattr(agent, "_membership_cache"):
-        del agent._membership_cache
 
 
 def unique_slug(name, model=Community):
@@ -174,7 +170,6 @@ def _activate(community, agent, *, role=R.MEMBER, membership=None):
     membership.role = role if role == R.ANIMATOR else membership.role or R.MEMBER
     membership.joined_at = membership.joined_at or timezone.now()
     membership.save()
-    _forget_membership_cache(agent)
     if membership.role == R.ANIMATOR:
         sync_animators_community(agent)
     return membership
@@ -225,7 +220,6 @@ def community_request(*, community, agent, message=""):
         membership = Membership.objects.create(
             community=community, agent=agent, state=S.REQUESTED, message=message.strip()
         )
-        _forget_membership_cache(agent)
         notify(
             "join_request",
             _animator_ids(community),
@@ -245,7 +239,6 @@ def request_cancel(*, community, agent):
     ).first()
     _check(membership is not None, _("Aucune demande en attente."))
     membership.delete()
-    _forget_membership_cache(agent)
 
 
 def request_answer(*, membership, actor, accept, reason=""):
@@ -384,7 +377,6 @@ def claim_invitations(*, agent):
             )
             invitation.used_at = timezone.now()
             invitation.save(update_fields=["used_at"])
-    _forget_membership_cache(agent)
 
 
 def invitation_answer(*, community, agent, accept):
@@ -406,7 +398,6 @@ def invitation_answer(*, community, agent, accept):
             )
         else:
             membership.delete()
-            _forget_membership_cache(agent)
     return membership
 
 
@@ -422,7 +413,6 @@ def community_leave(*, community, agent):
     with transaction.atomic():
         was_animator = ability.is_animator
         ability.membership.delete()
-        _forget_membership_cache(agent)
         _refresh_member_count(community)
         if was_animator:
             sync_animators_community(agent)
@@ -488,7 +478,6 @@ def member_remove(*, membership, actor, ban=False, reason=""):
         if was_animator:
             sync_animators_community(membership.agent)
         withdraw_on_commit(agent=membership.agent, community=community)
-    _forget_membership_cache(membership.agent)
     return membership
 
 
@@ -499,7 +488,6 @@ def member_unban(*, membership, actor):
     with transaction.atomic():
         _audit(community=community, actor=actor, action="unbanned", target_agent=membership.agent)
         membership.delete()
-    _forget_membership_cache(membership.agent)
 
 
 def memberships_end_for_closed_account(*, agent):
@@ -522,7 +510,6 @@ def memberships_end_for_closed_account(*, agent):
                 community=community, actor=None, action="left_without_animator", target_agent=agent
             )
     Invitation.objects.filter(email__iexact=agent.email, used_at=None).delete()
-    _forget_membership_cache(agent)
 
 
 # --- the animators' community ------------------------------------------------------------------
@@ -568,7 +555,6 @@ def sync_animators_community(agent):
     else:
         return
     _refresh_member_count(community)
-    _forget_membership_cache(agent)
 
 
 # --- the charter -----------------------------------------------------------------------------
@@ -601,7 +587,6 @@ def charter_publish(*, community, actor, text):
             CharterAcceptance.objects.get_or_create(version=version, agent=actor)
             publisher.charter_accepted = version
             publisher.save(update_fields=["charter_accepted"])
-            _forget_membership_cache(actor)
         _audit(community=community, actor=actor, action="charter_published", target=version)
         activity.record(
             community=community,

@@ -58,6 +58,11 @@ class ProfileAbilities:
         ).exists()
 
     @property
+    def can_read(self):
+        """The policy registry's name for « may open the profile »."""
+        return self.can_view
+
+    @property
     def can_edit(self):
         if not self.signed_in or self.agent.is_closed:
             return False
@@ -200,3 +205,15 @@ def can_export_agents(agent):
     if not agent.is_authenticated or not agent.is_active or agent.is_external:
         return False
     return agent.is_platform_admin or agent.is_sgar_officer
+
+
+def agents_readable_by(viewer):
+    """Every profile ``viewer`` may open (the registry's « readable »): closed accounts only for
+    administrators, as the profile page decides."""
+    from communities.permissions import agents_visible_to
+    from directory.models import Agent
+
+    agents = Agent.objects.all()
+    if not (_signed_in(viewer) and viewer.is_platform_admin):
+        agents = agents.filter(closed_at__isnull=True) | Agent.objects.filter(pk=viewer.pk)
+    return agents_visible_to(viewer, agents)

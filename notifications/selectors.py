@@ -45,21 +45,12 @@ def targets_of(notifications):
 
 
 def _read_memberships(agent, community_ids):
-    """Fill the policy's per-agent membership cache (``permissions.membership_of``) for these
-    communities in one query. Always read afresh: the agent object may have cached a membership
-    that the change being checked has just ended."""
-    from communities.models import Membership
+    """Read the agent's memberships of these communities in one query, for the policy's
+    questions that follow (``communities.permissions.remember_memberships``), always afresh: the
+    change being checked may have just ended one."""
+    from communities.permissions import remember_memberships
 
-    if not community_ids:
-        return
-    found = {
-        membership.community_id: membership
-        for membership in Membership.objects.filter(agent=agent, community_id__in=community_ids)
-    }
-    cache = getattr(agent, "_membership_cache", None)
-    if cache is None:
-        cache = agent._membership_cache = {}
-    cache.update({pk: found.get(pk) for pk in community_ids})
+    remember_memberships(agent, community_ids)
 
 
 def _key(notification):

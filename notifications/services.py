@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.http import Refused
 from notifications import kinds, selectors
 from notifications.models import CommunityMute, DigestDelivery, Email, Notification, Preference
 
@@ -42,7 +43,7 @@ FREQUENCIES = (Email.DAILY, Email.WEEKLY)
 DIGEST_KINDS = {"digest-daily": Email.DAILY, "digest-weekly": Email.WEEKLY}
 
 
-class NotificationError(Exception):
+class NotificationError(Refused):
     """A refused action, with a French message."""
 
 

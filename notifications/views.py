@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.http import id_or_404, safe_next
 from maillage.redirects import local_path
 from notifications import kinds, services
 from notifications.forms import MuteForm, PreferencesForm
@@ -30,22 +31,6 @@ DIGEST_LABELS = {
     "digest-daily": gettext_lazy("Résumé quotidien de vos notifications"),
     "digest-weekly": gettext_lazy("Résumé hebdomadaire de vos notifications"),
 }
-
-
-def _safe_next(request, default):
-    """The ``next`` of the form when it is a path of this site, else ``default``."""
-    return local_path(request, request.POST.get("next") or "") or default
-
-
-def _own_id(value):
-    """A positive database id from a URL or a form, or 404."""
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < value < 2**63:
-        raise Http404
-    return value
 
 
 def _me(request):
@@ -109,7 +94,7 @@ def open_notification(request, pk):
     """Mark the notification read and go where it points; one the agent may no longer see is
     withdrawn and answers 404, like someone else's."""
     try:
-        notification = services.mark_read(agent=_me(request), notification_id=_own_id(pk))
+        notification = services.mark_read(agent=_me(request), notification_id=id_or_404(pk))
     except services.NotificationError:
         raise Http404 from None
     return redirect(local_path(request, notification.url) or reverse("notifications:centre"))
@@ -119,10 +104,10 @@ def open_notification(request, pk):
 @require_POST
 def mark_read(request, pk):
     try:
-        services.mark_read(agent=_me(request), notification_id=_own_id(pk))
+        services.mark_read(agent=_me(request), notification_id=id_or_404(pk))
     except services.NotificationError:
         raise Http404 from None
-    return redirect(_safe_next(request, reverse("notifications:centre")))
+    return redirect(safe_next(request, reverse("notifications:centre")))
 
 
 @login_required
@@ -130,7 +115,7 @@ def mark_read(request, pk):
 def mark_all_read(request):
     services.mark_all_read(agent=_me(request))
     messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
-    return redirect(_safe_next(request, reverse("notifications:centre")))
+    return redirect(safe_next(request, reverse("notifications:centre")))
 
 
 # --- preferences and mutes -----------------------------------------------------------------------
@@ -204,7 +189,7 @@ def mute(request):
             "community": community.name
         }
     messages.success(request, text)
-    return redirect(_safe_next(request, reverse("notifications:preferences")))
+    return redirect(safe_next(request, reverse("notifications:preferences")))
 
 
 @login_required
@@ -215,15 +200,15 @@ def unmute(request):
     default = reverse("notifications:preferences")
     mine = CommunityMute.objects.filter(agent=request.user).select_related("community")
     if "mute" in request.POST:
-        mute = mine.filter(pk=_own_id(request.POST["mute"])).first()
+        mute = mine.filter(pk=id_or_404(request.POST["mute"])).first()
         if mute is None:
             raise Http404
         mute.delete()
         community = mute.community
     else:
-        mutes = list(mine.filter(community_id=_own_id(request.POST.get("community"))))
+        mutes = list(mine.filter(community_id=id_or_404(request.POST.get("community"))))
         if not mutes:
-            return redirect(_safe_next(request, default))
+            return redirect(safe_next(request, default))
         community = mutes[0].community
         services.community_unmute(agent=request.user, community=community)
     messages.success(
@@ -231,7 +216,7 @@ def unmute(request):
         _("Les notifications de « %(community)s » sont réactivées.")
         % {"community": community.name},
     )
-    return redirect(_safe_next(request, default))
+    return redirect(safe_next(request, default))
 
 
 # --- unsubscribing from an e-mail ----------------------------------------------------------------

@@ -11,30 +11,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from chat.models import Message, Room
 from chat.permissions import room_abilities, rooms_readable_by
+from maillage.http import positive_id as int_or_none  # noqa: F401 - the views' helpers
+from maillage.http import safe_next, status_of  # noqa: F401
 from maillage.middleware import refuse_invalid_input
-from maillage.redirects import local_path
-
-# The HTTP status of each refusal code of chat.services.ChatError (400 for the others).
-STATUS_OF_CODE = {
-    "rate_limited": 429,
-    "forbidden": 403,
-    "muted": 403,
-    "charter": 403,
-    "not_found": 404,
-}
-
-
-def status_of(error):
-    return STATUS_OF_CODE.get(getattr(error, "code", ""), 400)
-
-
-def int_or_none(value):
-    """A positive integer typed in an address or a form, or None for anything else."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def readable_room(request, pk):
@@ -62,12 +41,6 @@ def readable_message(request, pk):
     if not abilities.can_read:
         raise Http404
     return message, abilities
-
-
-def safe_next(request, default):
-    """The ``next`` the form was given when it is a path of this site, ``default`` otherwise."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return local_path(request, target) or default
 
 
 def redirect_to_message(request, message):

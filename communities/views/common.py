@@ -2,15 +2,13 @@
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 
 from communities.models import Community
 from communities.permissions import abilities
-from communities.services import CommunityError
-from maillage.redirects import local_path
+from maillage.http import run_service, safe_next  # noqa: F401 - the views' helpers
 
 
 def community_view(*, tool=None, ability="can_view"):
@@ -46,23 +44,5 @@ def community_view(*, tool=None, ability="can_view"):
     return decorator
 
 
-def run_service(request, func, *, success=None, **kwargs):
-    """Call a service; its refusal becomes a French error message, never a 500."""
-    try:
-        result = func(**kwargs)
-    except CommunityError as error:
-        messages.error(request, str(error))
-        return None, False
-    if success:
-        messages.success(request, success)
-    return result, True
-
-
 def back_to(community, suffix=""):
     return redirect(community.get_absolute_url() + suffix)
-
-
-def safe_next(request, default):
-    """The ``next`` the page was given when it is a path of this site, ``default`` otherwise."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return local_path(request, target) or default
