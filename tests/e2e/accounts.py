@@ -3,12 +3,14 @@ sign-in they all go through."""
 
 from playwright.sync_api import expect
 
+from tests.e2e.pages import wait_until_ready
+
 PASSWORD = "maillage-demo"
 
 
 def sign_in(page, account, server=None):
     """Sign ``account`` (e-mail, first name, full name) in on the page; it lands on the home page
-    greeting them (at ``server``'s root when given)."""
+    greeting them (at ``server``'s root when given), ready."""
     email, first_name, _full_name = account
     page.goto("/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
@@ -17,3 +19,4 @@ def sign_in(page, account, server=None):
     if server is not None:
         expect(page).to_have_url(f"{server}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {first_name}")
+    wait_until_ready(page)
