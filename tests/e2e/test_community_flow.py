@@ -15,6 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accounts import sign_in
+from tests.e2e.pages import (
+    fill_and_wait_for_swap,
+    goto_ready,
+    htmx_swap,
+    type_and_wait_for_swap,
+    wait_until_ready,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -100,10 +107,12 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
     ).click()
     expect(agent).to_have_url(f"{maillage_server}/communautes/")
     expect(agent.get_by_role("heading", level=1)).to_have_text("Communautés")
+    wait_until_ready(agent)
 
     # They search for the community: the list narrows down to it, without a membership badge.
     filters = agent.get_by_test_id("community-filters")
-    filters.get_by_label("Rechercher", exact=True).fill("sécurité alimentaire")
+    search = filters.get_by_label("Rechercher", exact=True)
+    fill_and_wait_for_swap(agent, search, "sécurité alimentaire", name="q")
     expect(agent.get_by_test_id("community-count")).to_have_text(
         "1 communauté correspond à votre recherche"
     )
@@ -243,7 +252,7 @@ def test_community_list_filters_through_htmx_without_reload(web_page, maillage_s
     """Typing a search or picking a region updates the results and the address, with no reload."""
     page = web_page
     sign_in(page, READER, maillage_server)
-    page.goto("/communautes/")
+    goto_ready(page, "/communautes/")
     count = page.get_by_test_id("community-count")
     expect(count).to_have_text(f"{len(ALL_LISTED)} communautés")
     expect(card_names(page)).to_have_text(ALL_LISTED)
@@ -253,26 +262,28 @@ def test_community_list_filters_through_htmx_without_reload(web_page, maillage_s
     search = filters.get_by_label("Rechercher", exact=True)
 
     # Typing in the search box: after the short delay, only the matching community.
-    search.press_sequentially("covoiturage")
+    type_and_wait_for_swap(page, search, "covoiturage", name="q")
     expect(count).to_have_text("1 communauté correspond à votre recherche")
     expect(card_names(page)).to_have_text(["Covoiturage des agents LRMP"])
     expect(page).to_have_url(f"{maillage_server}/communautes/?q=covoiturage")
     assert "q=covoiturage" in page.url
 
     # Emptying it brings the whole list back, and the address loses the filter.
-    search.fill("")
+    fill_and_wait_for_swap(page, search, "", name="q")
     expect(count).to_have_text(f"{len(ALL_LISTED)} communautés")
     expect(page).to_have_url(f"{maillage_server}/communautes/")
 
     # Picking a region: the communities of Occitanie, its departments' included.
-    filters.get_by_label("Région").select_option(label="Occitanie")
+    with htmx_swap(page, region="76"):
+        filters.get_by_label("Région").select_option(label="Occitanie")
     expect(count).to_have_text(f"{len(IN_OCCITANIE)} communautés correspondent à votre recherche")
     expect(card_names(page)).to_have_text(IN_OCCITANIE)
     expect(page).to_have_url(f"{maillage_server}/communautes/?region=76")
     assert "region=76" in page.url
 
     # Both filters at once.
-    search.fill("sécurité")
+    with htmx_swap(page, q="sécurité", region="76"):
+        search.fill("sécurité")
     expect(card_names(page)).to_have_text(["Contrôleurs sécurité alimentaire Occitanie"])
     expect(page).to_have_url(re.compile(r"/communautes/\?.*region=76"))
     expect(page).to_have_url(re.compile(r"/communautes/\?.*q=s%C3%A9curit%C3%A9"))

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accounts import sign_in
+from tests.e2e.pages import fill_and_wait_for_swap, goto_ready, htmx_swap, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -20,20 +21,22 @@ def test_search_by_skill_open_profile_and_endorse(web_page):
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     sign_in(page, AGENT)
 
-    page.goto("/annuaire/")
-    page.locator("#search-q").fill("biodiversite")  # accents are optional
-    page.locator("#search-q").press("Enter")
+    goto_ready(page, "/annuaire/")
+    # Accents are optional; the results follow the typing (no need to press Enter).
+    fill_and_wait_for_swap(page, page.locator("#search-q"), "biodiversite", name="q")
     result = page.get_by_test_id("search-result-name").filter(has_text="Nathalie Moreau").first
     expect(result).to_be_visible()
     result.click()
     expect(page).to_have_url(re.compile(r"/agents/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Nathalie Moreau")
+    wait_until_ready(page)
     profile_url = page.url
 
     skill = page.locator('[data-skill="biodiversité"]')
     expect(skill.get_by_test_id("skill-count")).to_have_text("Aucune recommandation")
     page.evaluate("window.__notReloaded = true")
-    skill.get_by_role("button", name="Recommander la compétence biodiversité").click()
+    with htmx_swap(page, method="POST"):
+        skill.get_by_role("button", name="Recommander la compétence biodiversité").click()
 
     # htmx swapped the skill alone: same page, new count, the withdraw button.
     expect(skill.get_by_test_id("skill-count")).to_have_text("1 recommandation")
@@ -50,9 +53,11 @@ def test_search_by_skill_open_profile_and_endorse(web_page):
 
     # It is stored: after a reload, still there; then withdrawn.
     page.reload()
+    wait_until_ready(page)
     skill = page.locator('[data-skill="biodiversité"]')
     expect(skill.get_by_test_id("skill-count")).to_have_text("1 recommandation")
-    skill.get_by_role("button", name=re.compile("Retirer ma recommandation")).click()
+    with htmx_swap(page, method="POST"):
+        skill.get_by_role("button", name=re.compile("Retirer ma recommandation")).click()
     expect(skill.get_by_test_id("skill-count")).to_have_text("Aucune recommandation")
     expect(
         skill.get_by_role("button", name="Recommander la compétence biodiversité")
@@ -68,10 +73,13 @@ def test_add_a_career_step_with_the_button(web_page):
     sign_in(page, AGENT)
     page.get_by_test_id("header-profile").first.click()
     page.get_by_role("link", name="Modifier le profil").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier le profil")
+    add = page.get_by_role("button", name="Ajouter une étape")
+    # Hidden without JavaScript: profile-edit.js shows it as it binds its click, in one go.
+    # Only then is the form whole, its steps counted.
+    expect(add).to_be_visible()
     rows = page.get_by_test_id("career-row")
     before = rows.count()
-    add = page.get_by_role("button", name="Ajouter une étape")
-    expect(add).to_be_visible()  # shown by the script (hidden without JavaScript)
     add.click()
     expect(rows).to_have_count(before + 1)
     new_row = rows.nth(before)
