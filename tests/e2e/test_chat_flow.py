@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accounts import PASSWORD, sign_in
+from tests.e2e.pages import wait_until_live, wait_until_ready, wait_until_room_live
 
 pytestmark = pytest.mark.e2e
 
@@ -44,11 +45,6 @@ def watch(page):
     return problems
 
 
-def live(page):
-    """Wait until the room's page is subscribed to its room over the WebSocket."""
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "open")
-
-
 def mark_document(page):
     """A mark on the window that a full page load would wipe."""
     page.evaluate("window.__sameDocument = true")
@@ -73,6 +69,8 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
 
     sign_in(animator, ANIMATOR, maillage_server)
     sign_in(agent, AGENT, maillage_server)
+    # The badge is hidden until realtime.js has the counts: only then does hidden mean none.
+    wait_until_live(agent)
     expect(agent.get_by_test_id("chat-unread-badge")).to_be_hidden()
 
     # The animator opens the community's room; the agent opens it from « Messagerie ».
@@ -80,7 +78,7 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     expect(animator).to_have_url(ROOM_URL)
     room_id = ROOM_URL.search(animator.url).group(1)
     expect(animator.get_by_test_id("chat-room-title")).to_have_text(COMMUNITY)
-    live(animator)
+    wait_until_room_live(animator)
 
     agent.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Messagerie", exact=True
@@ -89,7 +87,7 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     agent.locator(f"[data-testid='chat-room-link'][data-room-id='{room_id}']").click()
     expect(agent).to_have_url(ROOM_URL)
     assert ROOM_URL.search(agent.url).group(1) == room_id
-    live(agent)
+    wait_until_room_live(agent)
     mark_document(agent)
     mark_document(animator)
 
@@ -143,7 +141,7 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     # The agent goes to the home page: no unread message.
     agent.goto("/")
     badge = agent.get_by_test_id("chat-unread-badge")
-    expect(agent.locator("html")).to_have_attribute("data-realtime", "open")
+    wait_until_live(agent)
     expect(badge).to_be_hidden()
     mark_document(agent)
 
@@ -155,7 +153,7 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     direct_id = ROOM_URL.search(animator.url).group(1)
     assert direct_id != room_id
     expect(animator.get_by_test_id("chat-room-title")).to_have_text("Erwan Kerjean")
-    live(animator)
+    wait_until_room_live(animator)
     first = "Erwan, peux-tu relire la note avant jeudi ?"
     animator.locator("#chat-body").fill(first)
     animator.locator("#chat-body").press("Enter")
@@ -173,7 +171,7 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     expect(agent).to_have_url(f"{maillage_server}/messagerie/")
     room_badge = agent.locator(f"[data-testid='chat-unread'][data-room-id='{direct_id}']")
     expect(room_badge).to_have_text("1")
-    expect(agent.locator("html")).to_have_attribute("data-realtime", "open")
+    wait_until_live(agent)
     mark_document(agent)
     second = "Le comité a avancé la réunion à mercredi."
     animator.locator("#chat-body").fill(second)
@@ -185,9 +183,10 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     # The agent opens the conversation: both messages, and nothing unread any more.
     agent.locator(f"[data-testid='chat-room-link'][data-room-id='{direct_id}']").click()
     expect(agent).to_have_url(ROOM_URL)
-    live(agent)
+    wait_until_room_live(agent)
     expect(message(agent, first)).to_have_count(1)
     expect(message(agent, second)).to_have_count(1)
+    wait_until_live(agent)
     expect(badge).to_be_hidden()
 
     assert animator_problems == []
@@ -211,6 +210,9 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
     colleague.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     colleague.locator("main").get_by_role("button", name="Se connecter").click()
     expect(colleague).to_have_url(f"{maillage_server}/")
+    # The heading follows the header in the page: once it is there, the header is whole.
+    expect(colleague.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour "))
+    wait_until_ready(colleague)
     profile_link = colleague.get_by_test_id("header-profile").first
     colleague_name = profile_link.inner_text().strip()
     profile_url = profile_link.get_attribute("href")
@@ -220,7 +222,7 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
     animator.get_by_test_id("profile-message").click()
     expect(animator).to_have_url(ROOM_URL)
     direct_id = ROOM_URL.search(animator.url).group(1)
-    live(animator)
+    wait_until_room_live(animator)
     composer = animator.locator("#chat-body")
     composer.fill("Premier message")
     composer.press("Enter")
@@ -231,7 +233,7 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
 
     colleague.goto("/messagerie/")
     colleague.locator(f"[data-testid='chat-room-link'][data-room-id='{direct_id}']").click()
-    live(colleague)
+    wait_until_room_live(colleague)
     mark_document(colleague)
     mark_document(animator)
 
@@ -263,7 +265,7 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
     # The animator reloads (the raw text of their messages is no longer in the page) and
     # edits the second message inline.
     animator.reload()
-    live(animator)
+    wait_until_room_live(animator)
     second = message(animator, "Deuxième message")
     second.get_by_test_id("chat-action-edit").click()
     editor = second.get_by_label("Modifier le message")
@@ -299,7 +301,7 @@ def test_reply_react_edit_and_delete_show_live_on_the_other_side(
     expect(colleague.locator("#chat-room")).to_have_attribute("data-last-read", last_id)
     assert_same_document(colleague)
     colleague.goto("/messagerie/")
-    expect(colleague.locator("html")).to_have_attribute("data-realtime", "open")
+    wait_until_live(colleague)
     expect(
         colleague.locator(f"[data-testid='chat-unread'][data-room-id='{direct_id}']")
     ).to_be_hidden()

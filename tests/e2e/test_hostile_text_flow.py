@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accounts import PASSWORD
+from tests.e2e.pages import wait_until_room_live
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,7 @@ def test_hostile_text_in_the_chat_and_in_an_address(web_page):
     _sign_in(page)
     page.goto(ROOM)
     expect(page).to_have_url(ROOM_URL)
-    expect(page.locator("#chat-room")).to_have_attribute("data-connection", "open")
+    wait_until_room_live(page)
     composer = page.locator("#chat-body")
 
     # A control character (as pasted from another program): refused before any write, the

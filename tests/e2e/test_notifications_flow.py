@@ -27,6 +27,7 @@ from pytest_redis import factories as redis_factories
 
 from tests.e2e.accounts import sign_in
 from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, _reports
+from tests.e2e.pages import wait_until_live, wait_until_room_live
 from tests.integration.servers import (
     PYTHON,
     ROOT,
@@ -178,7 +179,7 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     # B waits on the list of communities, connected for live events.
     agent.goto("/communautes/")
     expect(agent.get_by_role("heading", level=1)).to_have_text("Communautés")
-    agent.wait_for_function("() => window.Maillage && window.Maillage.realtime.isOpen()")
+    wait_until_live(agent)
     before = badge_count(agent)
     bell = agent.locator("header .fr-header__tools [data-testid='notifications-bell']")
     if before == 0:
@@ -189,6 +190,8 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     # A writes in the community's room, mentioning B by « @Prénom Nom ».
     animator.goto(COMMUNITY_ROOM_URL)
     expect(animator).to_have_url(ROOM_URL)
+    # Before the room is live the form would post without JavaScript: another path.
+    wait_until_room_live(animator)
     composer = animator.locator("#chat-composer")
     composer.locator("textarea[name=body]").fill(text)
     composer.get_by_test_id("chat-send").click()
