@@ -18,8 +18,8 @@ from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.generator import generate_directory
 from bench.runner import measure, print_table
-from directory.generator import generate_directory
 from directory.models import Agent, Department, Ministry, Region, ServiceKind
 
 BASELINE = "base : vue Django minimale"

@@ -1,4 +1,4 @@
-"""Vocabulary of ``manage.py generate_directory``: French names, positions, public-service skills.
+"""Vocabulary of ``python -m bench.generate``: French names, positions, public-service skills.
 
 Skills are grouped by domain; within a domain they are listed from the most to the least common,
 and the generator gives them a Zipf-like popularity from that order. Each kind of service draws

@@ -5,10 +5,10 @@ from io import StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import CommandError, call_command
 from taggit.models import TaggedItem
 
-from directory.generator_vocabulary import SKILLS
+from bench.generate import generate, parse_args
+from bench.generator_vocabulary import SKILLS
 from directory.models import Agent, Department, Endorsement, Service
 from directory.search_index import agent_search_text
 
@@ -22,7 +22,7 @@ def generated():
     services_before = Service.objects.count()
     out = StringIO()
     started = time.perf_counter()
-    call_command("generate_directory", "--agents", "300", "--services", "40", stdout=out)
+    generate(parse_args(["--agents", "300", "--services", "40"]), stdout=out)
     return {
         "seconds": time.perf_counter() - started,
         "output": out.getvalue(),
@@ -98,8 +98,8 @@ def test_generated_agents_cannot_sign_in_with_a_password(generated):
 
 
 def test_generator_is_refused_under_production_settings(settings):
-    """DEMO_DATA_ALLOWED false (production): the command refuses and writes nothing."""
+    """DEMO_DATA_ALLOWED false (production): the generator refuses and writes nothing."""
     settings.DEMO_DATA_ALLOWED = False
-    with pytest.raises(CommandError):
-        call_command("generate_directory", "--agents", "10", "--services", "5")
+    with pytest.raises(SystemExit, match="interdites"):
+        generate(parse_args(["--agents", "10", "--services", "5"]))
     assert not Agent.objects.filter(email__endswith="@bench.gouv.fr").exists()

@@ -1,4 +1,4 @@
-"""A large, realistic directory for benchmarks: ``manage.py generate_directory``.
+"""A large, realistic directory for benchmarks: ``python -m bench.generate``.
 
 Services over every region and department (regional directorates, préfectures and
 sous-préfectures, DDT(M), DDPP, DDFiP… and their units), agents with French names, positions and
@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from bench import generator_vocabulary as vocab
 from communities.models import Community, Membership
-from directory import generator_vocabulary as vocab
 from directory.models import (
     Agent,
     Department,
