@@ -6,14 +6,13 @@ connections **on commit** (``chat.events``): nothing is pushed that is not store
 ``ChatError`` with a French message and a code the WebSocket error event carries.
 """
 
-import mimetypes
 import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,8 @@ from chat.models import (
 from chat.permissions import room_abilities
 from communities.permissions import agents_visible_to
 from maillage.http import Refused
-from maillage.text import invalid_text_reason, strip_bidi
+from maillage.text import invalid_text_reason
+from maillage.uploads import check_file
 from search.text import normalize
 
 # The reactions offered (and accepted) under a message.
@@ -302,37 +302,12 @@ def _check_can_post(abilities):
 
 
 def check_attachment(upload):
-    """Refuse, with a French message, a file too heavy or of a type not accepted."""
-    _check(upload.size > 0, _("Le fichier joint est vide."), "invalid_file")
-    _check(
-        upload.size <= settings.CHAT_MAX_ATTACHMENT_BYTES,
-        _("Le fichier pèse %(size)s : la taille maximale est de %(max)s.")
-        % {
-            "size": filesizeformat(upload.size),
-            "max": filesizeformat(settings.CHAT_MAX_ATTACHMENT_BYTES),
-        },
-        "invalid_file",
-    )
-    # Without bidirectional controls: « facture\u202efdp.exe » would display as a PDF.
-    name = strip_bidi(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200]
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    _check(
-        suffix in settings.CHAT_ATTACHMENT_TYPES,
-        _("Ce type de fichier n'est pas accepté. Types acceptés : %(types)s.")
-        % {"types": ", ".join(sorted(settings.CHAT_ATTACHMENT_TYPES))},
-        "invalid_file",
-    )
-    head = upload.read(8)
-    upload.seek(0)
-    signature = settings.CHAT_ATTACHMENT_TYPES[suffix]
-    _check(
-        signature is None or any(head.startswith(magic) for magic in signature),
-        _("Le contenu du fichier ne correspond pas à son extension « .%(suffix)s ».")
-        % {"suffix": suffix},
-        "invalid_file",
-    )
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return name, content_type
+    """``(name, content type)`` of a file that may be attached (``maillage.uploads.check_file``);
+    else ChatError with its French message."""
+    try:
+        return check_file(upload)
+    except ValidationError as error:
+        raise ChatError(error.messages[0], "invalid_file") from None
 
 
 def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=None):

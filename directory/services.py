@@ -1,43 +1,26 @@
 """Writes on agents: sign-up, confirmation, profile, endorsements, account closing."""
 
-import io
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from directory.models import Agent, Endorsement
 from directory.permissions import can_view_profile
 from directory.search_index import refresh_search_text
 from directory.signals import agent_closed
 from directory.tokens import email_confirmation_token
-from maillage.tasks import send_email
+from maillage.mail import send_templated_mail
+from maillage.uploads import reencode_jpeg
 
 logger = logging.getLogger(__name__)
-
-
-def send_templated_mail(*, to, template, context, request=None):
-    """Queue a French e-mail in text and HTML from ``<template>_subject.txt/.txt/.html``."""
-    context = {"site_url": settings.SITE_URL, **context}
-    if request is not None:
-        context["site_url"] = request.build_absolute_uri("/").rstrip("/")
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    send_email.enqueue(
-        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string(f"{template}.txt", context),
-        html=render_to_string(f"{template}.html", context),
-        to=[to],
-    )
 
 
 def agent_sign_up(*, form, request):
@@ -96,18 +79,6 @@ def agent_confirm_email(*, agent):
     return agent
 
 
-def resize_photo(uploaded):
-    """Return the photo as a JPEG no larger than the configured box, EXIF orientation applied."""
-    uploaded.seek(0)
-    with Image.open(uploaded) as image:
-        image = ImageOps.exif_transpose(image)
-        image = image.convert("RGB")
-        image.thumbnail((settings.PHOTO_MAX_DIMENSION, settings.PHOTO_MAX_DIMENSION))
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=85, optimize=True)
-    return ContentFile(buffer.getvalue(), name="photo.jpg")
-
-
 def agent_update_profile(*, agent, form, career=None):
     """Save a valid profile form (and its valid career formset, if given) in one transaction.
 
@@ -123,7 +94,13 @@ def agent_update_profile(*, agent, form, career=None):
         if form.cleaned_data.get("remove_photo"):
             agent.photo = ""
         elif new_photo and "photo" in form.changed_data:
-            agent.photo.save("photo.jpg", resize_photo(new_photo), save=False)
+            agent.photo.save(
+                "photo.jpg",
+                reencode_jpeg(
+                    new_photo, max_dimension=settings.PHOTO_MAX_DIMENSION, name="photo.jpg"
+                ),
+                save=False,
+            )
         agent.save()
         form.save_m2m()
         if career is not None:

@@ -50,7 +50,7 @@ def redirect_to_message(request, message):
 
 
 class AttachmentSizeGuard(FileUploadHandler):
-    """Stop reading an uploaded file as soon as it passes CHAT_MAX_ATTACHMENT_BYTES: the rest is
+    """Stop reading an uploaded file as soon as it passes UPLOAD_MAX_BYTES: the rest is
     skipped without being written anywhere, and the view tells the agent (``too_large_upload``).
     The other fields of the form (the typed text) are still read."""
 
@@ -60,7 +60,7 @@ class AttachmentSizeGuard(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.CHAT_MAX_ATTACHMENT_BYTES:
+        if self.received > settings.UPLOAD_MAX_BYTES:
             self.request.too_large_upload = self.file_name or "fichier"
             raise SkipFile
         return raw_data

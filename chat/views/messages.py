@@ -4,7 +4,7 @@ looks the message up among the rooms the agent may read: any other id answers 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from chat.models import Message
 from chat.permissions import rooms_readable_by
 from chat.views.common import readable_message, redirect_to_message, status_of
 from maillage.markup import plain_text
+from maillage.uploads import protected_download
 
 
 def _edit_refusal(message, abilities, agent):
@@ -138,17 +139,6 @@ def attachment(request, pk):
     )
     if message is None:
         raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=message.attachment_name or "fichier",
-        content_type=message.attachment_type or "application/octet-stream",
+    return protected_download(
+        message.attachment, name=message.attachment_name, content_type=message.attachment_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

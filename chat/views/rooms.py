@@ -232,8 +232,8 @@ def render_room(request, room, abilities, *, status=200, composer=None, error=No
         "body": (composer or {}).get("body", ""),
         "client_id": client_id,
         "error": error,
-        "accept": ",".join(f".{suffix}" for suffix in sorted(settings.CHAT_ATTACHMENT_TYPES)),
-        "max_attachment": settings.CHAT_MAX_ATTACHMENT_BYTES,
+        "accept": ",".join(f".{suffix}" for suffix in sorted(settings.UPLOAD_TYPES)),
+        "max_attachment": settings.UPLOAD_MAX_BYTES,
         # Where the forms of the page come back to (not the send address of a refused send).
         "current_path": request.get_full_path() if composer is None else room.get_absolute_url(),
     }
@@ -262,7 +262,7 @@ def send(request, pk):
             )
             % {
                 "name": request.too_large_upload,
-                "max": filesizeformat(settings.CHAT_MAX_ATTACHMENT_BYTES),
+                "max": filesizeformat(settings.UPLOAD_MAX_BYTES),
             },
             "invalid_file",
         )

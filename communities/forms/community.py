@@ -1,20 +1,17 @@
 """Forms of the browsing page and of the community settings (creation and edition)."""
 
-import io
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image
 
 from communities.models import Community, Theme
 from directory.models import Agent, Department, Ministry, Region
 from maillage.forms import DsfrFormMixin
-from maillage.uploads import check_image_upload
+from maillage.uploads import check_image_upload, reencode_jpeg
 
 IMAGE_MAX_DIMENSION = 1200
 MAX_ANIMATOR_ADDRESSES = 20
@@ -63,18 +60,6 @@ class CommunityFilterForm(DsfrFormMixin, forms.Form):
         values["q"] = (values.get("q") or "").strip()
         values["mine"] = bool(values.get("mine"))
         return {name: value for name, value in values.items() if value}
-
-
-def reencode_image(uploaded):
-    """The uploaded image as a JPEG re-encoded by Pillow (whatever else the file carried is
-    dropped), no larger than the banner size."""
-    uploaded.seek(0)
-    with Image.open(uploaded) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((IMAGE_MAX_DIMENSION, IMAGE_MAX_DIMENSION))
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=85, optimize=True)
-    return ContentFile(buffer.getvalue(), name="image.jpg")
 
 
 TOOL_LABELS = {
@@ -192,7 +177,7 @@ class CommunityForm(DsfrFormMixin, forms.ModelForm):
             return image
         check_image_upload(image, subject=_("L'image"))
         try:
-            return reencode_image(image)
+            return reencode_jpeg(image, max_dimension=IMAGE_MAX_DIMENSION, name="image.jpg")
         except (OSError, ValueError, Image.DecompressionBombError) as error:
             raise ValidationError(_("Cette image n'a pas pu être lue."), code="invalid") from error
 

@@ -206,9 +206,11 @@ SERVER_GC_THRESHOLD = int(env("SERVER_GC_THRESHOLD", "10000"))
 # --- Chat -----------------------------------------------------------------------------------
 CHAT_RATE_LIMIT = int(env("CHAT_RATE_LIMIT", "20"))  # messages per agent ...
 CHAT_RATE_WINDOW = 10  # ... per this many seconds
-CHAT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Accepted attachments: extension -> the first bytes the file must start with (None: text).
-CHAT_ATTACHMENT_TYPES = {
+
+# --- Uploaded files (maillage/uploads.py: every app's attachments) ---------------------------
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Accepted files: extension -> the first bytes the file must start with (None: text).
+UPLOAD_TYPES = {
     "pdf": (b"%PDF",),
     "png": (b"\x89PNG",),
     "jpg": (b"\xff\xd8\xff",),

@@ -72,7 +72,7 @@ def test_oversized_file_is_refused_in_french(client, member, main_room):
     """A file over 10 MB is refused with a clear French message (413), the typed text kept;
     nothing is stored."""
     big = SimpleUploadedFile(
-        "rapport.pdf", b"%PDF" + b"0" * settings.CHAT_MAX_ATTACHMENT_BYTES, "application/pdf"
+        "rapport.pdf", b"%PDF" + b"0" * settings.UPLOAD_MAX_BYTES, "application/pdf"
     )
     response = upload(login(client, member), main_room, big, body="Le rapport complet")
     assert response.status_code == 413
@@ -85,7 +85,7 @@ def test_oversized_file_is_refused_in_french(client, member, main_room):
 
 def test_file_just_under_the_limit_passes_the_guard(client, member, main_room, settings):
     """The size guard stops only what is over the limit."""
-    settings.CHAT_MAX_ATTACHMENT_BYTES = 1000
+    settings.UPLOAD_MAX_BYTES = 1000
     exact = SimpleUploadedFile("note.txt", b"a" * 1000, "text/plain")
     assert upload(login(client, member), main_room, exact).status_code == 302
     over = SimpleUploadedFile("note.txt", b"a" * 1001, "text/plain")
@@ -183,7 +183,7 @@ def test_missing_file_on_disk_is_a_404(client, member, colleague, main_room):
 def test_composer_offers_the_accepted_types(client, member, main_room):
     """The file input's accept list is the setting's list of extensions."""
     html = login(client, member).get(room_url(main_room)).content.decode()
-    for suffix in settings.CHAT_ATTACHMENT_TYPES:
+    for suffix in settings.UPLOAD_TYPES:
         assert f".{suffix}" in html
     assert "Taille maximale : 10,0\xa0Mio" in text(login(client, member).get(room_url(main_room)))
 
