@@ -1,5 +1,7 @@
-"""Demo data: real-looking services in Bretagne, Bourgogne-Franche-Comté, Occitanie and the Lot,
-and about sixty agents across them. Idempotent: rows are matched on slug and e-mail address.
+"""The directory's demo data: real-looking services in Bretagne, Bourgogne-Franche-Comté, Occitanie
+and the Lot, and about sixty agents across them. Idempotent: rows are matched on slug and e-mail
+address. The platform's ``load_demo_data`` command (maillage/management) runs this loader first,
+then those of the apps that build on the agents.
 
 Never loaded under production settings (``DEMO_DATA_ALLOWED``).
 """
@@ -504,7 +506,7 @@ def _upsert_agent(email, password_hash, **fields):
 
 
 @transaction.atomic
-def load_demo_data():
+def load_demo_agents():
     """Create or refresh the demo services and agents; return the demo accounts."""
     if not settings.DEMO_DATA_ALLOWED:
         raise ImproperlyConfigured("Demo data is not allowed under these settings.")
@@ -554,10 +556,4 @@ def load_demo_data():
             skills=rng.sample(skills, k=min(len(skills), rng.randint(1, 3))),
             is_active=True,
         )
-    from communities.demo import load_demo_communities
-
-    load_demo_communities()
-    from chat.demo import load_demo_chat
-
-    load_demo_chat()
     return accounts

@@ -47,12 +47,12 @@ def test_export_lists_own_messages_conversations_reactions_and_files(client, set
 
 def test_demo_conversations_are_idempotent_and_read(settings):
     """The demo writes its conversations once, and every participant has read them."""
-    from directory.demo import load_demo_data
+    from django.core.management import call_command
 
-    load_demo_data()
+    call_command("load_demo_data")
     count = Message.objects.count()
     assert count >= 8
-    load_demo_data()
+    call_command("load_demo_data")
     assert Message.objects.count() == count
     demo_agent = AgentFactory._meta.model.objects.get(email="agent@demo.gouv.fr")
     from chat.selectors import rooms_for_list

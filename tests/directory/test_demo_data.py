@@ -1,6 +1,10 @@
-import pytest
-from django.core.management import call_command
+"""The directory's demo loader: services and agents only, idempotent, never in production."""
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from communities.models import Community
+from directory.demo import load_demo_agents
 from directory.models import Agent, Service
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +32,7 @@ def _snapshot():
 
 def test_demo_data_loads_services_and_agents_in_the_four_territories():
     """Demo data: about sixty agents in Bretagne, BFC, Occitanie and the Lot, and the demo accounts."""
-    call_command("load_demo_data")
+    load_demo_agents()
     assert 55 <= Agent.objects.count() <= 65
     regions = set(Service.objects.values_list("region__name", flat=True))
     assert regions == {"Bretagne", "Bourgogne-Franche-Comté", "Occitanie"}
@@ -41,18 +45,25 @@ def test_demo_data_loads_services_and_agents_in_the_four_territories():
     assert Agent.objects.get(email="sgar.bretagne@demo.gouv.fr").sgar_region.name == "Bretagne"
 
 
+def test_directory_demo_loads_only_the_directory():
+    """The directory's loader makes services and agents, and no community: the platform's
+    command runs the other apps' loaders."""
+    load_demo_agents()
+    assert Agent.objects.filter(email__endswith="@demo.gouv.fr").exists()
+    assert not Community.objects.exists()
+
+
 def test_demo_data_twice_changes_nothing():
     """Loading the demo data a second time changes no row."""
-    call_command("load_demo_data")
+    load_demo_agents()
     before = _snapshot()
-    call_command("load_demo_data")
+    load_demo_agents()
     assert _snapshot() == before
 
 
-def test_demo_accounts_are_printed(capsys):
-    """The command make run calls prints the address and every demo account."""
-    call_command("demo_accounts", url="http://127.0.0.1:8123/")
-    out = capsys.readouterr().out
-    assert "http://127.0.0.1:8123/" in out and "maillage-demo" in out
-    for email in DEMO_ACCOUNTS:
-        assert email in out
+def test_directory_demo_is_refused_under_production_settings(settings):
+    """DEMO_DATA_ALLOWED false (production): the loader refuses and writes nothing."""
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(ImproperlyConfigured):
+        load_demo_agents()
+    assert not Agent.objects.filter(email__endswith="@demo.gouv.fr").exists()
