@@ -10,23 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+# The navigation entries whose feature is still to come (communities, the directory and the
+# messaging are delivered and have their own pages).
 UPCOMING_FEATURES = {
-    "communautes": (
-        _("Communautés"),
-        _(
-            "Rejoignez les communautés professionnelles de votre territoire : charte, wiki, forum, boîte à idées et messagerie."
-        ),
-    ),
-    "annuaire": (
-        _("Annuaire"),
-        _(
-            "Trouvez qui fait quoi et qui sait quoi parmi les agents de l'État en région et en département."
-        ),
-    ),
-    "messagerie": (
-        _("Messagerie"),
-        _("Échangez en temps réel avec les membres de vos communautés et vos collègues."),
-    ),
     "idees": (
         _("Idées"),
         _("Proposez, soutenez et suivez les idées d'amélioration de vos communautés."),

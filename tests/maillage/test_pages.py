@@ -14,7 +14,10 @@ from maillage.asgi import application
 from tests.factories import AgentFactory
 
 NAVIGATION = ["Communautés", "Annuaire", "Messagerie", "Idées", "Appels à projets", "Pilotage"]
-FEATURES = ["communautes", "annuaire", "messagerie", "idees", "appels-a-projets", "pilotage"]
+# The entries whose feature is still to come lead to « bientôt disponible »; the delivered ones
+# have no such page any more.
+UPCOMING = {"idees": "Idées", "appels-a-projets": "Appels à projets", "pilotage": "Pilotage"}
+DELIVERED = ["communautes", "annuaire", "messagerie"]
 
 
 def page_text(response):
@@ -59,7 +62,7 @@ LAYOUT_PAGES = [
     "/connexion/",
     "/inscription/",
     "/mot-de-passe/oubli/",
-    "/bientot/annuaire/",
+    "/bientot/idees/",
     "/une-page-qui-n-existe-pas/",
 ]
 
@@ -84,7 +87,7 @@ def test_every_page_has_the_dsfr_layout(client, path):
     assert 'href="/communautes/"' in nav
     assert 'href="/annuaire/"' in nav  # the directory is delivered
     assert 'href="/messagerie/"' in nav  # so is the messaging
-    for slug in FEATURES[3:]:
+    for slug in UPCOMING:
         assert f'href="/bientot/{slug}/"' in nav
     assert "fr-skiplinks" in html
     for anchor in ("#content", "#header-navigation", "#footer"):
@@ -114,10 +117,7 @@ def test_current_navigation_entry_is_marked(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("slug", "title"),
-    list(zip(FEATURES, NAVIGATION, strict=True)),
-)
+@pytest.mark.parametrize(("slug", "title"), UPCOMING.items())
 def test_coming_soon_pages(client, slug, title):
     """Each feature not yet delivered has its « bientôt disponible » page."""
     response = client.get(f"/bientot/{slug}/")
@@ -125,6 +125,16 @@ def test_coming_soon_pages(client, slug, title):
     text = page_text(response)
     assert f"<h1>{title}</h1>" in text
     assert "Bientôt disponible" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", DELIVERED)
+def test_delivered_features_have_no_coming_soon_page(client, slug):
+    """Communities, the directory and the messaging are delivered: their old « bientôt
+    disponible » address answers 404."""
+    response = client.get(f"/bientot/{slug}/")
+    assert response.status_code == 404
+    assert "Bientôt disponible" not in page_text(response)
 
 
 @pytest.mark.django_db
