@@ -19,3 +19,6 @@ class ChatConfig(AppConfig):
 
         policy.register(Room, abilities=room_abilities, readable=rooms_readable_by)
         policy.register(Message, abilities=message_abilities, readable=messages_readable_by)
+        from chat import pages
+
+        pages.register()

@@ -45,7 +45,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
-            from cms.dashboard import dashboard_for
+            # The blocks the apps registered (maillage.registries.register_dashboard_block).
+            from maillage.registries import dashboard_for
 
             context["dashboard"] = dashboard_for(request.user)
         return context

@@ -19,3 +19,6 @@ class CommunitiesConfig(AppConfig):
         policy.register(Community, abilities=abilities, readable=communities_readable_by)
         for model in (Announcement, AnnouncementComment):
             policy.register(model, abilities=content_abilities, readable=content_readable_by(model))
+        from communities import pages
+
+        pages.register()

@@ -14,3 +14,6 @@ class DirectoryConfig(AppConfig):
         from maillage import policy
 
         policy.register(Agent, abilities=profile_abilities, readable=agents_readable_by)
+        from directory import pages
+
+        pages.register()
