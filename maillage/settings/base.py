@@ -5,7 +5,8 @@ variable at all; each scale-out engine is switched on by its URL:
 
 - ``DATABASE_URL``: ``postgres://…`` (default: SQLite file ``var/maillage.sqlite3``, WAL mode)
 - ``REDIS_URL``: Redis for the channel layer and the cache (default: in memory)
-- ``ELASTICSEARCH_URL``: Elasticsearch for search (default: the database)
+- ``ELASTICSEARCH_URL``: not supported yet (no engine backend): refused at start; search runs on
+  the database
 """
 
 import os
@@ -237,8 +238,16 @@ UPLOAD_TYPES = {
 NOTIFICATIONS_DIGEST_HOUR = 7
 
 # --- Search ---------------------------------------------------------------------------------
+# Only the database backend exists (search/backends/). An engine URL would select nothing and the
+# directory would answer from the database without a word: refused until the Elasticsearch backend
+# is written (docs/search.md).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
-SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
+if ELASTICSEARCH_URL:
+    raise ImproperlyConfigured(
+        "ELASTICSEARCH_URL is set, but no Elasticsearch search backend exists yet: unset it "
+        "(search runs on the database)."
+    )
+SEARCH_BACKEND = "database"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Reverse proxies ------------------------------------------------------------------------

@@ -1,17 +1,15 @@
 """The registry of search backends: ``settings.SEARCH_BACKEND`` names one of them.
 
-Only the database backend exists today. Settings choose "elasticsearch" as soon as
-``ELASTICSEARCH_URL`` is set; until that backend is written, the registry falls back to the database
-backend and logs a warning once, so setting the variable early never breaks the directory.
+Only the database backend exists today; the settings refuse ``ELASTICSEARCH_URL`` until the
+Elasticsearch backend is written. A name the registry does not know is a configuration error,
+never a silent fall-back to another backend.
 """
 
-import logging
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
 
 BACKENDS = {
     "database": "search.backends.database.DatabaseBackend",
@@ -24,10 +22,10 @@ DEFAULT = "database"
 def _backend(name):
     path = BACKENDS.get(name)
     if path is None:
-        logger.warning(
-            "search backend %r is not available (yet): the database backend answers instead", name
+        raise ImproperlyConfigured(
+            f"SEARCH_BACKEND names {name!r}, which is not a search backend; known: "
+            f"{', '.join(sorted(BACKENDS))}."
         )
-        path = BACKENDS[DEFAULT]
     return import_string(path)()
 
 

@@ -74,6 +74,22 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     assert "at least 50 characters" in result.stderr
 
 
+@pytest.mark.parametrize("module", ["maillage.settings.dev", "maillage.settings.production"])
+def test_elasticsearch_url_is_refused_until_its_backend_exists(tmp_path, module):
+    """ELASTICSEARCH_URL set, with no Elasticsearch backend written: the settings refuse to
+    load with ImproperlyConfigured rather than answer searches from the database in silence."""
+    code = (
+        f"import os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; import django; django.setup()"
+    )
+    env = production_env(tmp_path, ELASTICSEARCH_URL="http://elasticsearch:9200")
+    result = run([PYTHON, "-c", code], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ELASTICSEARCH_URL is set, but no Elasticsearch search backend exists yet" in (
+        result.stderr
+    )
+
+
 def test_production_starts_with_a_secret_key(tmp_path):
     """With a long SECRET_KEY the production settings load, with DEBUG off and HTTPS on."""
     code = (

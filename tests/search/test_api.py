@@ -1,8 +1,7 @@
 """The search API (``search.api``) on the database backend, over a directory known by heart."""
 
-import logging
-
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
@@ -440,15 +439,20 @@ def test_query_count_does_not_grow_with_the_agents(d, kwargs):
 # --- the backend registry, skills completion ---------------------------------------------------
 
 
-def test_registry_falls_back_to_the_database_with_a_warning(settings, caplog):
-    """Settings that ask for Elasticsearch get the database backend until it exists."""
+def test_registry_answers_with_the_database_backend(settings):
+    """The settings' backend, the database one, is what the search API uses."""
+    assert settings.SEARCH_BACKEND == "database"
+    assert isinstance(get_backend(), DatabaseBackend)
+
+
+def test_registry_refuses_a_backend_that_does_not_exist(settings):
+    """Settings that name a backend not written (Elasticsearch, today) are refused, never
+    answered from the database in silence."""
     settings.SEARCH_BACKEND = "elasticsearch"
     _backend.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="search.backends"):
-            backend = get_backend()
-        assert isinstance(backend, DatabaseBackend)
-        assert "elasticsearch" in caplog.text
+        with pytest.raises(ImproperlyConfigured, match="elasticsearch"):
+            get_backend()
     finally:
         _backend.cache_clear()
 
