@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from communities.models import Invitation, Membership
-from directory.services import send_templated_mail
+from maillage.mail import send_templated_mail
 
 
 def _queue(*, to, template, context, request):

@@ -11,7 +11,7 @@ from taggit.forms import TagField, TagWidget
 
 from directory.models import Agent, CareerEntry, Service, email_domain_allowed
 from maillage.forms import DsfrFormMixin
-from maillage.tasks import send_email
+from maillage.mail import send_email
 from maillage.uploads import check_image_upload
 
 

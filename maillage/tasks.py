@@ -1,13 +1,8 @@
-"""Background tasks shared by every app."""
+"""Where the e-mail task lived: it is ``maillage.mail.send_email`` now.
 
-from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+The database task backend stores each queued task by its import path, so e-mails queued before
+an upgrade still name ``maillage.tasks.send_email``; this alias lets the worker run them. Remove
+it once no deployment can hold such a row (the release after the move).
+"""
 
-
-@task
-def send_email(*, subject, body, to, html=None, from_email=None, headers=None):
-    """Send one e-mail outside the request: an SMTP server that is slow never delays a page."""
-    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers or None)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+from maillage.mail import send_email  # noqa: F401 - the old path of queued tasks
