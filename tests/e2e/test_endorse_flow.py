@@ -75,8 +75,10 @@ def test_add_a_career_step_with_the_button(web_page):
     page.get_by_role("link", name="Modifier le profil").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier le profil")
     add = page.get_by_role("button", name="Ajouter une étape")
-    # Hidden without JavaScript: profile-edit.js shows it as it binds its click, in one go.
-    # Only then is the form whole, its steps counted.
+    # Visible is no sign the script ran (the DSFR's .fr-btn display beats the hidden
+    # attribute): profile-edit.js marks the button once its click is bound. Only then is the
+    # form whole, its steps counted.
+    expect(add).to_have_attribute("data-ready", "1")
     expect(add).to_be_visible()
     rows = page.get_by_test_id("career-row")
     before = rows.count()
