@@ -8,6 +8,8 @@ class ChatConfig(AppConfig):
 
     def ready(self):
         from chat import moderation, personal_data, signals  # noqa: F401 - registrations
+
+        moderation.register()
         from chat.models import Message, Room
         from chat.permissions import (
             message_abilities,

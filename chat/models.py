@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.content.models import Reaction as BaseReaction
 from communities.models import Community, ModeratedContent
 
 MAX_MESSAGE_LENGTH = 10000
@@ -196,14 +197,10 @@ class MessageRevision(models.Model):
         return f"Version du message {self.message_id} remplacée le {self.replaced_at:%d/%m/%Y}"
 
 
-class Reaction(models.Model):
+class Reaction(BaseReaction):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    emoji = models.CharField(max_length=16)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(BaseReaction.Meta):
         constraints = [
             models.UniqueConstraint(fields=["message", "agent", "emoji"], name="chat_react_once")
         ]

@@ -29,6 +29,7 @@ from chat.models import (
     Room,
 )
 from chat.permissions import room_abilities
+from communities.content import audit
 from communities.permissions import agents_visible_to
 from maillage.http import Refused
 from maillage.text import invalid_text_reason
@@ -564,9 +565,7 @@ def member_mute(*, agent, community, member, minutes, reason=""):
         agent=member,
         defaults={"until": until, "reason": reason.strip()[:300], "created_by": agent},
     )
-    from communities.services import _audit
-
-    _audit(
+    audit.record(
         community=community,
         actor=agent,
         action="chat_muted",
@@ -579,4 +578,9 @@ def member_mute(*, agent, community, member, minutes, reason=""):
 def member_unmute(*, agent, community, member):
     main = room_for_community(community)
     _check(room_abilities(agent, main).can_moderate, _("Seuls les animateurs rendent la parole."))
-    Mute.objects.filter(community=community, agent=member).delete()
+    with transaction.atomic():
+        lifted, _count = Mute.objects.filter(community=community, agent=member).delete()
+        if lifted:
+            audit.record(
+                community=community, actor=agent, action="chat_unmuted", target_agent=member
+            )

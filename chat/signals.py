@@ -4,7 +4,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from chat import events
-from chat.models import Message
 from communities.models import Community, Membership
 from directory.signals import agent_closed
 
@@ -42,12 +41,3 @@ def membership_changed(sender, instance, raw=False, **kwargs):
 def account_closed(sender, agent, **kwargs):
     """A closed account's open connections (its conversations too) are ended at once."""
     events.rooms_changed_for_agents([agent.pk])
-
-
-@receiver(post_save, sender=Message, dispatch_uid="chat_message_moderated")
-def message_moderated(sender, instance, created, update_fields=None, **kwargs):
-    """Hidden or restored by the moderation queue: readers see it change."""
-    if not created and update_fields is not None and set(update_fields) == {"is_hidden"}:
-        from chat.services import message_republish
-
-        message_republish(instance)

@@ -6,7 +6,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communautés"
 
     def ready(self):
-        from communities import moderation, personal_data, signals  # noqa: F401 - registrations
+        from communities import personal_data, registrations, signals  # noqa: F401
         from communities.models import Announcement, AnnouncementComment, Community
         from communities.permissions import (
             abilities,
@@ -22,3 +22,4 @@ class CommunitiesConfig(AppConfig):
         from communities import pages
 
         pages.register()
+        registrations.register()

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from communities.content.models import Comment, ModeratedContent  # noqa: F401
+
 
 class Theme(models.Model):
     """A policy area (eau, sécurité alimentaire, emploi…): a list managed in the back-office."""
@@ -282,15 +284,6 @@ class Invitation(models.Model):
         return f"{self.email} → {self.community}"
 
 
-class ModeratedContent(models.Model):
-    """What every piece of community content shares so that moderation can handle it."""
-
-    is_hidden = models.BooleanField(_("masqué"), default=False)
-
-    class Meta:
-        abstract = True
-
-
 class Announcement(ModeratedContent):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="announcements")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -315,22 +308,15 @@ class Announcement(ModeratedContent):
         return reverse("communities:announcement", args=[self.community.slug, self.pk])
 
 
-class AnnouncementComment(ModeratedContent):
+class AnnouncementComment(Comment):
     hidden_with = ("announcement__is_hidden",)  # see permissions.content_visible_to
 
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, related_name="comments"
     )
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("commentaire"), max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return self.body[:60]
+    class Meta(Comment.Meta):
+        pass
 
     def get_absolute_url(self):
         return self.announcement.get_absolute_url() + f"#commentaire-{self.pk}"
@@ -439,3 +425,7 @@ class CharterTemplate(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("modèle de charte des communautés")
+
+
+# The content contract's shared tables (communities/content/models.py) belong to this app.
+from communities.content.models import Attachment, Subscription  # noqa: E402, F401

@@ -1,6 +1,12 @@
 """What the communities hold about an agent, for their personal-data export."""
 
-from communities.models import AnnouncementComment, CharterAcceptance, Membership, Report
+from communities.models import (
+    AnnouncementComment,
+    Attachment,
+    CharterAcceptance,
+    Membership,
+    Report,
+)
 from directory.personal_data import registry
 
 
@@ -34,5 +40,9 @@ def export_communities(agent):
         "signalements": [
             {"communaute": r.community.name, "motif": r.reason, "le": r.created_at}
             for r in Report.objects.filter(reporter=agent).select_related("community")
+        ],
+        "fichiers_joints": [
+            {"communaute": a.community.name, "nom": a.name, "taille": a.size, "le": a.created_at}
+            for a in Attachment.objects.filter(uploaded_by=agent).select_related("community")
         ],
     }

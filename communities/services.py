@@ -14,21 +14,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from communities import activity, moderation
+from communities.content import activity, audit
+from communities.content import services as content_services
+from communities.errors import CommunityError
 from communities.models import (
     Announcement,
     AnnouncementComment,
-    AuditLog,
     CharterAcceptance,
     CharterTemplate,
     CharterVersion,
     Community,
     Invitation,
     Membership,
-    Report,
 )
 from communities.permissions import abilities, can_create_community
-from maillage.http import Refused
 from notifications.services import notify, withdraw_on_commit
 
 logger = logging.getLogger(__name__)
@@ -36,25 +35,9 @@ S = Membership.State
 R = Membership.Role
 
 
-class CommunityError(Refused):
-    """A refused action; the message is French and meant for the person who asked."""
-
-
 def _check(allowed, message):
     if not allowed:
         raise CommunityError(message)
-
-
-def _audit(*, community, actor, action, target=None, target_agent=None, reason=""):
-    AuditLog.objects.create(
-        community=community,
-        actor=actor,
-        action=action,
-        content_type=moderation.content_type_of(target) if target is not None else None,
-        object_id=target.pk if target is not None else None,
-        target_agent=target_agent,
-        reason=reason,
-    )
 
 
 def _animator_ids(community):
@@ -109,7 +92,7 @@ def community_create(*, actor, animators=(), themes=(), ministries=(), **fields)
         for agent in animators or [actor]:
             _activate(community, agent, role=R.ANIMATOR)
         _refresh_member_count(community)
-        _audit(community=community, actor=actor, action="community_created")
+        audit.record(community=community, actor=actor, action="community_created")
         activity.record(
             community=community,
             actor=actor,
@@ -126,7 +109,7 @@ def community_update(*, community, actor, form):
     _check(abilities(actor, community).can_edit, _("Seule l'animation modifie la communauté."))
     with transaction.atomic():
         community = form.save()
-        _audit(community=community, actor=actor, action="community_updated")
+        audit.record(community=community, actor=actor, action="community_updated")
     return community
 
 
@@ -135,7 +118,7 @@ def community_archive(*, community, actor, reason=""):
     with transaction.atomic():
         community.archived_at = timezone.now()
         community.save(update_fields=["archived_at"])
-        _audit(community=community, actor=actor, action="community_archived", reason=reason)
+        audit.record(community=community, actor=actor, action="community_archived", reason=reason)
         _resync_animators_of(community)
     return community
 
@@ -145,7 +128,7 @@ def community_restore(*, community, actor):
     with transaction.atomic():
         community.archived_at = None
         community.save(update_fields=["archived_at"])
-        _audit(community=community, actor=actor, action="community_restored")
+        audit.record(community=community, actor=actor, action="community_restored")
         _resync_animators_of(community)
     return community
 
@@ -267,7 +250,7 @@ def request_answer(*, membership, actor, accept, reason=""):
                 % {"agent": membership.agent.display_name},
                 url=community.get_absolute_url(),
             )
-            _audit(
+            audit.record(
                 community=community,
                 actor=actor,
                 action="request_accepted",
@@ -284,7 +267,7 @@ def request_answer(*, membership, actor, accept, reason=""):
                 url=community.get_absolute_url(),
             )
         else:
-            _audit(
+            audit.record(
                 community=community,
                 actor=actor,
                 action="request_refused",
@@ -338,7 +321,7 @@ def invite(*, community, actor, agent=None, email=""):
             membership = Membership.objects.create(
                 community=community, agent=agent, state=S.INVITED, invited_by=actor
             )
-            _audit(community=community, actor=actor, action="invited", target_agent=agent)
+            audit.record(community=community, actor=actor, action="invited", target_agent=agent)
             notify(
                 "invitation",
                 [agent],
@@ -359,7 +342,7 @@ def invite(*, community, actor, agent=None, email=""):
         )
         if not created:
             raise CommunityError(_("Une invitation attend déjà cette adresse."))
-        _audit(community=community, actor=actor, action="invited_by_email", reason=email)
+        audit.record(community=community, actor=actor, action="invited_by_email", reason=email)
     return invitation
 
 
@@ -435,7 +418,7 @@ def member_set_role(*, membership, actor, role):
     with transaction.atomic():
         membership.role = role
         membership.save(update_fields=["role"])
-        _audit(
+        audit.record(
             community=community, actor=actor, action=f"role_{role}", target_agent=membership.agent
         )
         sync_animators_community(membership.agent)
@@ -468,7 +451,7 @@ def member_remove(*, membership, actor, ban=False, reason=""):
         else:
             membership.delete()
         _refresh_member_count(community)
-        _audit(
+        audit.record(
             community=community,
             actor=actor,
             action="banned" if ban else "removed",
@@ -486,7 +469,9 @@ def member_unban(*, membership, actor):
     _check(abilities(actor, community).can_manage_members, _("Seule l'animation gère les membres."))
     _check(membership.state == S.BANNED, _("Ce membre n'est pas exclu."))
     with transaction.atomic():
-        _audit(community=community, actor=actor, action="unbanned", target_agent=membership.agent)
+        audit.record(
+            community=community, actor=actor, action="unbanned", target_agent=membership.agent
+        )
         membership.delete()
 
 
@@ -506,7 +491,7 @@ def memberships_end_for_closed_account(*, agent):
             and not community.is_animators_community
             and _animator_count(community) == 0
         ):
-            _audit(
+            audit.record(
                 community=community, actor=None, action="left_without_animator", target_agent=agent
             )
     Invitation.objects.filter(email__iexact=agent.email, used_at=None).delete()
@@ -587,7 +572,7 @@ def charter_publish(*, community, actor, text):
             CharterAcceptance.objects.get_or_create(version=version, agent=actor)
             publisher.charter_accepted = version
             publisher.save(update_fields=["charter_accepted"])
-        _audit(community=community, actor=actor, action="charter_published", target=version)
+        audit.record(community=community, actor=actor, action="charter_published", target=version)
         activity.record(
             community=community,
             actor=actor,
@@ -633,7 +618,7 @@ def charter_accept(*, community, agent, version_id):
 # --- announcements ---------------------------------------------------------------------------
 
 
-def announcement_create(*, community, actor, title, body, pinned=False):
+def announcement_create(*, community, actor, title, body, pinned=False, attachment=None):
     _check(
         abilities(actor, community).can_post_announcement,
         _("Seule l'animation publie des annonces."),
@@ -644,6 +629,10 @@ def announcement_create(*, community, actor, title, body, pinned=False):
         announcement = Announcement.objects.create(
             community=community, author=actor, title=title.strip(), body=body, pinned=pinned
         )
+        if attachment is not None:
+            content_services.attach(target=announcement, upload=attachment, uploaded_by=actor)
+        # Its author hears of the comments (``communities.content`` followers).
+        content_services.follow(agent=actor, target=announcement)
         activity.record(
             community=community,
             actor=actor,
@@ -664,15 +653,24 @@ def announcement_create(*, community, actor, title, body, pinned=False):
     return announcement
 
 
-def announcement_update(*, announcement, actor, title, body, pinned):
+def announcement_update(
+    *, announcement, actor, title, body, pinned, attachment=None, remove_attachments=()
+):
     _check(
         abilities(actor, announcement.community).can_post_announcement,
         _("Seule l'animation modifie les annonces."),
     )
     _check(bool((title or "").strip()), _("Donnez un titre à l'annonce."))
     _check(bool((body or "").strip()), _("L'annonce est vide."))
-    announcement.title, announcement.body, announcement.pinned = title.strip(), body, pinned
-    announcement.save()
+    with transaction.atomic():
+        announcement.title, announcement.body, announcement.pinned = title.strip(), body, pinned
+        announcement.save()
+        removed = {int(pk) for pk in remove_attachments}
+        for existing in content_services.attachments_of(announcement):
+            if existing.pk in removed:
+                content_services.attachment_delete(attachment=existing)
+        if attachment is not None:
+            content_services.attach(target=announcement, upload=attachment, uploaded_by=actor)
     return announcement
 
 
@@ -698,94 +696,3 @@ def comment_create(*, announcement, agent, body):
             % {"agent": agent.display_name, "title": announcement.title},
         )
     return comment
-
-
-# --- reporting and moderation ----------------------------------------------------------------
-
-
-def report_create(*, agent, content, reason):
-    """Report a piece of content to its community's animators."""
-    community = content.community
-    _check(abilities(agent, community).can_report, _("Seuls les membres signalent un contenu."))
-    reason = reason.strip()
-    _check(bool(reason), _("Indiquez le motif du signalement."))
-    with transaction.atomic():
-        report = Report.objects.create(
-            community=community,
-            content_type=moderation.content_type_of(content),
-            object_id=content.pk,
-            reporter=agent,
-            reason=reason,
-        )
-        label, _text = moderation.describe(content)
-        notify(
-            "report",
-            _animator_ids(community),
-            target=report,
-            community=community,
-            actor=agent,
-            summary=_("Un %(label)s est signalé dans « %(community)s »")
-            % {"label": label, "community": community.name},
-            url=reverse("communities:moderation", args=[community.slug]),
-        )
-    return report
-
-
-def content_set_hidden(*, content, actor, hidden, reason=""):
-    """Hide or restore a piece of content; its reports are closed and the action audited."""
-    from communities.models import Activity
-
-    community = content.community
-    _check(abilities(actor, community).can_moderate, _("Seule l'animation modère."))
-    if content.is_hidden == hidden:
-        raise CommunityError(
-            _("Ce contenu est déjà masqué.") if hidden else _("Ce contenu n'est pas masqué.")
-        )
-    content_type = moderation.content_type_of(content)
-    with transaction.atomic():
-        content.is_hidden = hidden
-        content.save(update_fields=["is_hidden"])
-        Activity.objects.filter(content_type=content_type, object_id=content.pk).update(
-            is_hidden=hidden
-        )
-        # What hangs below it (the comments of an announcement) leaves the streams with it.
-        for child_type, child_ids in moderation.dependents(content):
-            Activity.objects.filter(content_type=child_type, object_id__in=child_ids).update(
-                is_hidden=hidden
-            )
-        if hidden:
-            reports = Report.objects.filter(content_type=content_type, object_id=content.pk)
-            # The notifications of the content and of its reports, closed below.
-            withdraw_on_commit(targets=[content, *reports])
-            reports.filter(status=Report.Status.OPEN).update(
-                status=Report.Status.HIDDEN, handled_by=actor, handled_at=timezone.now()
-            )
-        _audit(
-            community=community,
-            actor=actor,
-            action="hidden" if hidden else "restored",
-            target=content,
-            reason=reason,
-        )
-    return content
-
-
-def report_dismiss(*, report, actor, reason=""):
-    _check(abilities(actor, report.community).can_moderate, _("Seule l'animation modère."))
-    _check(report.status == Report.Status.OPEN, _("Ce signalement a déjà été traité."))
-    with transaction.atomic():
-        report.status, report.handled_by, report.handled_at = (
-            Report.Status.DISMISSED,
-            actor,
-            timezone.now(),
-        )
-        report.save(update_fields=["status", "handled_by", "handled_at"])
-        withdraw_on_commit(targets=[report])
-        _audit(
-            community=report.community,
-            actor=actor,
-            action="report_dismissed",
-            target=report.content,
-            reason=reason,
-        )
-    return report

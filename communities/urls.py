@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from communities.views import announcements, browse, charter, membership, moderation
+from communities.views import announcements, attachments, browse, charter, membership, moderation
 
 app_name = "communities"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", browse.community_list, name="list"),
     path("creer/", browse.community_create, name="create"),
     path("invitation/<str:token>/", membership.external_invitation, name="external_invitation"),
+    path("fichiers/<int:pk>/", attachments.download, name="attachment"),
     path("<slug:slug>/", browse.community_home, name="home"),
     path("<slug:slug>/modifier/", browse.community_edit, name="edit"),
     path("<slug:slug>/activite/", browse.community_activity, name="activity"),

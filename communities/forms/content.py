@@ -69,6 +69,26 @@ class AnnouncementForm(DsfrFormMixin, forms.Form):
         help_text=_("Une annonce épinglée reste en tête de la liste."),
         required=False,
     )
+    attachment = forms.FileField(
+        label=_("Joindre un fichier"),
+        required=False,
+        help_text=_(
+            "Facultatif : un document (PDF, bureautique, image, texte) de 10 Mo au plus. Les "
+            "membres qui lisent l'annonce le téléchargent."
+        ),
+    )
+    remove_attachments = forms.MultipleChoiceField(
+        label=_("Retirer des fichiers joints"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["remove_attachments"]
+        field.choices = [(str(a.pk), a.name) for a in attachments]
+        if not attachments:
+            del self.fields["remove_attachments"]
 
 
 class CommentForm(DsfrFormMixin, forms.Form):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from communities import selectors, services
+from communities.content import services as content_services
 from communities.forms.content import AnnouncementForm, CommentForm
 from communities.models import Announcement, AnnouncementComment
 from communities.permissions import content_visible_to
@@ -51,7 +52,7 @@ def announcement_list(request, community, ab):
 
 @community_view(tool="announcements", ability="can_post_announcement")
 def announcement_create(request, community, ab):
-    form = AnnouncementForm(request.POST or None)
+    form = AnnouncementForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -79,6 +80,8 @@ def announcement_edit(request, community, ab, pk):
     announcement = _announcement_of(community, ab, pk)
     form = AnnouncementForm(
         request.POST or None,
+        request.FILES or None,
+        attachments=content_services.attachments_of(announcement),
         initial={
             "title": announcement.title,
             "body": announcement.body,
@@ -140,6 +143,7 @@ def announcement_detail(request, community, ab, pk):
         status = 400
 
     comments = announcement.comments.select_related("author")
+    attachments = content_services.attachments_of(announcement)
     if not ab.can_moderate:
         comments = content_visible_to(request.user, comments)
     return render(
@@ -151,6 +155,7 @@ def announcement_detail(request, community, ab, pk):
             "title": announcement.title,
             "announcement": announcement,
             "comments": comments,
+            "attachments": attachments,
             "form": form,
             **_content_types(),
         },

@@ -14,43 +14,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communities import moderation, services
+from communities.content import audit, moderation
+from communities.content import registry as content_registry
 from communities.forms.content import ModerationForm, ReportForm
 from communities.models import CharterVersion, Report
 from communities.permissions import content_visible_to
 from communities.views.common import community_view, run_service, safe_next
-
-# The action codes services._audit writes, as the audit log page says them.
-AUDIT_ACTIONS = {
-    "community_created": gettext_lazy("Création de la communauté"),
-    "community_updated": gettext_lazy("Modification de la communauté"),
-    "community_archived": gettext_lazy("Archivage de la communauté"),
-    "community_restored": gettext_lazy("Désarchivage de la communauté"),
-    "left_without_animator": gettext_lazy("Dernier animateur parti (compte fermé)"),
-    "request_accepted": gettext_lazy("Demande d'adhésion acceptée"),
-    "request_refused": gettext_lazy("Demande d'adhésion refusée"),
-    "invited": gettext_lazy("Invitation"),
-    "invited_by_email": gettext_lazy("Invitation par courriel"),
-    "role_animator": gettext_lazy("Nomination comme animateur"),
-    "role_member": gettext_lazy("Retrait du rôle d'animateur"),
-    "banned": gettext_lazy("Exclusion"),
-    "removed": gettext_lazy("Retrait de la communauté"),
-    "unbanned": gettext_lazy("Levée de l'exclusion"),
-    "charter_published": gettext_lazy("Publication de la charte"),
-    "hidden": gettext_lazy("Contenu masqué"),
-    "restored": gettext_lazy("Contenu rétabli"),
-    "report_dismissed": gettext_lazy("Signalement classé sans suite"),
-}
 
 HIDDEN_LIMIT = 50
 
 
 def _content_of(community, content_type_id, object_id):
     """The registered content behind the ids, when it belongs to this community; 404 otherwise."""
-    content = moderation.resolve(content_type_id, object_id)
+    content = content_registry.resolve(content_type_id, object_id)
     if content is None or content.community_id != community.pk:
         raise Http404
     return content
@@ -73,14 +51,14 @@ def report(request, community, ab, content_type_id, object_id):
         content_visible_to(request.user, type(content).objects.filter(pk=content.pk)).exists()
     ):
         raise Http404
-    label, text = moderation.describe(content)
+    label, text = content_registry.describe(content)
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             _result, ok = run_service(
                 request,
-                services.report_create,
+                moderation.report_create,
                 agent=request.user,
                 content=content,
                 reason=form.cleaned_data["reason"],
@@ -118,7 +96,7 @@ def queue(request, community, ab):
         key = (item.content_type_id, item.object_id)
         if key not in groups:
             content = item.content
-            label, text = moderation.describe(content) if content is not None else ("", "")
+            label, text = content_registry.describe(content) if content is not None else ("", "")
             groups[key] = {
                 "content": content,
                 "content_type_id": item.content_type_id,
@@ -130,8 +108,8 @@ def queue(request, community, ab):
         groups[key]["reports"].append(item)
 
     hidden = []
-    for model, label in moderation.registered_models():
-        content_type_id = moderation.content_type_of(model).pk
+    for model, label in content_registry.registered_models():
+        content_type_id = content_registry.content_type_of(model).pk
         # Registered models all have an author and a community (the registry's contract).
         contents = (
             model.objects.filter(community=community, is_hidden=True)
@@ -144,7 +122,7 @@ def queue(request, community, ab):
                     "content": content,
                     "content_type_id": content_type_id,
                     "label": label,
-                    "text": moderation.describe(content)[1],
+                    "text": content_registry.describe(content)[1],
                 }
             )
     return render(
@@ -173,7 +151,7 @@ def moderate(request, community, ab, content_type_id, object_id, action):
     hide = action == "hide"
     run_service(
         request,
-        services.content_set_hidden,
+        moderation.content_set_hidden,
         content=content,
         actor=request.user,
         hidden=hide,
@@ -193,7 +171,7 @@ def dismiss(request, community, ab, report_id):
     if reason is not None:
         run_service(
             request,
-            services.report_dismiss,
+            moderation.report_dismiss,
             report=report,
             actor=request.user,
             reason=reason,
@@ -206,7 +184,7 @@ def _describe_target(content):
     if isinstance(content, CharterVersion):
         return _("Charte, version %(n)s") % {"n": content.number}
     try:
-        label, text = moderation.describe(content)
+        label, text = content_registry.describe(content)
     except (KeyError, TypeError):  # not registered content
         return str(content)
     return f"{label.capitalize()} « {text} »"
@@ -226,7 +204,7 @@ def _attach_targets(entries):
         for pk, obj in model._base_manager.in_bulk(pks).items():
             found[(content_type.pk, pk)] = obj
     for entry in entries:
-        entry.action_label = AUDIT_ACTIONS.get(entry.action, entry.action)
+        entry.action_label = audit.label_of(entry.action)
         parts = []
         if entry.content_type_id and entry.object_id:
             obj = found.get((entry.content_type_id, entry.object_id))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities import services
+from communities.content import moderation
 from communities.models import Announcement, AnnouncementComment, Community
 from tests.communities.content_helpers import (
     add_member,
@@ -104,7 +105,7 @@ def test_list_is_404_for_who_cannot_read(client):
 def test_hidden_announcements_are_listed_for_moderators_only(client, world):
     """A hidden announcement leaves the members' list; moderators see it with a « Masqué » badge."""
     hidden = post(world, "Annonce problématique")
-    services.content_set_hidden(content=hidden, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=hidden, actor=world.animator, hidden=True)
     client.force_login(world.member)
     assert "Annonce problématique" not in text(client.get(list_url(world.community)))
     client.force_login(world.animator)
@@ -297,7 +298,7 @@ def test_html_and_scripts_are_inert(client, world):
 
 def test_hidden_announcement_is_404_for_members_and_shown_to_moderators(client, world):
     """A hidden announcement is gone for members; moderators see it badged, with « Rétablir »."""
-    services.content_set_hidden(content=world.announcement, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=world.announcement, actor=world.animator, hidden=True)
     detail = detail_url(world.community, world.announcement)
     client.force_login(world.member)
     assert client.get(detail).status_code == 404
@@ -310,7 +311,7 @@ def test_hidden_announcement_is_404_for_members_and_shown_to_moderators(client, 
 
 def test_hidden_comment_is_invisible_to_members_and_shown_to_moderators(client, world):
     """A hidden comment disappears for members; moderators see it with « Masqué » and « Rétablir »."""
-    services.content_set_hidden(content=world.comment, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=world.comment, actor=world.animator, hidden=True)
     detail = detail_url(world.community, world.announcement)
     client.force_login(world.member)
     assert "Je serai présent." not in text(client.get(detail))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities import services
+from communities.content import moderation
 from communities.models import (
     Announcement,
     AnnouncementComment,
@@ -154,9 +155,9 @@ def test_hide_from_the_announcement_goes_back_there(client, world):
 
 def test_queue_groups_reports_by_content(client, world):
     """Several reports of one content show as one item with every reporter's reason."""
-    services.report_create(agent=world.newcomer, content=world.comment, reason="Raison une")
-    services.report_create(agent=world.animator, content=world.comment, reason="Raison deux")
-    services.report_create(agent=world.member, content=world.announcement, reason="Raison trois")
+    moderation.report_create(agent=world.newcomer, content=world.comment, reason="Raison une")
+    moderation.report_create(agent=world.animator, content=world.comment, reason="Raison deux")
+    moderation.report_create(agent=world.member, content=world.announcement, reason="Raison trois")
     client.force_login(world.animator)
     page = text(client.get(queue_url(world.community)))
     assert "Signalements à traiter (2)" in page
@@ -169,7 +170,7 @@ def test_queue_groups_reports_by_content(client, world):
 
 def test_dismiss_closes_the_report_and_is_audited(client, world):
     """« Classer sans suite » closes the report, keeps the content, writes the audit log."""
-    report = services.report_create(agent=world.member, content=world.comment, reason="Bof")
+    report = moderation.report_create(agent=world.member, content=world.comment, reason="Bof")
     client.force_login(world.animator)
     response = client.post(dismiss_url(world.community, report))
     assert response.status_code == 302
@@ -238,7 +239,7 @@ def test_dismissing_a_report_of_another_community_is_404(client, world, other_wo
     """A report id of another community cannot be dismissed from this one."""
     other, _announcement, comment = other_world
     reporter = fresh(other.memberships.get(role="animator").agent)
-    foreign = services.report_create(agent=reporter, content=comment, reason="Chez eux")
+    foreign = moderation.report_create(agent=reporter, content=comment, reason="Chez eux")
     client.force_login(world.animator)
     assert client.post(dismiss_url(world.community, foreign)).status_code == 404
     assert fresh(foreign).status == Report.Status.OPEN
@@ -252,7 +253,7 @@ def test_unregistered_content_type_is_404(client, world, model):
     obj = {
         Agent: world.member,
         CharterVersion: fresh(world.community).current_charter,
-        Report: services.report_create(agent=world.member, content=world.comment, reason="x"),
+        Report: moderation.report_create(agent=world.member, content=world.comment, reason="x"),
     }[model]
     client.force_login(world.member)
     assert client.get(report_url(world.community, obj)).status_code == 404
@@ -289,14 +290,14 @@ def test_unknown_moderation_action_is_404(client, world):
 
 def test_hidden_content_cannot_be_reported_by_members(client, world):
     """Hidden content answers 404 to a member's report: its existence is not confirmed."""
-    services.content_set_hidden(content=world.comment, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=world.comment, actor=world.animator, hidden=True)
     client.force_login(world.member)
     assert client.get(report_url(world.community, world.comment)).status_code == 404
 
 
 def test_comment_below_a_hidden_announcement_cannot_be_reported(client, world):
     """A comment that went with its hidden announcement is not confirmed to a member either."""
-    services.content_set_hidden(content=world.announcement, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=world.announcement, actor=world.animator, hidden=True)
     client.force_login(world.member)
     response = client.get(report_url(world.community, world.comment))
     assert response.status_code == 404
@@ -306,7 +307,7 @@ def test_comment_below_a_hidden_announcement_cannot_be_reported(client, world):
 @pytest.mark.parametrize("name", ["moderate", "dismiss"])
 def test_state_changes_are_post_only(client, world, name):
     """GET on the moderation actions answers 405 and changes nothing."""
-    report = services.report_create(agent=world.member, content=world.comment, reason="x")
+    report = moderation.report_create(agent=world.member, content=world.comment, reason="x")
     url = (
         moderate_url(world.community, world.comment, "hide")
         if name == "moderate"

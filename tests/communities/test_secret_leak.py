@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from communities import services
+from communities.content import moderation
 from communities.models import Community, Membership
 from directory.models import Agent
 from notifications.models import Notification
@@ -53,7 +54,7 @@ def _build_secret_world():
     )
     member = Agent.objects.get(pk=member.pk)
     comment = services.comment_create(announcement=announcement, agent=member, body=f"Avis {WORD}")
-    services.report_create(agent=member, content=comment, reason=f"Motif {WORD}")
+    moderation.report_create(agent=member, content=comment, reason=f"Motif {WORD}")
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(

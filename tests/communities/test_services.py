@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from communities import services
+from communities.content import moderation
 from communities.models import (
     Activity,
     AnnouncementComment,
@@ -823,7 +824,7 @@ def test_archive_makes_the_community_read_only_and_unlisted(community, admin, an
     with pytest.raises(CommunityError):
         services.invite(community=archived, actor=fresh(animator), agent=AgentFactory())
     with pytest.raises(CommunityError):
-        services.report_create(agent=fresh(member), content=fresh(announcement), reason="Faux")
+        moderation.report_create(agent=fresh(member), content=fresh(announcement), reason="Faux")
     assert not Membership.objects.filter(community=community, agent=outsider).exists()
     assert not AnnouncementComment.objects.exists()
     assert CharterVersion.objects.filter(community=community).count() == 1
@@ -900,7 +901,7 @@ def test_empty_comment_is_refused(announcement, body):
 def test_comment_on_a_hidden_announcement_is_refused(announcement, animator):
     """A hidden announcement takes no new comment."""
     member = add_member(announcement.community)
-    services.content_set_hidden(content=announcement, actor=animator, hidden=True)
+    moderation.content_set_hidden(content=announcement, actor=animator, hidden=True)
     with pytest.raises(CommunityError, match="Cette annonce a été masquée"):
         services.comment_create(announcement=fresh(announcement), agent=member, body="Bonjour")
 
@@ -944,12 +945,12 @@ def test_report_hide_restore(announcement, animator):
     """Hiding closes open reports, hides content and its stream lines, audited; restore undoes."""
     community = announcement.community
     reporter, second = add_member(community), add_member(community)
-    report = services.report_create(agent=reporter, content=announcement, reason="  Hors sujet ")
-    services.report_create(agent=second, content=announcement, reason="Doublon")
+    report = moderation.report_create(agent=reporter, content=announcement, reason="  Hors sujet ")
+    moderation.report_create(agent=second, content=announcement, reason="Doublon")
     assert report.status == Report.Status.OPEN and report.reason == "Hors sujet"
     assert report.community == community and report.content == announcement
 
-    services.content_set_hidden(
+    moderation.content_set_hidden(
         content=announcement, actor=animator, hidden=True, reason="Contraire à la charte"
     )
     assert fresh(announcement).is_hidden
@@ -962,7 +963,7 @@ def test_report_hide_restore(announcement, animator):
     assert line.object_id == announcement.pk and line.reason == "Contraire à la charte"
     assert announcement not in content_visible_to(reporter, community.announcements.all())
 
-    services.content_set_hidden(content=fresh(announcement), actor=animator, hidden=False)
+    moderation.content_set_hidden(content=fresh(announcement), actor=animator, hidden=False)
     assert not fresh(announcement).is_hidden
     assert not Activity.objects.get(verb="announcement").is_hidden
     assert AuditLog.objects.filter(community=community, action="restored").exists()
@@ -974,7 +975,7 @@ def test_hiding_an_announcement_hides_its_comments_everywhere(announcement, anim
     community = announcement.community
     member = add_member(community)
     comment = services.comment_create(announcement=announcement, agent=member, body="Présent")
-    services.content_set_hidden(content=announcement, actor=animator, hidden=True)
+    moderation.content_set_hidden(content=announcement, actor=animator, hidden=True)
     reader = add_member(community)
     assert comment not in content_visible_to(reader, AnnouncementComment.objects.all())
     summaries = [line.summary for line in community_activity(reader, community)]
@@ -984,14 +985,14 @@ def test_hiding_an_announcement_hides_its_comments_everywhere(announcement, anim
 def test_report_dismiss(announcement, animator):
     """Dismissing closes the report, audited; dismissing it again is refused."""
     reporter = add_member(announcement.community)
-    report = services.report_create(agent=reporter, content=announcement, reason="Doute")
-    services.report_dismiss(report=report, actor=animator, reason="Conforme")
+    report = moderation.report_create(agent=reporter, content=announcement, reason="Doute")
+    moderation.report_dismiss(report=report, actor=animator, reason="Conforme")
     report = fresh(report)
     assert report.status == Report.Status.DISMISSED and report.handled_by == animator
     assert AuditLog.objects.filter(action="report_dismissed", reason="Conforme").exists()
     assert not fresh(announcement).is_hidden
     with pytest.raises(CommunityError, match="déjà été traité"):
-        services.report_dismiss(report=fresh(report), actor=animator)
+        moderation.report_dismiss(report=fresh(report), actor=animator)
 
 
 @pytest.mark.parametrize("reason", ["", "  "])
@@ -999,14 +1000,14 @@ def test_report_without_reason_is_refused(announcement, reason):
     """A report without a reason is refused in French and nothing is filed."""
     member = add_member(announcement.community)
     with pytest.raises(CommunityError, match="Indiquez le motif du signalement"):
-        services.report_create(agent=member, content=announcement, reason=reason)
+        moderation.report_create(agent=member, content=announcement, reason=reason)
     assert not Report.objects.exists()
 
 
 def test_report_by_a_non_member_is_refused(announcement):
     """An outsider who can read an open community cannot report in it."""
     with pytest.raises(CommunityError, match="Seuls les membres signalent"):
-        services.report_create(agent=AgentFactory(), content=announcement, reason="Spam")
+        moderation.report_create(agent=AgentFactory(), content=announcement, reason="Spam")
     assert not Report.objects.exists()
 
 
@@ -1015,11 +1016,11 @@ def test_report_is_filed_under_the_content_community(announcement, admin):
     other = make_community(admin, [AgentFactory()], name="Covoiturage des agents LRMP")
     only_other = add_member(other)
     with pytest.raises(CommunityError):
-        services.report_create(agent=only_other, content=announcement, reason="Spam")
+        moderation.report_create(agent=only_other, content=announcement, reason="Spam")
     both = add_member(other)
     add_member(announcement.community, both)
     comment = services.comment_create(announcement=announcement, agent=both, body="Bonjour")
-    report = services.report_create(agent=fresh(both), content=comment, reason="Spam")
+    report = moderation.report_create(agent=fresh(both), content=comment, reason="Spam")
     assert report.community_id == announcement.community_id
     assert not Report.objects.filter(community=other).exists()
 
@@ -1028,14 +1029,14 @@ def test_moderation_by_an_outsider_or_another_animator_is_refused(announcement, 
     """Only the content's own animation moderates: not a member, not another one's animator."""
     community = announcement.community
     member = add_member(community)
-    report = services.report_create(agent=member, content=announcement, reason="Spam")
+    report = moderation.report_create(agent=member, content=announcement, reason="Spam")
     other_animator = AgentFactory()
     make_community(admin, [other_animator], name="Covoiturage des agents LRMP")
     for actor in (member, other_animator):
         with pytest.raises(CommunityError, match="Seule l'animation modère"):
-            services.content_set_hidden(content=announcement, actor=actor, hidden=True)
+            moderation.content_set_hidden(content=announcement, actor=actor, hidden=True)
         with pytest.raises(CommunityError, match="Seule l'animation modère"):
-            services.report_dismiss(report=fresh(report), actor=actor)
+            moderation.report_dismiss(report=fresh(report), actor=actor)
     assert not fresh(announcement).is_hidden
     assert fresh(report).status == Report.Status.OPEN
     assert not AuditLog.objects.filter(action__in=["hidden", "report_dismissed"]).exists()
@@ -1043,7 +1044,7 @@ def test_moderation_by_an_outsider_or_another_animator_is_refused(announcement, 
 
 def test_admin_moderates_any_community(announcement, admin):
     """A platform administrator, not a member, may hide content of any community."""
-    services.content_set_hidden(content=announcement, actor=admin, hidden=True, reason="Illicite")
+    moderation.content_set_hidden(content=announcement, actor=admin, hidden=True, reason="Illicite")
     assert fresh(announcement).is_hidden
     assert AuditLog.objects.get(action="hidden").actor == admin
 
@@ -1051,10 +1052,10 @@ def test_admin_moderates_any_community(announcement, admin):
 def test_hiding_twice_is_refused(announcement, animator):
     """Hiding hidden content, or restoring visible content, is refused and not audited twice."""
     with pytest.raises(CommunityError):
-        services.content_set_hidden(content=announcement, actor=animator, hidden=False)
-    services.content_set_hidden(content=announcement, actor=animator, hidden=True)
+        moderation.content_set_hidden(content=announcement, actor=animator, hidden=False)
+    moderation.content_set_hidden(content=announcement, actor=animator, hidden=True)
     with pytest.raises(CommunityError):
-        services.content_set_hidden(content=fresh(announcement), actor=animator, hidden=True)
+        moderation.content_set_hidden(content=fresh(announcement), actor=animator, hidden=True)
     assert AuditLog.objects.filter(action="hidden").count() == 1
 
 

@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from communities.content import moderation
 from directory.models import Agent
 
 pytestmark = pytest.mark.django_db
@@ -410,7 +411,6 @@ def _enrich():
 
     from chat import services as chat_services
     from chat.models import Message
-    from communities import services as community_services
     from communities.models import Announcement, Community, Membership
     from notifications import services as notification_services
     from notifications.services import deliver
@@ -426,7 +426,7 @@ def _enrich():
         .agent
     )
     message = Message.objects.filter(room__community=water, author=agent).first()
-    community_services.report_create(agent=animator, content=message, reason="Hors sujet")
+    moderation.report_create(agent=animator, content=message, reason="Hors sujet")
     chat_services.member_mute(
         agent=animator, community=water, member=colleague, minutes=60, reason="Calme"
     )
@@ -439,6 +439,13 @@ def _enrich():
     )
     notification_services.community_mute(agent=agent, community=water, kind="announcement")
     announcement = Announcement.objects.filter(community=water).first()
+    from communities.content import services as content_services
+
+    content_services.attach(
+        target=announcement,
+        upload=SimpleUploadedFile("ordre-du-jour.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        uploaded_by=animator,
+    )
     for recipient in (agent, animator):
         deliver(
             kind="announcement",
@@ -464,6 +471,10 @@ def _seeds(email):
 
     seeds = [*SEEDS, "/notifications/non-lues.json", "/annuaire/competences/?q=urb"]
     seeds.append(f"/communautes/{WATER}/moderation/")
+    from communities.models import Announcement
+
+    # The announcement that carries a file (``_enrich``).
+    seeds.append(Announcement.objects.filter(community__slug=WATER).first().get_absolute_url())
     for slug in Community.objects.values_list("slug", flat=True):
         seeds += [f"/communautes/{slug}/", f"/messagerie/communaute/{slug}/"]
     seeds += [f"/agents/{pk}/photo/" for pk in Agent.objects.values_list("pk", flat=True)[:1]]

@@ -29,6 +29,7 @@ import pytest
 from chat import services as chat
 from chat.models import Message
 from communities import services as communities
+from communities.content import moderation
 from communities.models import Community, Membership
 from communities.services import CommunityError
 from directory.services import agent_close_account
@@ -149,7 +150,7 @@ def _fire(kind, community, agents):
         )
     elif kind == "report":
         content = AnnouncementFactory(community=community, author=agents["animator"])
-        communities.report_create(agent=actor, content=content, reason="Hors sujet")
+        moderation.report_create(agent=actor, content=content, reason="Hors sujet")
     elif kind == "mention":
         body = "Point de situation " + " ".join(
             f"@{first} {last}" for first, last in NAMES.values()

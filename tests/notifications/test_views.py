@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from chat import services as chat
 from chat.models import Message, Participant, Room
-from communities import services as communities_services
+from communities.content import moderation
 from communities.models import Community, Membership
 from directory.models import Agent
 from notifications import services
@@ -404,7 +404,7 @@ def _notified_across(agent, *, communities, announcements, mentions, directs):
     make(agent, directs)
     community = CommunityFactory()
     (hidden,) = make(agent, 1, community=community, summary="Annonce masquée depuis")
-    communities_services.content_set_hidden(
+    moderation.content_set_hidden(
         content=hidden.target, actor=AgentFactory(platform_admin=True), hidden=True
     )
     return recount(agent)

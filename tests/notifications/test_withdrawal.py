@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from chat.events import agent_group
 from communities import services
+from communities.content import moderation
 from communities.models import Community, Membership, Report
 from directory.models import Agent
 from notifications import services as notifications
@@ -139,7 +140,7 @@ def test_hidden_announcement_leaves_the_centre_the_bell_and_its_address(
     client.force_login(world.member)
     assert "Annonce litigieuse" in text(client.get(CENTRE))  # seen before: the test can fail
     with maybe_on_commit(run_on_commit, when):
-        services.content_set_hidden(
+        moderation.content_set_hidden(
             content=world.doomed, actor=world.animator, hidden=True, reason="Hors charte"
         )
     if when == "commit":  # withdrawn with the moderation, before anyone reads
@@ -163,7 +164,7 @@ def test_a_notification_no_longer_visible_answers_404_when_opened_or_marked(clie
     """Opened (or marked read) straight from a stale page, before the centre is read again:
     404, no redirect to its address, and it is withdrawn from the bell."""
     doomed = about(world.member, world.doomed)
-    services.content_set_hidden(content=world.doomed, actor=world.animator, hidden=True)
+    moderation.content_set_hidden(content=world.doomed, actor=world.animator, hidden=True)
     client.force_login(world.member)
     url = reverse(f"notifications:{method}", args=[doomed.pk])
     response = client.get(url) if method == "open" else client.post(url)
@@ -182,11 +183,13 @@ def test_a_withdrawn_notification_does_not_come_back_when_the_content_is_restore
     doomed = about(world.member, world.doomed)
     client.force_login(world.member)
     with maybe_on_commit(run_on_commit, when):
-        services.content_set_hidden(content=world.doomed, actor=world.animator, hidden=True)
+        moderation.content_set_hidden(content=world.doomed, actor=world.animator, hidden=True)
     if when == "read":
         assert "Annonce litigieuse" not in text(client.get(CENTRE))
     with run_on_commit():
-        services.content_set_hidden(content=fresh(world.doomed), actor=world.animator, hidden=False)
+        moderation.content_set_hidden(
+            content=fresh(world.doomed), actor=world.animator, hidden=False
+        )
     assert "Annonce litigieuse" in text(client.get(world.doomed.get_absolute_url()))
     assert "Annonce litigieuse" not in text(client.get(CENTRE))
     assert client.get(open_url(doomed)).status_code == 404
@@ -215,7 +218,7 @@ def test_withdrawn_first_then_paginated_so_pages_stay_full(client, agent):
     Notification.objects.bulk_create(rows)
     admin = AgentFactory(platform_admin=True)
     for row in rows[-3:]:  # the on-commit hooks are lost: only the centre withdraws
-        services.content_set_hidden(content=row.target, actor=admin, hidden=True)
+        moderation.content_set_hidden(content=row.target, actor=admin, hidden=True)
     client.force_login(agent)
     first, second = text(client.get(CENTRE)), text(client.get(CENTRE + "?page=2"))
     assert first.count('data-testid="notification"') == 30
@@ -336,13 +339,13 @@ def test_closed_report_withdraws_the_animators_notification_at_once(world, run_o
     notification of it is withdrawn; the members keep theirs."""
     comment = services.comment_create(announcement=world.kept, agent=world.member, body="Bof.")
     with run_on_commit():
-        report = services.report_create(agent=world.member, content=comment, reason="Hors sujet")
+        report = moderation.report_create(agent=world.member, content=comment, reason="Hors sujet")
     assert Notification.objects.filter(recipient=world.animator, kind="report").exists()
     with run_on_commit():
         if close == "dismissed":
-            services.report_dismiss(report=report, actor=world.animator)
+            moderation.report_dismiss(report=report, actor=world.animator)
         else:
-            services.content_set_hidden(content=comment, actor=world.animator, hidden=True)
+            moderation.content_set_hidden(content=comment, actor=world.animator, hidden=True)
     assert Report.objects.get(pk=report.pk).status != Report.Status.OPEN
     assert not Notification.objects.filter(recipient=world.animator, kind="report").exists()
     assert unread_of(world.animator) == 0
