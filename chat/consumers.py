@@ -32,9 +32,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from chat import events, presence, selectors, services
-from chat.hub import hub
 from chat.models import MAX_MESSAGE_LENGTH, Message, Room
 from chat.permissions import rooms_readable_by
+from maillage import realtime
+from maillage.realtime.hub import hub
 
 MAX_ROOMS_PER_SUBSCRIBE = 500
 # How long an event that arrived ahead of its turn waits for the ones before it (published by
@@ -91,13 +92,13 @@ class ChatConsumerMixin:
         self.chat_busy, self.chat_waiting = False, []
         self.chat_ahead, self.chat_gap_timers = {}, {}  # the reorder buffer of chat_event
         self.chat_read_pending, self.chat_read_timers = {}, {}  # see _read
-        await hub().join_agent(self.scope["user"].pk, self)
+        await hub().join(realtime.agent_group(self.scope["user"].pk), self)
 
     async def chat_disconnect(self):
         if not hasattr(self, "chat_rooms"):
             return
-        await hub().leave_agent(self.scope["user"].pk, self)
-        await hub().leave_all(self, list(self.chat_rooms))
+        await hub().leave(realtime.agent_group(self.scope["user"].pk), self)
+        await hub().leave_all(self, [events.room_group(room_id) for room_id in self.chat_rooms])
         self.chat_rooms.clear()
         for timer in self.chat_gap_timers.values():
             timer.cancel()
@@ -110,10 +111,12 @@ class ChatConsumerMixin:
         for room_id, message_id in pending.items():
             await self._store_read(room_id, message_id, report=False)
 
-    async def hub_deliver(self, handler, message):
-        """A room's event handed over by the process's hub (``chat.hub``). While this connection
-        handles one of its client's events, the room's events wait, so that the client hears,
-        as before the hub, the answer to its event (``chat.ack``) before the event's effects."""
+    async def hub_deliver(self, prefix, handler, message):
+        """A group's message handed over by the process's hub (``maillage.realtime.hub``), to
+        the method named after its type (``chat_event``, ``notifications_event``). While this
+        connection handles one of its client's events, the groups' messages wait, so that the
+        client hears, as before the hub, the answer to its event (``chat.ack``) before the
+        event's effects."""
         if getattr(self, "chat_busy", False):
             self.chat_waiting.append((handler, message))
             return
@@ -198,7 +201,7 @@ class ChatConsumerMixin:
         # in the end are ignored: it is not in ``chat_rooms``), never lost in between.
         joined = [room_id for room_id in since if room_id not in self.chat_rooms]
         for room_id in joined:
-            await hub().join(room_id, self)
+            await hub().join(events.room_group(room_id), self)
         allowed, backlog, presence_ids = await database_sync_to_async(self._subscribe_sync)(
             since, focus
         )
@@ -209,7 +212,7 @@ class ChatConsumerMixin:
             if room_id in self.chat_rooms:  # subscribed before, no longer readable
                 await self._drop_room(room_id)
             elif room_id in joined:
-                await hub().leave(room_id, self)
+                await hub().leave(events.room_group(room_id), self)
         await self._send_json(
             {
                 "type": "chat.subscribed",
@@ -272,7 +275,7 @@ class ChatConsumerMixin:
         for value in rooms[:MAX_ROOMS_PER_SUBSCRIBE]:
             room_id = _room_id(value)
             if self.chat_rooms.pop(room_id, None) is not None:
-                await hub().leave(room_id, self)
+                await hub().leave(events.room_group(room_id), self)
                 pending = self._forget_read(room_id)
                 if pending is not None:
                     await self._store_read(room_id, pending)
@@ -413,7 +416,7 @@ class ChatConsumerMixin:
             return
         self.chat_typing_sent[room_id] = now
         agent = self.scope["user"]
-        await self.channel_layer.group_send(
+        await realtime.send_async(
             events.room_group(room_id),
             {
                 "type": "chat.ephemeral",
@@ -534,7 +537,7 @@ class ChatConsumerMixin:
         agent = self.scope["user"]
         text = json.dumps({"type": "chat.presence", "agent": agent.pk, "status": status})
         for room_id in list(self.chat_rooms):
-            await self.channel_layer.group_send(
+            await realtime.send_async(
                 events.room_group(room_id),
                 {"type": "chat.ephemeral", "room": room_id, "sender": None, "text": text},
             )
@@ -543,7 +546,7 @@ class ChatConsumerMixin:
         """The room is no longer readable: a read position waiting for it is dropped too."""
         self._forget_read(room_id)
         if self.chat_rooms.pop(room_id, None) is not None:
-            await hub().leave(room_id, self)
+            await hub().leave(events.room_group(room_id), self)
             await self._send_json({"type": "chat.room_removed", "room": room_id})
 
     async def _deliver_text(self, text):

@@ -1,40 +1,24 @@
-"""Publication of the messaging's changes to the open connections, always on commit.
+"""Publication of the messaging's changes to the open connections, always on commit, through the
+real-time kernel (``maillage.realtime.publish``).
 
 The channel layer only carries a wake-up with the change already serialised: every event of a
 room has the room's sequence number, and a connection that sees a gap (a group message dropped
 by a full channel layer, a restarted process) reads what it missed from the database
-(``chat.consumers``). Typing indicators and presence are not stored: losing one is harmless.
+(``chat.realtime.handlers``). Typing indicators and presence are not stored: losing one is
+harmless.
 """
 
 import json
-import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
-
-
-def agent_group(agent_id):
-    """Every open connection of one agent (all their tabs and devices). Events sent to it carry
-    ``"agent": agent_id``: the process's hub (``chat.hub``) hands them to that agent's
-    connections."""
-    return f"chat.agent.{agent_id}"
+from maillage import realtime
+from maillage.realtime import agent_group
 
 
 def room_group(room_id):
+    """Every connection subscribed to the room."""
     return f"chat.room.{room_id}"
-
-
-def _send(group, event):
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # a side effect never fails the write: clients catch up from the database
-        logger.exception("chat: could not publish to %s", group)
 
 
 def message_event(message, *, mentions=None, reactions=None):
@@ -64,7 +48,7 @@ def publish_on_commit(message, *, mentions=None, reactions=None):
     is read back after the commit, as stored."""
     if mentions is not None and reactions is not None:
         event = message_event(message, mentions=mentions, reactions=reactions)
-        transaction.on_commit(lambda: _send(room_group(message.room_id), event))
+        realtime.publish_on_commit(room_group(message.room_id), event)
         return
 
     def publish():
@@ -77,26 +61,23 @@ def publish_on_commit(message, *, mentions=None, reactions=None):
             .first()
         )
         if fresh is not None:
-            _send(room_group(fresh.room_id), message_event(fresh))
+            realtime.send(room_group(fresh.room_id), message_event(fresh))
 
     transaction.on_commit(publish)
 
 
 def read_on_commit(agent_id, room_id, last_read_id):
-    transaction.on_commit(
-        lambda: _send(
-            agent_group(agent_id),
-            {"type": "chat.read", "agent": agent_id, "room": room_id, "last_read": last_read_id},
-        )
+    realtime.publish_on_commit(
+        agent_group(agent_id),
+        {"type": "chat.read", "agent": agent_id, "room": room_id, "last_read": last_read_id},
     )
 
 
 def rooms_changed_for_agents(agent_ids):
     """Their list of rooms changed (a new conversation, removed from one): their connections
     re-check what they are subscribed to."""
-    ids = list(agent_ids)
-    transaction.on_commit(
-        lambda: [_send(agent_group(pk), {"type": "chat.rooms_changed", "agent": pk}) for pk in ids]
+    realtime.publish_many_on_commit(
+        (agent_group(pk), {"type": "chat.rooms_changed", "agent": pk}) for pk in agent_ids
     )
 
 

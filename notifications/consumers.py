@@ -1,6 +1,6 @@
 """The notifications' part of the tab's WebSocket: new notifications and the unread count are
-pushed to the agent's group (``chat.events.agent_group``) by ``notifications.services.push``, or,
-in the embedded default, by this process's relay (``notifications.relay``)."""
+pushed to the agent's group (``maillage.realtime.agent_group``) by ``notifications.services.push``,
+or, in the embedded default, by this process's relay (``notifications.relay``)."""
 
 
 class NotificationsConsumerMixin:

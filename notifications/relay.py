@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 
+from maillage import realtime
 from notifications import selectors, services
 from notifications.models import Notification
 
@@ -77,9 +78,6 @@ def _since(last_id):
 
 
 async def _run():
-    from chat.events import agent_group
-
-    layer = get_channel_layer()
     last_id = await database_sync_to_async(_latest_id)()
     while True:
         await asyncio.sleep(getattr(settings, "NOTIFICATIONS_RELAY_INTERVAL", RELAY_INTERVAL))
@@ -100,8 +98,8 @@ async def _run():
                     "created": row.created_at.isoformat(),
                 },
             }
-            await layer.group_send(
-                agent_group(row.recipient_id),
+            await realtime.send_async(
+                realtime.agent_group(row.recipient_id),
                 {
                     "type": "notifications.event",
                     "agent": row.recipient_id,

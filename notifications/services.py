@@ -18,8 +18,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage import realtime
 from maillage.http import Refused
 from notifications import kinds, selectors
 from notifications.models import CommunityMute, DigestDelivery, Email, Notification, Preference
@@ -180,9 +179,9 @@ def deliver(
 
 
 def push(agent_id, unread, notification=None):
-    """Tell every open tab of the agent the new unread count (and the new notification)."""
-    from chat.events import agent_group
-
+    """Tell every open tab of the agent the new unread count (and the new notification), through
+    the agent's group (``maillage.realtime``). A failure is logged: the count is right in the
+    database, and the next page shows it."""
     payload = {"type": "notifications.unread", "unread": unread}
     if notification is not None:
         payload["notification"] = {
@@ -192,16 +191,10 @@ def push(agent_id, unread, notification=None):
             "url": notification.url,
             "created": notification.created_at.isoformat(),
         }
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(
-            agent_group(agent_id),
-            {"type": "notifications.event", "agent": agent_id, "text": json.dumps(payload)},
-        )
-    except Exception:  # the count is right in the database; the next page shows it
-        logger.exception("notifications: could not push to agent %s", agent_id)
+    realtime.send(
+        realtime.agent_group(agent_id),
+        {"type": "notifications.event", "agent": agent_id, "text": json.dumps(payload)},
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------

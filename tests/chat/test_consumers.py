@@ -12,7 +12,6 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from chat.consumers import REORDER_WAIT
 from chat.models import Message, Room
 from communities import services as community_services
 from communities.models import Membership
+from maillage import realtime
 from maillage.asgi import application
 from tests.factories import MembershipFactory
 from tests.maillage.test_pages import WS_HEADERS, session_headers
@@ -374,7 +374,7 @@ def test_a_member_leaving_the_community_stops_receiving_at_once(
         await bob.subscribe({main_room.pk: None})
         await db(end_membership)()
         # Typing already on its way when the removal is handled is not delivered either.
-        await get_channel_layer().group_send(
+        await realtime.send_async(
             events.room_group(main_room.pk),
             {
                 "type": "chat.ephemeral",
@@ -474,7 +474,7 @@ def test_a_crafted_seq_jump_makes_the_connection_read_the_database(member, colle
         first = await db(_store_unpublished_edit)(message.pk, "Premier, corrigé")
         await db(_store_unpublished_edit)(message.pk, "Premier, corrigé deux fois")
         bogus = json.dumps({"type": "chat.message", "room": main_room.pk, "seq": 3, "x": 1})
-        await get_channel_layer().group_send(
+        await realtime.send_async(
             events.room_group(main_room.pk),
             {"type": "chat.event", "room": main_room.pk, "seq": first + 1, "text": bogus},
         )
@@ -1036,9 +1036,8 @@ def test_events_out_of_order_are_put_back_in_order_without_the_database(
         await tab.subscribe({main_room.pk: None})
         one = await db(_store_unpublished_edit)(message.pk, "Un, corrigé")
         two = await db(_store_unpublished_edit)(message.pk, "Un, corrigé deux fois")
-        layer = get_channel_layer()
-        await layer.group_send(events.room_group(main_room.pk), crafted(two))
-        await layer.group_send(events.room_group(main_room.pk), crafted(one))
+        await realtime.send_async(events.room_group(main_room.pk), crafted(two))
+        await realtime.send_async(events.room_group(main_room.pk), crafted(one))
         received = await tab.all()
         assert [event.get("x") for event in received] == [one, two]
 

@@ -17,7 +17,6 @@ from chat import events, selectors, services
 from chat.models import Message, MessageRevision, Mute, Participant, Reaction, ReadMarker, Room
 from chat.services import ChatError
 from communities import services as community_services
-from communities.content import moderation
 from communities.models import Report
 from tests.factories import AgentFactory, ExternalAgentFactory, MembershipFactory
 
@@ -312,7 +311,7 @@ def test_deleting_a_stale_copy_keeps_the_moderation(member, animator, main_room,
     """A message hidden by moderation meanwhile stays hidden when its author deletes an older
     copy of it."""
     stale = post(member, main_room, "Propos")
-    moderation.content_set_hidden(
+    community_services.content_set_hidden(
         content=Message.objects.get(pk=stale.pk), actor=animator, hidden=True
     )
     services.message_delete(agent=member, message=stale)
@@ -724,7 +723,11 @@ def test_membership_change_tells_the_agent_connections(
     membership = community.memberships.get(agent=member)
     with django_capture_on_commit_callbacks(execute=True):
         community_services.member_remove(membership=membership, actor=animator)
-    assert {"type": "chat.rooms_changed", "agent": member.pk} in listener.received()
+    assert {
+        "type": "chat.rooms_changed",
+        "agent": member.pk,
+        "group": events.agent_group(member.pk),
+    } in listener.received()
 
 
 # --- moderation ------------------------------------------------------------------------------
@@ -738,7 +741,7 @@ def test_hiding_a_message_republishes_it_as_moderated(
     message = post(member, main_room, "Propos déplacés")
     listener = Listener(events.room_group(main_room.pk))
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.content_set_hidden(
+        community_services.content_set_hidden(
             content=Message.objects.get(pk=message.pk), actor=animator, hidden=True
         )
     stored = Message.objects.get(pk=message.pk)
@@ -750,7 +753,7 @@ def test_hiding_a_message_republishes_it_as_moderated(
     assert event["message"]["deleted"] is True
     assert event["message"]["body"] == ""
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.content_set_hidden(content=stored, actor=animator, hidden=False)
+        community_services.content_set_hidden(content=stored, actor=animator, hidden=False)
     (event,) = _published(listener)
     assert event["seq"] == 3
     assert event["message"]["moderated"] is False
@@ -762,7 +765,7 @@ def test_reporting_a_message_puts_it_in_the_moderation_queue(
 ):
     """A member reports a chat message: a report of the community, open, about that message."""
     message = post(member, main_room, "Contenu douteux")
-    report = moderation.report_create(
+    report = community_services.report_create(
         agent=colleague, content=message, reason="Information erronée"
     )
     assert report.community == community
