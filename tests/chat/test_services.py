@@ -17,6 +17,7 @@ from chat import events, selectors, services
 from chat.models import Message, MessageRevision, Mute, Participant, Reaction, ReadMarker, Room
 from chat.services import ChatError
 from communities import services as community_services
+from communities.content import moderation
 from communities.models import Report
 from tests.factories import AgentFactory, ExternalAgentFactory, MembershipFactory
 
@@ -311,7 +312,7 @@ def test_deleting_a_stale_copy_keeps_the_moderation(member, animator, main_room,
     """A message hidden by moderation meanwhile stays hidden when its author deletes an older
     copy of it."""
     stale = post(member, main_room, "Propos")
-    community_services.content_set_hidden(
+    moderation.content_set_hidden(
         content=Message.objects.get(pk=stale.pk), actor=animator, hidden=True
     )
     services.message_delete(agent=member, message=stale)
@@ -741,7 +742,7 @@ def test_hiding_a_message_republishes_it_as_moderated(
     message = post(member, main_room, "Propos déplacés")
     listener = Listener(events.room_group(main_room.pk))
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.content_set_hidden(
+        moderation.content_set_hidden(
             content=Message.objects.get(pk=message.pk), actor=animator, hidden=True
         )
     stored = Message.objects.get(pk=message.pk)
@@ -753,7 +754,7 @@ def test_hiding_a_message_republishes_it_as_moderated(
     assert event["message"]["deleted"] is True
     assert event["message"]["body"] == ""
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.content_set_hidden(content=stored, actor=animator, hidden=False)
+        moderation.content_set_hidden(content=stored, actor=animator, hidden=False)
     (event,) = _published(listener)
     assert event["seq"] == 3
     assert event["message"]["moderated"] is False
@@ -765,7 +766,7 @@ def test_reporting_a_message_puts_it_in_the_moderation_queue(
 ):
     """A member reports a chat message: a report of the community, open, about that message."""
     message = post(member, main_room, "Contenu douteux")
-    report = community_services.report_create(
+    report = moderation.report_create(
         agent=colleague, content=message, reason="Information erronée"
     )
     assert report.community == community
