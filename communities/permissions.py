@@ -28,6 +28,7 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef, Q
 
 from communities.models import Community, Membership
+from directory.roles import principal
 from maillage import policy
 
 V = Community.Visibility
@@ -37,7 +38,7 @@ UNSET = object()
 
 
 def is_platform_admin(agent):
-    return agent.is_authenticated and agent.is_active and agent.is_platform_admin
+    return principal(agent).is_platform_admin
 
 
 def membership_key(agent_id, community_id):

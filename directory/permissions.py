@@ -15,6 +15,8 @@ from functools import cached_property
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
+from directory.roles import principal
+
 CONTACT_FIELDS = ("phone", "email")
 
 
@@ -40,7 +42,7 @@ class ProfileAbilities:
 
     @property
     def is_admin(self):
-        return self.signed_in and self.viewer.is_platform_admin
+        return principal(self.viewer).is_platform_admin
 
     @cached_property
     def can_view(self):
@@ -201,10 +203,8 @@ def with_contact_visibility(viewer, queryset):
 
 def can_export_agents(agent):
     """Export a directory search as CSV: SGAR officers (for their steering work) and platform
-    administrators only."""
-    if not agent.is_authenticated or not agent.is_active or agent.is_external:
-        return False
-    return agent.is_platform_admin or agent.is_sgar_officer
+    administrators only (``directory.roles``)."""
+    return principal(agent).can_export_agents
 
 
 def agents_readable_by(viewer):
