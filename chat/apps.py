@@ -24,3 +24,8 @@ class ChatConfig(AppConfig):
         from chat import pages
 
         pages.register()
+
+        from chat.realtime.handlers import ChatHandlers
+        from maillage import realtime
+
+        realtime.register("chat", ChatHandlers)

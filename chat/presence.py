@@ -44,7 +44,3 @@ def statuses(agent_ids):
         if status != OFFLINE:
             result[pk] = status
     return result
-
-
-def forget(agent_id):
-    cache.delete(_key(agent_id))

@@ -1,8 +1,9 @@
-"""WebSocket routes. One connection per tab at /ws/, multiplexed by typed JSON events."""
+"""WebSocket routes. One connection per tab at /ws/, multiplexed by typed JSON events: the apps'
+handlers register with the kernel (``maillage.realtime.registry``), the routing imports none."""
 
 from django.urls import path
 
-from maillage.consumers import PlatformConsumer
+from maillage.realtime.consumer import PlatformConsumer
 
 websocket_urlpatterns = [
     path("ws/", PlatformConsumer.as_asgi()),

@@ -1,7 +1,8 @@
 """What text the platform accepts, from a form, a query string or a WebSocket frame.
 
 Every text input is checked at the edge (``maillage.middleware.InputGuardMiddleware`` for HTTP,
-``maillage.consumers.PlatformConsumer`` for frames) and again by the services that write it:
+``maillage.realtime.consumer.PlatformConsumer`` for frames) and again by the services that write
+it:
 
 - control characters other than tab, line feed and carriage return (NUL first: PostgreSQL
   refuses it in text, SQLite stores it silently) are refused;

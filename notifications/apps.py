@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
+        from maillage import realtime
         from notifications import kinds, personal_data  # noqa: F401 - registrations
+        from notifications.realtime import NotificationsHandlers
+
+        realtime.register("notifications", NotificationsHandlers)

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat import events, selectors, services
-from chat.consumers import REORDER_WAIT
 from chat.models import Message, Room
 from communities import services as community_services
 from communities.models import Membership
 from maillage import realtime
 from maillage.asgi import application
+from maillage.realtime.sequence import REORDER_WAIT
 from tests.factories import MembershipFactory
 from tests.maillage.test_pages import WS_HEADERS, session_headers
 
@@ -881,7 +881,7 @@ def test_read_positions_of_a_subscribed_room_are_folded(
     """In a room on screen, the first chat.read is stored at once; the next ones within
     READ_INTERVAL make one write, of the latest position, when the interval ends: the other
     tab hears two positions, not six."""
-    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 0.5)
+    monkeypatch.setattr("chat.realtime.handlers.READ_INTERVAL", 0.5)
     settings.CHAT_RATE_LIMIT = 1000
     ids = [post(colleague, main_room, f"Message {n}").pk for n in range(6)]
     tab, other_tab = Socket(member), Socket(member)
@@ -913,7 +913,7 @@ def test_a_folded_read_position_is_kept_when_the_tab_closes(
 ):
     """A read position still waiting for its interval is stored when the room is left and when
     the connection closes, not lost."""
-    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 60)
+    monkeypatch.setattr("chat.realtime.handlers.READ_INTERVAL", 60)
     ids = [post(colleague, main_room, f"Message {n}").pk for n in range(3)]
     tab = Socket(member)
     position = db(_read_position)
@@ -940,7 +940,7 @@ def test_no_read_position_is_stored_for_a_room_taken_away(
     monkeypatch, member, colleague, community, main_room, post
 ):
     """Removed from the community while a read position waits: it is dropped with the room."""
-    monkeypatch.setattr("chat.consumers.READ_INTERVAL", 0.5)
+    monkeypatch.setattr("chat.realtime.handlers.READ_INTERVAL", 0.5)
     ids = [post(colleague, main_room, f"Message {n}").pk for n in range(2)]
     tab = Socket(member)
     position = db(_read_position)
