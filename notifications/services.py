@@ -179,9 +179,9 @@ def deliver(
 
 
 def push(agent_id, unread, notification=None):
-    """Tell every open tab of the agent the new unread count (and the new notification), through
-    the agent's group (``maillage.realtime``). A failure is logged: the count is right in the
-    database, and the next page shows it."""
+    """Tell every open tab of the agent the new unread count (and the new notification), once
+    the current transaction commits (at once outside one): the count is right in the database
+    either way, and the next page shows it if the push is lost."""
     payload = {"type": "notifications.unread", "unread": unread}
     if notification is not None:
         payload["notification"] = {
@@ -191,7 +191,7 @@ def push(agent_id, unread, notification=None):
             "url": notification.url,
             "created": notification.created_at.isoformat(),
         }
-    realtime.send(
+    realtime.publish_on_commit(
         realtime.agent_group(agent_id),
         {"type": "notifications.event", "agent": agent_id, "text": json.dumps(payload)},
     )

@@ -7,6 +7,7 @@ import json
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
 
 from chat import services as chat
 from maillage.asgi import application
@@ -117,6 +118,34 @@ def test_each_delivery_pushes_the_new_count(people):
         await sync_to_async(services.mark_all_read)(agent=named)
         assert await _receive(tab) == {"type": "notifications.unread", "unread": 0}
         assert await tab.receive_nothing(timeout=0.2)
+        await tab.disconnect()
+
+    async_to_sync(scenario)()
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_a_push_from_inside_a_transaction_waits_for_its_commit(people):
+    """A count pushed while a transaction is open reaches the tab once it commits; one pushed in
+    a transaction rolled back never does."""
+    _community, named, _author, _bystander = people
+    headers = session_headers(named)
+
+    def push_in_a_transaction(unread, *, commit):
+        with transaction.atomic():
+            services.push(named.pk, unread)
+            if not commit:
+                raise Rollback
+
+    async def scenario():
+        tab = await _connect(headers)
+        with pytest.raises(Rollback):
+            await sync_to_async(push_in_a_transaction)(5, commit=False)
+        assert await tab.receive_nothing(timeout=0.3)
+        await sync_to_async(push_in_a_transaction)(3, commit=True)
+        assert await _receive(tab) == {"type": "notifications.unread", "unread": 3}
         await tab.disconnect()
 
     async_to_sync(scenario)()
