@@ -1,8 +1,8 @@
 /* A room's page (templates/chat/room.html), progressive enhancement: without it, or while the
    WebSocket is closed, every action is the page's own link or form.
 
-   Through Maillage.realtime (realtime.js) it subscribes to the room (focus: its presence) from
-   data-room-seq, then keeps the page alive:
+   Through Maillage.realtime (realtime.js) it subscribes to the room from data-room-seq (the room
+   is the focus of chat-live.js: its presence is shown), then keeps the page alive:
    - the composer sends over the socket (files still go through the form), shows the message as
      pending until chat.ack / chat.message, resends with the same client_id after 10 s without an
      answer, and shows a refusal (error event whose ref is the client_id) above the composer;
@@ -169,7 +169,9 @@
     var subscribed = false;
 
     section.classList.add("chat-room--live");
-    rt.setFocus(roomId);
+    if (window.Maillage.chat) {
+      window.Maillage.chat.setFocus(roomId); // chat-live.js: presence and unread counts
+    }
 
     /* --- Rendering a message (templates/chat/partials/message.html) ------------------------ */
 
@@ -851,7 +853,7 @@
       var now = Date.now();
       if (textarea.value.trim() && now - typingSentAt >= TYPING_EVERY && rt.isOpen() && subscribed) {
         typingSentAt = now;
-        rt.send({ type: "chat.typing", room: roomId });
+        rt.send({ type: "chat.typing", room: roomId }, { ephemeral: true });
       }
     }
 

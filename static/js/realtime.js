@@ -1,21 +1,24 @@
-/* The tab's one WebSocket (/ws/, maillage/consumers.py; its chat.* events: chat/consumers.py),
-   loaded on every page of a signed-in agent (templates/base.html).
+/* The tab's one WebSocket (/ws/, maillage/realtime/consumer.py), loaded on every page of a
+   signed-in agent (templates/base.html). The transport only: what each feature does with it is
+   in the feature's own script (chat-live.js and chat.js for the chat, notifications.js).
 
    Maillage.realtime:
    - on(type, fn) / off(type, fn): the server's events by "type" ("error" included), plus
      "realtime.open" and "realtime.close" for the connection's state;
-   - send(event): sent at once when the socket is open, else queued until it opens again
-     (typing indicators and heartbeats are dropped instead: they are stale by then);
+   - send(event, options): sent at once when the socket is open, else queued until it opens
+     again; with {ephemeral: true} (a typing indicator, a heartbeat) dropped instead: stale by
+     then. Returns true when sent at once;
    - onopen(fn): fn() at every (re)connection, and at once when already open: where features
      subscribe again after a reconnect;
-   - setFocus(roomId): the room on screen (chat.js), for the heartbeat and the unread counts;
+   - onresume(fn): fn(done) at every (re)connection (at once when already open): a feature that
+     must resume (subscribe again, ask what it missed) calls done() once it has; the tab counts
+     as live when every such feature has;
    - isOpen(), me (the agent's id).
 
-   It also keeps the navigation's unread badge (#chat-unread-badge) and, on the « Messagerie »
-   index, the rooms' badges, up to date: chat.rooms gives the counts, then each new message of
-   someone else in a room not on screen adds one (a message id counts once: an edit or a
-   reaction comes back as chat.message with the same id); "realtime.unread" {total} follows
-   each change. <html data-realtime="open|closed"> tells the state (open: rooms subscribed). */
+   It connects once every deferred script of the page has registered its hooks, reconnects
+   with a growing random delay, at once when the network or the tab comes back, and stops on
+   4401 (signed out). <html data-realtime="open|closed"> tells the state: open once the socket
+   is open and every onresume hook of this connection has called done(). */
 (function () {
   "use strict";
 
@@ -23,21 +26,18 @@
   var me = script ? parseInt(script.getAttribute("data-me"), 10) || null : null;
   var MIN_DELAY = 1000;
   var MAX_DELAY = 30000;
-  var HEARTBEAT = 30000;
-  var IDLE_AFTER = 5 * 60 * 1000;
   var QUEUE_MAX = 200;
-  var EPHEMERAL = { "chat.typing": true, "chat.heartbeat": true };
 
   var socket = null;
   var attempts = 0;
   var reconnectTimer = null;
-  var heartbeatTimer = null;
   var stopped = false;
   var queue = [];
   var handlers = {};
   var openHooks = [];
-  var focus = null;
-  var lastInput = Date.now();
+  var resumeHooks = [];
+  var resuming = 0; // resume hooks of the current connection not done yet
+  var generation = 0; // one per connection: a done() of an older one counts for nothing
 
   function emit(type, data) {
     (handlers[type] || []).slice().forEach(function (fn) {
@@ -55,12 +55,12 @@
     return socket !== null && socket.readyState === WebSocket.OPEN;
   }
 
-  function send(event) {
+  function send(event, options) {
     if (isOpen()) {
       socket.send(JSON.stringify(event));
       return true;
     }
-    if (!EPHEMERAL[event.type]) {
+    if (!(options && options.ephemeral)) {
       queue.push(event);
       if (queue.length > QUEUE_MAX) {
         queue.shift();
@@ -69,31 +69,31 @@
     return false;
   }
 
-  function active() {
-    return document.hasFocus() || Date.now() - lastInput < IDLE_AFTER;
+  function live() {
+    document.documentElement.setAttribute("data-realtime", "open");
   }
 
-  function heartbeat() {
-    if (isOpen()) {
-      send({ type: "chat.heartbeat", active: active(), focus: focus });
+  function resume(fn) {
+    var current = generation;
+    var done = false;
+    resuming += 1;
+    function finish() {
+      if (done || current !== generation) {
+        return;
+      }
+      done = true;
+      resuming -= 1;
+      if (resuming === 0) {
+        live();
+      }
     }
-  }
-
-  // The first heartbeat of a connection goes after the subscriptions (chat.rooms, then
-  // chat.subscribe): the server tells the agent's rooms they came online, which only reaches
-  // the rooms this connection is subscribed to. Not later than a few seconds all the same.
-  var firstBeatTimer = null;
-
-  function firstHeartbeat() {
-    window.clearTimeout(firstBeatTimer);
-    firstBeatTimer = window.setTimeout(subscribedHeartbeat, 5000);
-  }
-
-  function subscribedHeartbeat() {
-    if (firstBeatTimer !== null) {
-      window.clearTimeout(firstBeatTimer);
-      firstBeatTimer = null;
-      heartbeat();
+    try {
+      fn(finish);
+    } catch (error) {
+      finish();
+      window.setTimeout(function () {
+        throw error;
+      });
     }
   }
 
@@ -118,7 +118,7 @@
   }
 
   function connect() {
-    if (stopped || (socket !== null && socket.readyState <= WebSocket.OPEN)) {
+    if (stopped || me === null || (socket !== null && socket.readyState <= WebSocket.OPEN)) {
       return;
     }
     var current;
@@ -134,14 +134,23 @@
         return;
       }
       attempts = 0;
-      firstHeartbeat();
+      generation += 1;
+      resuming = 0;
       openHooks.slice().forEach(function (fn) {
         fn();
       });
       var pending = queue;
       queue = [];
-      pending.forEach(send);
+      pending.forEach(function (event) {
+        send(event);
+      });
+      resumeHooks.slice().forEach(function (fn) {
+        resume(fn);
+      });
       emit("realtime.open", {});
+      if (resuming === 0) {
+        live();
+      }
     });
     current.addEventListener("message", function (message) {
       var event;
@@ -159,6 +168,7 @@
         return;
       }
       socket = null;
+      generation += 1;
       document.documentElement.setAttribute("data-realtime", "closed");
       emit("realtime.close", { code: closed.code });
       if (closed.code === 4401) {
@@ -198,223 +208,25 @@
         fn();
       }
     },
-    setFocus: function (roomId) {
-      focus = roomId === null || roomId === undefined ? null : Number(roomId);
+    onresume: function (fn) {
+      resumeHooks.push(fn);
+      if (isOpen()) {
+        resume(fn);
+      }
     },
-    focus: function () {
-      return focus;
-    },
-    heartbeat: heartbeat,
   };
   window.Maillage = window.Maillage || {};
   window.Maillage.realtime = api;
 
-  ["keydown", "pointerdown", "wheel", "touchstart"].forEach(function (name) {
-    document.addEventListener(name, function () {
-      lastInput = Date.now();
-    }, { passive: true, capture: true });
-  });
   window.addEventListener("online", reconnectNow);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
-      lastInput = Date.now();
       reconnectNow();
     }
   });
-  heartbeatTimer = window.setInterval(heartbeat, HEARTBEAT);
-  window.addEventListener("pagehide", function () {
-    window.clearInterval(heartbeatTimer);
-  });
 
-  /* --- Unread counts ------------------------------------------------------------------------ */
-
-  var rooms = {}; // id -> {unread, seq (of the last chat.rooms), maxId, lastRead}
-  var counted = {}; // message id -> room id, for the messages counted since chat.rooms
-  var roomsAsked = false;
-
-  function room(id) {
-    if (!rooms[id]) {
-      rooms[id] = { unread: 0, seq: 0, maxId: 0, lastRead: 0 };
-    }
-    return rooms[id];
-  }
-
-  function askRooms() {
-    if (!roomsAsked && send({ type: "chat.rooms" })) {
-      roomsAsked = true;
-    }
-  }
-
-  function showCount(element, count) {
-    element.textContent = count > 99 ? "99+" : String(count);
-    element.hidden = count === 0;
-    element.setAttribute("data-count", String(count));
-    element.setAttribute(
-      "title",
-      count === 1 ? "1 message non lu" : count + " messages non lus"
-    );
-  }
-
-  function render() {
-    var total = 0;
-    Object.keys(rooms).forEach(function (id) {
-      total += rooms[id].unread;
-    });
-    var badge = document.getElementById("chat-unread-badge");
-    if (badge) {
-      showCount(badge, total);
-    }
-    Object.keys(rooms).forEach(function (id) {
-      var link = document.querySelector("[data-testid='chat-room-link'][data-room-id='" + id + "']");
-      var element = document.querySelector("[data-testid='chat-unread'][data-room-id='" + id + "']");
-      if (!element && link && rooms[id].unread > 0) {
-        element = document.createElement("span");
-        element.className = "fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon chat-unread";
-        element.setAttribute("data-testid", "chat-unread");
-        element.setAttribute("data-room-id", id);
-        link.appendChild(document.createTextNode(" "));
-        link.appendChild(element);
-      }
-      if (element) {
-        showCount(element, rooms[id].unread);
-      }
-      var item = document.querySelector("[data-testid='chat-room-item'][data-room-id='" + id + "']");
-      if (item) {
-        item.classList.toggle("chat-room-item--unread", rooms[id].unread > 0);
-      }
-    });
-    var summary = document.querySelector("[data-testid='chat-unread-total']");
-    if (summary) {
-      summary.textContent = total + (total > 1 ? " non lus" : " non lu");
-      summary.hidden = total === 0;
-    }
-    emit("realtime.unread", { total: total });
-  }
-
-  function recount(id) {
-    var state = room(id);
-    var n = 0;
-    Object.keys(counted).forEach(function (messageId) {
-      if (counted[messageId] === id && Number(messageId) > state.lastRead) {
-        n += 1;
-      }
-    });
-    state.unread = n;
-  }
-
-  api.on("realtime.open", function () {
-    roomsAsked = false;
-    askRooms();
-  });
-
-  api.on("chat.rooms", function (event) {
-    roomsAsked = false;
-    var previous = rooms;
-    rooms = {};
-    counted = {};
-    var wanted = {};
-    (event.rooms || []).forEach(function (summary) {
-      var id = String(summary.id);
-      var state = room(id);
-      state.unread = summary.id === focus ? 0 : summary.unread || 0;
-      state.seq = summary.seq || 0;
-      state.maxId = previous[id] ? previous[id].maxId : 0;
-      state.lastRead = previous[id] ? previous[id].lastRead : 0;
-      wanted[id] = state.seq;
-    });
-    // The server takes 500 rooms per chat.subscribe.
-    var ids = Object.keys(wanted);
-    for (var start = 0; start < ids.length; start += 500) {
-      var chunk = {};
-      ids.slice(start, start + 500).forEach(function (id) {
-        chunk[id] = wanted[id];
-      });
-      send({ type: "chat.subscribe", rooms: chunk });
-    }
-    subscribedHeartbeat();
-    document.documentElement.setAttribute("data-realtime", "open");
-    render();
-  });
-
-  // A message just written, not a change to an older one (an edit, a reaction, a deletion
-  // also come as chat.message). Message ids only grow; a reaction taken back leaves no trace
-  // in the payload, hence the last check (an hour: wide enough for a badly set clock).
-  function looksNew(message, seq, state) {
-    if (message.edited || message.deleted || message.moderated) {
-      return false;
-    }
-    if ((message.reactions || []).length || message.id <= state.maxId || seq <= state.seq) {
-      return false;
-    }
-    var created = Date.parse(message.created);
-    return isNaN(created) || Math.abs(Date.now() - created) < 3600 * 1000;
-  }
-
-  api.on("chat.message", function (event) {
-    var message = event.message;
-    if (!message) {
-      return;
-    }
-    var id = String(event.room || message.room);
-    var state = room(id);
-    var isNew = looksNew(message, event.seq || message.seq, state);
-    state.maxId = Math.max(state.maxId, message.id);
-    if (message.author && message.author.id === me) {
-      if (isNew) {
-        // Writing in a room marks it read up to one's message (chat.services.message_send).
-        state.lastRead = Math.max(state.lastRead, message.id);
-        recount(id);
-        render();
-      }
-      return;
-    }
-    if (counted[message.id] !== undefined) {
-      if (message.deleted || message.moderated) {
-        delete counted[message.id];
-        recount(id);
-        render();
-      }
-      return;
-    }
-    if (!isNew || Number(id) === focus || message.id <= state.lastRead) {
-      return;
-    }
-    counted[message.id] = id;
-    state.unread += 1;
-    render();
-  });
-
-  api.on("chat.read", function (event) {
-    var id = String(event.room);
-    var state = room(id);
-    state.lastRead = Math.max(state.lastRead, event.last_read || 0);
-    Object.keys(counted).forEach(function (messageId) {
-      if (counted[messageId] === id && Number(messageId) <= state.lastRead) {
-        delete counted[messageId];
-      }
-    });
-    // What chat.rooms counted is older than the messages counted since: read as well.
-    recount(id);
-    render();
-  });
-
-  api.on("chat.rooms_changed", function () {
-    askRooms();
-  });
-
-  api.on("chat.room_removed", function (event) {
-    delete rooms[String(event.room)];
-    render();
-  });
-
-  // Counts drift when old messages are deleted meanwhile: a tab coming back asks again.
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && isOpen()) {
-      askRooms();
-    }
-  });
-
-  if (me !== null) {
-    connect();
-  }
+  // Once every deferred script has run: the features' hooks are registered before the first
+  // connection opens (load: in case this script came after that).
+  document.addEventListener("DOMContentLoaded", connect);
+  window.addEventListener("load", connect);
 })();
