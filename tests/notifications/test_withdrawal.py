@@ -17,11 +17,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from chat.events import agent_group
 from communities import services
 from communities.content import moderation
 from communities.models import Community, Membership, Report
 from directory.models import Agent
+from maillage.realtime import agent_group
 from notifications import services as notifications
 from notifications.models import Notification
 from tests.communities.content_helpers import accept_charter, fresh, make_community
