@@ -23,3 +23,6 @@ class CommunitiesConfig(AppConfig):
 
         pages.register()
         registrations.register()
+        from communities import in_directory
+
+        in_directory.register()

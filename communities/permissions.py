@@ -330,15 +330,21 @@ def content_visible_to(agent, queryset, community_field="community"):
 
 def agents_visible_to(agent, queryset):
     """Agents whose profile the viewer may open: every agent for State agents; for an external
-    user, only the members of the communities they belong to."""
+    user, only the members of the communities they belong to. The directory asks it through
+    ``directory.relations`` (registered by ``CommunitiesConfig``)."""
     if not agent.is_authenticated or not agent.is_active:
         return queryset.none()
     if not agent.is_external:
         return queryset
-    shared = Membership.objects.filter(state=S.ACTIVE, community__in=communities_of(agent)).values(
-        "agent"
+    return queryset.filter(pk__in=colleague_ids(agent))
+
+
+def colleague_ids(agent):
+    """The ids of the agents who are active members of a community ``agent`` is an active member
+    of (``agent`` included when they are a member of any): a subquery for ``pk__in``."""
+    return Membership.objects.filter(state=S.ACTIVE, community__in=communities_of(agent)).values(
+        "agent_id"
     )
-    return queryset.filter(pk__in=shared)
 
 
 # --- a piece of community content -----------------------------------------------------------

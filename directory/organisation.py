@@ -1,19 +1,16 @@
 """Reads for the organisation pages (a service, a region, a department).
 
 Each list is one query whatever its length: counts are annotations, related rows are joined or
-prefetched. Communities go through the permission policy (``communities_listed_for`` via
-``community_list``), so a page never lists a community the viewer may not see.
+prefetched. The communities around a service, a region or a department are a section the
+communities add to these pages (``directory.sections``), read through their own policy.
 """
 
 from django.db.models import Count, Q
 
-from communities.models import Community, Membership
-from communities.permissions import agents_visible_to
-from communities.selectors import community_list
 from directory.models import Agent, Department, Region, Service
+from directory.relations import visible_agents
 
 AGENTS_PER_PAGE = 30
-Scope = Community.Scope
 _LIVE_AGENT = Q(agents__is_active=True, agents__closed_at__isnull=True, agents__is_external=False)
 
 
@@ -45,7 +42,7 @@ def service_agents(viewer, service):
         service=service, is_active=True, closed_at__isnull=True, is_external=False
     )
     return (
-        agents_visible_to(viewer, agents)
+        visible_agents(viewer, agents)
         .only("first_name", "last_name", "email", "position", "closed_at")
         .order_by("last_name", "first_name", "pk")
     )
@@ -81,25 +78,3 @@ def region_departments(region):
             distinct=True,
         ),
     ).order_by("code")
-
-
-def communities_animated_in(viewer, service):
-    """Communities an agent of the service animates, among those the viewer may see."""
-    animated = Membership.objects.filter(
-        state=Membership.State.ACTIVE,
-        role=Membership.Role.ANIMATOR,
-        agent__service=service,
-        agent__closed_at__isnull=True,
-    ).values("community_id")
-    return community_list(viewer).filter(pk__in=animated)
-
-
-def region_communities(viewer, region):
-    """Communities whose scope is the region or one of its departments."""
-    return community_list(viewer).filter(
-        Q(scope=Scope.REGION, region=region) | Q(scope=Scope.DEPARTMENT, department__region=region)
-    )
-
-
-def department_communities(viewer, department):
-    return community_list(viewer).filter(scope=Scope.DEPARTMENT, department=department)

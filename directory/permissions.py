@@ -1,6 +1,6 @@
-"""Who may do what on agents' profiles. Which agents a viewer may see at all is the communities'
-policy (``communities.permissions.agents_visible_to``): an external user only sees the members of
-their communities.
+"""Who may do what on agents' profiles. Which agents a viewer may see at all, and who shares a
+community with whom, are answered by the apps that make the groups (``directory.relations``, which
+the communities fill): an external user only sees the members of their communities.
 
 Contact details (phone, e-mail) follow each agent's own setting (``Agent.Visibility``): the agent
 and platform administrators always see them; otherwise « all » means every signed-in agent who may
@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
+from directory.relations import colleague_ids, visible_agents
 from directory.roles import principal
 
 CONTACT_FIELDS = ("phone", "email")
@@ -52,10 +53,7 @@ class ProfileAbilities:
             return False
         if self.is_self:
             return True
-        # Imported here: communities depends on directory, not the other way round at import time.
-        from communities.permissions import agents_visible_to
-
-        return agents_visible_to(
+        return visible_agents(
             self.viewer, type(self.agent).objects.filter(pk=self.agent.pk)
         ).exists()
 
@@ -132,15 +130,9 @@ def _check_field(field):
 
 
 def shares_active_community(viewer, agent):
-    """True when both are active members of at least one common community."""
-    from communities.models import Membership
-    from communities.permissions import communities_of
-
-    return Membership.objects.filter(
-        agent_id=agent.pk,
-        state=Membership.State.ACTIVE,
-        community__in=communities_of(viewer),
-    ).exists()
+    """True when both are active members of at least one common community (or of any group an
+    app registered with ``directory.relations.register_colleagues``)."""
+    return type(agent).objects.filter(pk=agent.pk, pk__in=colleague_ids(viewer)).exists()
 
 
 def can_see_contact(viewer, agent, field):
@@ -162,9 +154,6 @@ def contact_visible_q(viewer, field):
     viewer may see. It includes the rule « the viewer may open the profile », so it is safe on any
     queryset of agents.
     """
-    from communities.models import Membership
-    from communities.permissions import communities_of
-
     _check_field(field)
     if not _signed_in(viewer):
         return Q(pk__isnull=True)  # no row
@@ -173,9 +162,7 @@ def contact_visible_q(viewer, field):
     from directory.models import Agent
 
     setting = f"{field}_visibility"
-    shared = Membership.objects.filter(
-        state=Membership.State.ACTIVE, community__in=communities_of(viewer)
-    ).values("agent_id")
+    shared = colleague_ids(viewer)
     shown = Q(**{setting: Agent.Visibility.COMMUNITIES}, pk__in=shared)
     if viewer.is_external:
         # An external user only opens the profiles of the members of their communities.
@@ -210,10 +197,9 @@ def can_export_agents(agent):
 def agents_readable_by(viewer):
     """Every profile ``viewer`` may open (the registry's « readable »): closed accounts only for
     administrators, as the profile page decides."""
-    from communities.permissions import agents_visible_to
     from directory.models import Agent
 
     agents = Agent.objects.all()
     if not (_signed_in(viewer) and viewer.is_platform_admin):
         agents = agents.filter(closed_at__isnull=True) | Agent.objects.filter(pk=viewer.pk)
-    return agents_visible_to(viewer, agents)
+    return visible_agents(viewer, agents)

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch
 from taggit.models import Tag
 
 from directory.models import Agent, CareerEntry, Endorsement
+from directory.relations import visible_agents
 
 POPULAR_SKILLS = 200
 POPULAR_SKILLS_CACHE_SECONDS = 300
@@ -97,14 +98,12 @@ def skill_cards(viewer, agent, tags=None):
 
 def _visible_endorser_ids(viewer, ids):
     """None when the viewer may see every agent; otherwise the ids among ``ids`` they may see."""
-    from communities.permissions import agents_visible_to
-
     if not viewer.is_external or viewer.is_platform_admin:
         return None
     if not ids:
         return set()
     return set(
-        agents_visible_to(viewer, Agent.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        visible_agents(viewer, Agent.objects.filter(pk__in=ids)).values_list("pk", flat=True)
     )
 
 

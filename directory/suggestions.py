@@ -5,18 +5,20 @@ The score is computed by the database, whatever the size of the directory:
 
 - shared skills: rows of taggit's ``TaggedItem`` for the candidate whose tag is one of the
   subject's skill tags;
-- shared themes: themes of the communities the candidate is an active member of that are also
-  themes of the subject's communities. Only communities the *viewer* may see in the list count on
-  either side, so a suggestion never hints at a secret community;
+- shared themes: counted by the affinity providers other apps register (``register_affinity``).
+  The communities register theirs: themes of the communities the candidate is an active member of
+  that are also themes of the subject's communities, only communities the *viewer* may see in the
+  list counting on either side, so a suggestion never hints at a secret community;
 - score = shared skills × 2 + shared themes.
 
 Each count is one grouped pass (``GROUP BY`` agent) over the matching rows only; the eligible
-agents are joined to both, sorted and cut at ``limit`` by the database (``_rank``); then the few
-kept are loaded with their service. Five queries (the subject and their service included), and
-nothing iterates over the directory in Python.
+agents are joined to them, sorted and cut at ``limit`` by the database (``_rank``); then the few
+kept are loaded with their service. Five queries (the subject and their service included; the
+communities' provider reads the subject's themes in one), and nothing iterates over the directory
+in Python.
 
 Who is suggested: active, not closed, State agents (partners invited into a community are not
-broadcast to the whole directory), visible to the viewer (``agents_visible_to``), neither the
+broadcast to the whole directory), visible to the viewer (``directory.relations``), neither the
 viewer nor the subject, not hidden by the viewer, and not in the subject's own service (those are
 colleagues already). At equal score, someone whose territory does not overlap the subject's
 (« autre département ») comes before someone in the same territory, then by name.
@@ -29,15 +31,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import TaggedItem
 
-from communities.models import Community, Membership
-from communities.permissions import agents_visible_to, communities_listed_for
 from directory.models import Agent, HiddenSuggestion
-
-ThemeLink = Community.themes.through
-ACTIVE = Membership.State.ACTIVE
+from directory.relations import visible_agents
 
 # How far the candidate's territory is from the subject's (``elsewhere`` annotation).
 UNKNOWN, OTHER_SERVICE, OTHER_DEPARTMENT = 0, 1, 2
+
+_affinities = {}
+
+
+def register_affinity(key, provider):
+    """Count shared themes with another app's data: ``provider(viewer, subject)`` returns a
+    queryset grouped by candidate, with the columns ``candidate_id`` (an agent id) and ``n`` (the
+    themes they share with ``subject`` that ``viewer`` may know of), or None when there is nothing
+    to share. Registered from the app's ``AppConfig.ready()`` (the communities do); the counts of
+    every provider add up to ``shared_themes``."""
+    _affinities[key] = provider
 
 
 def suggestions_for(agent, limit=5):
@@ -76,7 +85,7 @@ def hideable_agent(viewer, pk):
     """The agent ``viewer`` may hide from their suggestions, or None (unknown, invisible, self)."""
     if not viewer.is_authenticated or viewer.pk == pk:
         return None
-    return agents_visible_to(viewer, Agent.objects.filter(pk=pk, closed_at__isnull=True)).first()
+    return visible_agents(viewer, Agent.objects.filter(pk=pk, closed_at__isnull=True)).first()
 
 
 def _reason(candidate):
@@ -131,18 +140,8 @@ def _suggestions(*, viewer, subject, limit):
         return []
     agent_type = ContentType.objects.get_for_model(Agent)
     agent_tags = TaggedItem.objects.filter(content_type=agent_type)
-    visible_communities = communities_listed_for(viewer).values("pk")
-
     skill_ids = agent_tags.filter(object_id=subject.pk).values("tag_id")
-    theme_ids = list(
-        ThemeLink.objects.filter(
-            community__in=visible_communities,
-            community__memberships__agent=subject,
-            community__memberships__state=ACTIVE,
-        )
-        .values_list("theme_id", flat=True)
-        .distinct()
-    )
+    affinities = [provider(viewer, subject) for _key, provider in sorted(_affinities.items())]
 
     # Who may be suggested: the permission policy and the exclusions, with the territory rank.
     eligible = (
@@ -154,7 +153,7 @@ def _suggestions(*, viewer, subject, limit):
         eligible = eligible.exclude(service_id=subject.service_id)
     # Explicit column names: ``_rank`` refers to them.
     eligible = (
-        agents_visible_to(viewer, eligible)
+        visible_agents(viewer, eligible)
         .order_by()
         .values(
             candidate_id=F("pk"),
@@ -163,23 +162,14 @@ def _suggestions(*, viewer, subject, limit):
             sort_first=F("first_name"),
         )
     )
-    # Per agent, in one grouped pass each: shared skill tags, and shared themes of the visible
-    # communities they are an active member of.
+    # Per agent, in one grouped pass each: shared skill tags, and the providers' shared themes.
     skills = (
         agent_tags.filter(tag_id__in=skill_ids)
         .order_by()
         .values(candidate_id=F("object_id"))
         .annotate(n=Count("tag_id", distinct=True))
     )
-    themes = (
-        Membership.objects.filter(
-            state=ACTIVE, community__in=visible_communities, community__themes__in=theme_ids
-        )
-        .order_by()
-        .values(candidate_id=F("agent_id"))
-        .annotate(n=Count("community__themes", distinct=True))
-    )
-    ranking = _rank(eligible, skills, themes if theme_ids else None, limit)
+    ranking = _rank(eligible, skills, [qs for qs in affinities if qs is not None], limit)
     if not ranking:
         return []
     agents = Agent.objects.select_related("service__department", "service__region").in_bulk(
@@ -202,19 +192,19 @@ def _rank(eligible, skills, themes, limit):
 
     The ORM cannot join a query to a grouped sub-query (only correlate one per row, which costs
     a sub-query per candidate: hundreds of milliseconds on PostgreSQL at 20,000 agents), so the
-    three ORM-built queries are glued here. Only aliases are written by hand; every value is a
-    query parameter.
+    ORM-built queries (the eligible agents, the shared skills, each provider's shared themes) are
+    glued here. Only aliases are written by hand; every value is a query parameter.
     """
     eligible_sql, eligible_params = eligible.query.sql_with_params()
     skills_sql, skills_params = skills.query.sql_with_params()
     params = [*eligible_params, *skills_params]
-    if themes is None:
-        themes_join, theme_count = "", "0"
-    else:
-        themes_sql, themes_params = themes.query.sql_with_params()
-        themes_join = f"LEFT JOIN ({themes_sql}) th ON th.candidate_id = e.candidate_id "
-        theme_count = "COALESCE(th.n, 0)"
+    themes_join, theme_counts = "", []
+    for n, grouped in enumerate(themes):
+        themes_sql, themes_params = grouped.query.sql_with_params()
+        themes_join += f"LEFT JOIN ({themes_sql}) th{n} ON th{n}.candidate_id = e.candidate_id "
+        theme_counts.append(f"COALESCE(th{n}.n, 0)")
         params += themes_params
+    theme_count = " + ".join(theme_counts) if theme_counts else "0"
     # S608: only aliases and ORM-compiled SQL are pasted here; the values are parameters.
     sql = (
         f"SELECT e.candidate_id, COALESCE(sk.n, 0) AS shared_skills, {theme_count} AS shared_themes, "  # noqa: S608

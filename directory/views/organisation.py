@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import organisation, suggestions
+from directory import organisation, sections, suggestions
 from maillage.redirects import local_path
 
 
@@ -39,7 +39,7 @@ def service_page(request, slug):
         {
             "service": service,
             "page": paginator.get_page(request.GET.get("page")),
-            "communities": organisation.communities_animated_in(request.user, service),
+            "sections": sections.sections_for("service", request.user, service),
             "regions": organisation.region_index(),
             "title": service.name,
         },
@@ -57,7 +57,7 @@ def region_page(request, slug):
             "region": region,
             "departments": organisation.region_departments(region),
             "services": organisation.region_services(region),
-            "communities": organisation.region_communities(request.user, region),
+            "sections": sections.sections_for("region", request.user, region),
             "regions": organisation.region_index(),
             "title": region.name,
         },
@@ -75,7 +75,7 @@ def department_page(request, slug):
             "department": department,
             "region": department.region,
             "services": organisation.department_services(department),
-            "communities": organisation.department_communities(request.user, department),
+            "sections": sections.sections_for("department", request.user, department),
             "regions": organisation.region_index(),
             "title": str(department),
         },

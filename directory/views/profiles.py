@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from communities import permissions as community_permissions
-from communities.models import Membership
-from directory import permissions, selectors, services
+from directory import permissions, sections, selectors, services
 from directory.forms import SKILL_SUGGESTIONS_ID, CareerFormSet, ProfileForm
 from directory.models import Agent
 from directory.organisation import may_browse_organisation
@@ -39,12 +37,6 @@ def _profile_or_404(request, pk):
 def profile(request, pk):
     agent, ab = _profile_or_404(request, pk)
     viewer = request.user
-    # The communities of the agent that the viewer may see, in one query.
-    communities = (
-        community_permissions.communities_visible_to(viewer)
-        .filter(memberships__agent=agent, memberships__state=Membership.State.ACTIVE)
-        .order_by("name")
-    )
     completeness, missing = profile_completion(agent) if ab.is_self else (None, [])
     return render(
         request,
@@ -52,7 +44,9 @@ def profile(request, pk):
         {
             "agent": agent,
             "ab": ab,
-            "communities": communities,
+            # What other apps show on a profile (the communities: its communities the viewer may
+            # see, in one query).
+            "sections": sections.sections_for("profile", viewer, agent),
             "skills": selectors.skill_cards(viewer, agent),
             "expertise": selectors.tag_names(agent.expertise),
             "interests": selectors.tag_names(agent.interests),
