@@ -1,4 +1,6 @@
 import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
@@ -50,6 +52,52 @@ def platform_admin(db):
 def agent_client(client, agent):
     client.force_login(agent)
     return client
+
+
+@dataclass
+class CapturedEffects:
+    """What ran on commit inside one ``capture_effects()`` block (``maillage.effects``)."""
+
+    published: list = field(default_factory=list)  # (group, event)
+    mailed: list = field(default_factory=list)  # {"to", "template", "context"}
+    indexed: list = field(default_factory=list)  # the objects
+    failed: list = field(default_factory=list)  # (name, exception)
+
+    def mailed_to(self, address):
+        return [mail for mail in self.mailed if mail["to"] == address]
+
+
+@pytest.fixture
+def capture_effects(django_capture_on_commit_callbacks):
+    """``with capture_effects() as effects: …``: what the block queues on commit runs when it
+    ends, as after a real commit, and ``effects`` lists the side effects that ran
+    (``maillage.effects``: events published, e-mails queued, objects indexed). Nothing is faked:
+    the events reach the channel layer, the e-mails the test outbox. An effect that failed fails
+    the test, unless the test cleared ``effects.failed``."""
+    from maillage import effects as kernel
+
+    captures = []
+
+    @contextmanager
+    def capture():
+        captured = CapturedEffects()
+        captures.append(captured)
+
+        def listener(what, details):
+            if what == "published":
+                captured.published.append((details["group"], details["event"]))
+            elif what == "mailed":
+                captured.mailed.append(details)
+            elif what == "indexed":
+                captured.indexed.append(details["obj"])
+            elif what == "failed":
+                captured.failed.append((details["name"], details["error"]))
+
+        with kernel.listening(listener), django_capture_on_commit_callbacks(execute=True):
+            yield captured
+
+    yield capture
+    assert [failure for captured in captures for failure in captured.failed] == []
 
 
 def pytest_report_header(config):
