@@ -432,11 +432,9 @@ def unsubscribe(token):
 
 
 def _mail(*, agent, subject, template, context, kind=None):
-    from django.template.loader import render_to_string
+    from maillage.mail import send_templated_mail
 
-    from maillage.tasks import send_email
-
-    context = {"site_url": settings.SITE_URL, "agent": agent, **context}
+    context = {"agent": agent, **context}
     headers = {}
     if kind is not None:
         link = settings.SITE_URL + _unsubscribe_path(agent, kind)
@@ -445,12 +443,8 @@ def _mail(*, agent, subject, template, context, kind=None):
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    send_email.enqueue(
-        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string(f"{template}.txt", context),
-        html=render_to_string(f"{template}.html", context),
-        to=[agent.email],
-        headers=headers,
+    send_templated_mail(
+        to=agent.email, template=template, context=context, subject=subject, headers=headers
     )
 
 
