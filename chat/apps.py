@@ -29,3 +29,4 @@ class ChatConfig(AppConfig):
         from maillage import realtime
 
         realtime.register("chat", ChatHandlers)
+        from chat import notification_kinds  # noqa: F401 - registrations

@@ -26,3 +26,4 @@ class CommunitiesConfig(AppConfig):
         from communities import in_directory
 
         in_directory.register()
+        from communities import notification_kinds  # noqa: F401 - registrations

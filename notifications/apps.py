@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from maillage import realtime
-        from notifications import kinds, personal_data  # noqa: F401 - registrations
+        from notifications import personal_data  # noqa: F401 - registrations
         from notifications.realtime import NotificationsHandlers
 
         realtime.register("notifications", NotificationsHandlers)

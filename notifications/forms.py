@@ -4,10 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Membership
 from maillage.forms import DsfrFormMixin
 from notifications import kinds
-from notifications.models import Email
+from notifications.models import CommunityMute, Email
 
 # Kinds that never belong to a community: muting a community for them would mean nothing.
 WITHOUT_COMMUNITY = {"direct_message"}
@@ -76,7 +75,7 @@ class MuteForm(DsfrFormMixin, forms.Form):
 
     community = forms.ModelChoiceField(
         label=_("Communauté"),
-        queryset=Community.objects.none(),
+        queryset=CommunityMute.community.field.related_model.objects.none(),
         empty_label=_("Choisir une de vos communautés"),
         error_messages={
             "required": _("Choisissez une communauté."),
@@ -92,6 +91,4 @@ class MuteForm(DsfrFormMixin, forms.Form):
 
     def __init__(self, *args, agent, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = Community.objects.filter(
-            memberships__agent=agent, memberships__state=Membership.State.ACTIVE
-        ).order_by("name")
+        self.fields["community"].queryset = kinds.communities_of(agent).order_by("name")

@@ -1,6 +1,12 @@
-"""The kinds of events agents are notified of, with their French names, default channels, and
-the permission check applied to the recipients when the notification is made and again when a
-digest goes out, through the one policy.
+"""The registry of the kinds of events agents are notified of. It imports no app: each app that
+produces events registers its kinds from its ``AppConfig.ready()`` (the communities in
+``communities/notification_kinds.py``, the chat in ``chat/notification_kinds.py``; the forum, the
+wiki, the ideas and the calls will do the same in theirs).
+
+A kind has a French label and description, its default channels (in the app; by e-mail at once,
+in the daily or weekly digest, or not), where it stands on the preferences page (``order``), and
+the permission check applied to its recipients when the notification is made and again at every
+read, through the one policy.
 
 The check is batched: ``visible_many(agents, target) -> set of agent ids`` reads what the policy
 needs for all the recipients at once (their memberships, their participations) and asks the
@@ -11,16 +17,17 @@ policy's abilities for each, so a fan-out costs the same queries for 5 recipient
 Every read of the notifications checks them again (``notifications/selectors.py``): one agent,
 many targets. For that shape a kind declares what its check reads beside the target
 (``related``, given to ``select_related`` when the targets are read in bulk) and may fill, in one
-query, what the check would otherwise read per target (``prefetch(agent, targets)``); the
-agent's memberships are read once by the selector for the policy's per-agent cache.
+query, what the check would otherwise read per target (``prefetch(agent, targets)``).
 
-Apps that add events (the forum, the wiki, the ideas, the calls) register their kinds here.
+A notification may belong to a community (``Notification.community``: an agent mutes a
+community, a digest groups by community), but what an agent's memberships are is the communities'
+to say: they register it here (``register_communities``), and the notifications ask through it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ImproperlyConfigured
 
 from notifications.models import Email
 
@@ -33,6 +40,9 @@ class Kind:
     default_email: str
     visible_many: Callable
     default_in_app: bool = True
+    # Where the kind stands on the preferences page (then by key): not the registration order,
+    # which is the order the apps happen to be installed in.
+    order: int = 1000
     # What the check reads through the target (``select_related`` paths).
     related: tuple = ()
     # ``prefetch(agent, targets)``: read at once what the check reads per target for one agent.
@@ -42,6 +52,7 @@ class Kind:
         return agent.pk in self.visible_many([agent], target)
 
 
+# ``{key: Kind}``, always in the preferences page's order.
 KINDS = {}
 
 
@@ -60,219 +71,68 @@ def register(
     visible=None,
     visible_many=None,
     default_email=Email.WEEKLY,
+    order=1000,
     related=(),
     prefetch=None,
 ):
+    """Declare a kind of event (from the producing app's ``AppConfig.ready()``)."""
+    if key in KINDS:
+        raise ImproperlyConfigured(f"The notification kind {key!r} is registered twice.")
     if visible_many is None:
         visible_many = _one_by_one(visible)
-    KINDS[key] = Kind(
-        key=key,
-        label=label,
-        description=description,
-        default_email=default_email,
-        visible_many=visible_many,
-        related=tuple(related),
-        prefetch=prefetch,
-    )
+    kinds = {
+        **KINDS,
+        key: Kind(
+            key=key,
+            label=label,
+            description=description,
+            default_email=default_email,
+            visible_many=visible_many,
+            order=order,
+            related=tuple(related),
+            prefetch=prefetch,
+        ),
+    }
+    ordered = sorted(kinds.values(), key=lambda kind: (kind.order, kind.key))
+    KINDS.clear()
+    KINDS.update((kind.key, kind) for kind in ordered)
 
 
 def get(key):
     return KINDS[key]
 
 
-# --- the permission checks --------------------------------------------------------------------
+# --- what the notifications ask the communities -----------------------------------------------
 
 
-def _abilities_many(agents, community):
-    """``[(agent, CommunityAbilities)]`` of each agent, their memberships read in one query."""
-    from communities.models import Membership
-    from communities.permissions import abilities
-
-    if len(agents) == 1:  # one agent (a digest): the policy's per-agent membership cache
-        return [(agents[0], abilities(agents[0], community))]
-    memberships = {
-        membership.agent_id: membership
-        for membership in Membership.objects.filter(
-            community=community, agent_id__in=[agent.pk for agent in agents]
-        )
-    }
-    return [(agent, abilities(agent, community, memberships.get(agent.pk))) for agent in agents]
+@dataclass
+class _Communities:
+    # ``(agent) -> queryset``: the communities the agent belongs to (those they may mute).
+    of_agent: Callable | None = None
+    # ``(agent, community ids)``: read the agent's memberships of these communities at once, for
+    # the checks that follow (a list of notifications about many communities).
+    remember_memberships: Callable | None = None
 
 
-def _join_request_visible(agents, membership):
-    from communities.models import Membership
-
-    if membership.state != Membership.State.REQUESTED:
-        return set()
-    return {
-        agent.pk
-        for agent, ability in _abilities_many(agents, membership.community)
-        if ability.can_manage_members
-    }
+_communities = _Communities()
 
 
-def _request_answer_visible(agents, community):
-    return {agent.pk for agent, ability in _abilities_many(agents, community) if ability.can_view}
+def register_communities(*, of_agent, remember_memberships):
+    """The communities app tells what an agent's communities and memberships are."""
+    _communities.of_agent = of_agent
+    _communities.remember_memberships = remember_memberships
 
 
-def _invitation_visible(agents, membership):
-    from communities.models import Membership
+def communities_of(agent):
+    """The communities the agent belongs to (none if no app told)."""
+    from notifications.models import CommunityMute
 
-    if membership.state != Membership.State.INVITED:
-        return set()
-    return {agent.pk for agent in agents if agent.pk == membership.agent_id}
-
-
-def _charter_visible(agents, version):
-    if version.community.current_charter_id != version.pk:
-        return set()
-    return {
-        agent.pk
-        for agent, ability in _abilities_many(agents, version.community)
-        if ability.is_member
-    }
+    if _communities.of_agent is None:
+        return CommunityMute._meta.get_field("community").related_model.objects.none()
+    return _communities.of_agent(agent)
 
 
-def _announcement_visible(agents, announcement):
-    if announcement.is_hidden:
-        return set()
-    return {
-        agent.pk
-        for agent, ability in _abilities_many(agents, announcement.community)
-        if ability.is_member
-    }
-
-
-def _report_visible(agents, report):
-    from communities.models import Report
-
-    if report.status != Report.Status.OPEN:
-        return set()
-    return {
-        agent.pk
-        for agent, ability in _abilities_many(agents, report.community)
-        if ability.can_moderate
-    }
-
-
-def _participations_prefetch(agent, messages):
-    """Which of the messages' conversations the agent takes part in, in one query, kept on the
-    agent (as the policy keeps memberships) for ``_message_visible``."""
-    from chat.models import Participant
-
-    rooms = {message.room_id for message in messages if not message.room.is_community}
-    if not rooms:
-        return
-    found = set(
-        Participant.objects.filter(agent=agent, room_id__in=rooms).values_list("room_id", flat=True)
-    )
-    cache = getattr(agent, "_participation_cache", None)
-    if cache is None:
-        cache = agent._participation_cache = {}
-    cache.update({room: room in found for room in rooms})
-
-
-def _participants(agents, room):
-    """The ids of ``agents`` taking part in the conversation ``room`` (one query, or none for
-    one agent whose participations were prefetched)."""
-    from chat.models import Participant
-
-    if len(agents) == 1:
-        cache = getattr(agents[0], "_participation_cache", None) or {}
-        if room.pk in cache:
-            return {agents[0].pk} if cache[room.pk] else set()
-    return set(
-        Participant.objects.filter(
-            room=room, agent_id__in=[agent.pk for agent in agents]
-        ).values_list("agent_id", flat=True)
-    )
-
-
-def _message_visible(agents, message):
-    """Who may read the message's room (``RoomAbilities.can_read``), the memberships or the
-    participations read in one query."""
-    from chat.permissions import RoomAbilities
-
-    if message.is_deleted:
-        return set()
-    room = message.room
-    if room.is_community:
-        pairs = _abilities_many(agents, room.community)
-        return {
-            agent.pk
-            for agent, ability in pairs
-            if RoomAbilities(
-                agent=agent, room=room, community_abilities=ability, is_participant=False
-            ).can_read
-        }
-    participants = _participants(agents, room)
-    return {
-        agent.pk
-        for agent in agents
-        if RoomAbilities(
-            agent=agent,
-            room=room,
-            community_abilities=None,
-            is_participant=agent.pk in participants,
-        ).can_read
-    }
-
-
-register(
-    "join_request",
-    label=_("Demandes d'adhésion"),
-    description=_("Quelqu'un demande à rejoindre une communauté que vous animez."),
-    visible_many=_join_request_visible,
-    related=("community",),
-)
-register(
-    "request_answered",
-    label=_("Réponses à vos demandes"),
-    description=_("Les animateurs ont accepté ou refusé votre demande d'adhésion."),
-    visible_many=_request_answer_visible,
-)
-register(
-    "invitation",
-    label=_("Invitations"),
-    description=_("Vous êtes invité à rejoindre une communauté."),
-    visible_many=_invitation_visible,
-)
-register(
-    "charter_version",
-    label=_("Chartes à accepter"),
-    description=_("Une nouvelle version de la charte d'une de vos communautés."),
-    visible_many=_charter_visible,
-    related=("community",),
-)
-register(
-    "announcement",
-    label=_("Annonces"),
-    description=_("Une nouvelle annonce dans une de vos communautés."),
-    visible_many=_announcement_visible,
-    related=("community",),
-)
-register(
-    "mention",
-    label=_("Mentions"),
-    description=_("Quelqu'un vous mentionne dans la messagerie (@Prénom Nom)."),
-    visible_many=_message_visible,
-    default_email=Email.IMMEDIATE,
-    related=("room__community",),
-    prefetch=_participations_prefetch,
-)
-register(
-    "direct_message",
-    label=_("Messages privés"),
-    description=_("Un message dans une de vos conversations privées."),
-    visible_many=_message_visible,
-    default_email=Email.IMMEDIATE,
-    related=("room__community",),
-    prefetch=_participations_prefetch,
-)
-register(
-    "report",
-    label=_("Signalements"),
-    description=_("Un contenu signalé dans une communauté que vous animez."),
-    visible_many=_report_visible,
-    related=("community",),
-)
+def remember_memberships(agent, community_ids):
+    """Read the agent's memberships of these communities once, before many checks."""
+    if _communities.remember_memberships is not None and community_ids:
+        _communities.remember_memberships(agent, community_ids)

@@ -14,8 +14,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
-
 
 class Email(models.TextChoices):
     IMMEDIATE = "immediate", _("Par e-mail, tout de suite")
@@ -35,7 +33,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "communities.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()
@@ -92,7 +90,9 @@ class CommunityMute(models.Model):
     """A community muted by an agent: entirely (``kind`` empty) or for one kind of event."""
 
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -46,11 +46,9 @@ def targets_of(notifications):
 
 def _read_memberships(agent, community_ids):
     """Read the agent's memberships of these communities in one query, for the policy's
-    questions that follow (``communities.permissions.remember_memberships``), always afresh: the
-    change being checked may have just ended one."""
-    from communities.permissions import remember_memberships
-
-    remember_memberships(agent, community_ids)
+    questions that follow (what the communities registered: ``kinds.remember_memberships``),
+    always afresh: the change being checked may have just ended one."""
+    kinds.remember_memberships(agent, community_ids)
 
 
 def _key(notification):

@@ -109,8 +109,7 @@ def deliver(
     *, kind, recipient_ids, target_type_id, target_id, community_id, actor_id, summary, url
 ):
     """The fan-out itself (run by the task): returns the notifications made."""
-    from directory.models import Agent
-
+    Agent = get_user_model()
     target = resolve_target(target_type_id, target_id)
     if target is None:  # deleted before the task ran
         return []
@@ -130,8 +129,7 @@ def deliver(
     allowed = spec.visible_many(candidates, target) if candidates else set()
     community = None
     if community_id is not None and allowed:  # read once, for the e-mails' text
-        from communities.models import Community
-
+        Community = Notification._meta.get_field("community").related_model
         community = Community.objects.filter(pk=community_id).first()
     now = timezone.now()
     rows = [
@@ -393,8 +391,7 @@ def unsubscribe_token(agent, kind):
 
 def unsubscribe_read(token):
     """``(agent, kind)`` of a signed link, or raise NotificationError."""
-    from directory.models import Agent
-
+    Agent = get_user_model()
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         agent = Agent.objects.get(pk=int(data["a"]), is_active=True)

@@ -1,0 +1,127 @@
+"""The kinds of notifications the communities produce, with the policy check of each, registered
+with the notifications from ``CommunitiesConfig.ready()`` (``notifications.kinds``).
+
+Each check is batched (``visible_many(agents, target)``): the recipients' memberships of the
+community are read in one query, then the community's abilities answer for each.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Membership, Report
+from communities.permissions import abilities, communities_of, remember_memberships
+from notifications import kinds
+
+S = Membership.State
+
+
+def abilities_many(agents, community):
+    """``[(agent, CommunityAbilities)]`` of each agent, their memberships read in one query (the
+    chat's kinds use it for the community rooms)."""
+    if len(agents) == 1:  # one agent (a read): the policy's membership remembered in its scope
+        return [(agents[0], abilities(agents[0], community))]
+    memberships = {
+        membership.agent_id: membership
+        for membership in Membership.objects.filter(
+            community=community, agent_id__in=[agent.pk for agent in agents]
+        )
+    }
+    return [(agent, abilities(agent, community, memberships.get(agent.pk))) for agent in agents]
+
+
+def _join_request_visible(agents, membership):
+    if membership.state != S.REQUESTED:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in abilities_many(agents, membership.community)
+        if ability.can_manage_members
+    }
+
+
+def _request_answer_visible(agents, community):
+    return {agent.pk for agent, ability in abilities_many(agents, community) if ability.can_view}
+
+
+def _invitation_visible(agents, membership):
+    if membership.state != S.INVITED:
+        return set()
+    return {agent.pk for agent in agents if agent.pk == membership.agent_id}
+
+
+def _charter_visible(agents, version):
+    if version.community.current_charter_id != version.pk:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in abilities_many(agents, version.community)
+        if ability.is_member
+    }
+
+
+def _announcement_visible(agents, announcement):
+    if announcement.is_hidden:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in abilities_many(agents, announcement.community)
+        if ability.is_member
+    }
+
+
+def _report_visible(agents, report):
+    if report.status != Report.Status.OPEN:
+        return set()
+    return {
+        agent.pk
+        for agent, ability in abilities_many(agents, report.community)
+        if ability.can_moderate
+    }
+
+
+kinds.register_communities(of_agent=communities_of, remember_memberships=remember_memberships)
+kinds.register(
+    "join_request",
+    label=_("Demandes d'adhésion"),
+    description=_("Quelqu'un demande à rejoindre une communauté que vous animez."),
+    visible_many=_join_request_visible,
+    order=10,
+    related=("community",),
+)
+kinds.register(
+    "request_answered",
+    label=_("Réponses à vos demandes"),
+    description=_("Les animateurs ont accepté ou refusé votre demande d'adhésion."),
+    visible_many=_request_answer_visible,
+    order=20,
+)
+kinds.register(
+    "invitation",
+    label=_("Invitations"),
+    description=_("Vous êtes invité à rejoindre une communauté."),
+    visible_many=_invitation_visible,
+    order=30,
+)
+kinds.register(
+    "charter_version",
+    label=_("Chartes à accepter"),
+    description=_("Une nouvelle version de la charte d'une de vos communautés."),
+    visible_many=_charter_visible,
+    order=40,
+    related=("community",),
+)
+kinds.register(
+    "announcement",
+    label=_("Annonces"),
+    description=_("Une nouvelle annonce dans une de vos communautés."),
+    visible_many=_announcement_visible,
+    order=50,
+    related=("community",),
+)
+kinds.register(
+    "report",
+    label=_("Signalements"),
+    description=_("Un contenu signalé dans une communauté que vous animez."),
+    visible_many=_report_visible,
+    order=80,
+    related=("community",),
+)
