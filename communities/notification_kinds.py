@@ -1,6 +1,10 @@
 """The kinds of notifications the communities produce, with the policy check of each, registered
 with the notifications from ``CommunitiesConfig.ready()`` (``notifications.kinds``).
 
+The membership kinds (a request to answer, the answer, an invitation) are e-mailed at once unless
+the agent chose otherwise: they were e-mailed at once before they were notifications, and someone
+waits for each of them.
+
 Each check is batched (``visible_many(agents, target)``): the recipients' memberships of the
 community are read in one query, then the community's abilities answer for each.
 """
@@ -10,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Membership, Report
 from communities.permissions import abilities, communities_of, remember_memberships
 from notifications import kinds
+from notifications.models import Email
 
 S = Membership.State
 
@@ -84,14 +89,17 @@ kinds.register(
     label=_("Demandes d'adhésion"),
     description=_("Quelqu'un demande à rejoindre une communauté que vous animez."),
     visible_many=_join_request_visible,
+    default_email=Email.IMMEDIATE,
     order=10,
     related=("community",),
+    email_template="communities/email/notification_join_request",
 )
 kinds.register(
     "request_answered",
     label=_("Réponses à vos demandes"),
     description=_("Les animateurs ont accepté ou refusé votre demande d'adhésion."),
     visible_many=_request_answer_visible,
+    default_email=Email.IMMEDIATE,
     order=20,
 )
 kinds.register(
@@ -99,7 +107,9 @@ kinds.register(
     label=_("Invitations"),
     description=_("Vous êtes invité à rejoindre une communauté."),
     visible_many=_invitation_visible,
+    default_email=Email.IMMEDIATE,
     order=30,
+    email_template="communities/email/notification_invitation",
 )
 kinds.register(
     "charter_version",

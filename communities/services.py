@@ -6,6 +6,7 @@ the audit log, and raises ``CommunityError`` with a French message the page can 
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ from communities.models import (
     Membership,
 )
 from communities.permissions import abilities, can_create_community
+from maillage import effects
 from notifications.services import notify, withdraw_on_commit
 
 logger = logging.getLogger(__name__)
@@ -280,17 +282,37 @@ def request_answer(*, membership, actor, accept, reason=""):
                 target=community,
                 community=community,
                 actor=actor,
-                summary=_("Votre demande pour « %(community)s » n'est pas acceptée")
-                % {"community": community.name},
+                summary=_refusal_summary(community, reason),
                 url=reverse("communities:list"),
             )
             membership.delete()
     return membership
 
 
+SUMMARY_LENGTH = 300  # Notification.summary
+
+
+def _refusal_summary(community, reason):
+    """The refused agent's notification, with the animators' reason (cut to fit): it is what
+    tells them why, in the app and by e-mail."""
+    summary = _("Votre demande pour « %(community)s » n'est pas acceptée") % {
+        "community": community.name
+    }
+    reason = " ".join(reason.split())
+    if not reason:
+        return summary
+    summary = _("%(summary)s. Motif : %(reason)s") % {"summary": summary, "reason": reason}
+    if len(summary) > SUMMARY_LENGTH:
+        summary = summary[: SUMMARY_LENGTH - 1].rstrip() + "…"
+    return summary
+
+
 def invite(*, community, actor, agent=None, email=""):
     """Invite an agent, or an e-mail address with no account yet (the invitation then waits for
-    their first sign-in; an address outside the allowed domains gets an external account)."""
+    their first sign-in; an address outside the allowed domains gets an external account).
+
+    An agent is told through the « invitation » notification (their preferences decide how);
+    an address with no account is e-mailed once the invitation is committed."""
     from directory.models import Agent, email_domain_allowed
 
     _check(abilities(actor, community).can_invite, _("Seule l'animation invite."))
@@ -343,7 +365,29 @@ def invite(*, community, actor, agent=None, email=""):
         if not created:
             raise CommunityError(_("Une invitation attend déjà cette adresse."))
         audit.record(community=community, actor=actor, action="invited_by_email", reason=email)
+        _mail_invitation(invitation, inviter=actor)
     return invitation
+
+
+def _mail_invitation(invitation, *, inviter):
+    """E-mail an invitation to an address with no account, on commit: the partner gets the link
+    creating their external account; a State address, the sign-up page."""
+    if invitation.external:
+        template = "communities/email/invited_external"
+        path = reverse("communities:external_invitation", args=[invitation.token])
+    else:
+        template = "communities/email/invited_signup"
+        path = reverse("signup")
+    effects.mail(
+        to=invitation.email,
+        template=template,
+        context={
+            "community": invitation.community,
+            "inviter": inviter,
+            "email": invitation.email,
+            "link": settings.SITE_URL + path,
+        },
+    )
 
 
 def claim_invitations(*, agent):

@@ -22,6 +22,10 @@ query, what the check would otherwise read per target (``prefetch(agent, targets
 A notification may belong to a community (``Notification.community``: an agent mutes a
 community, a digest groups by community), but what an agent's memberships are is the communities'
 to say: they register it here (``register_communities``), and the notifications ask through it.
+
+A kind's immediate e-mail is ``notifications/email/immediate`` (with the unsubscribe link of its
+kind); ``email_template`` names a template extending it, for a kind that has more to say than its
+summary (it gets the notification's ``target``).
 """
 
 from collections.abc import Callable
@@ -47,6 +51,8 @@ class Kind:
     related: tuple = ()
     # ``prefetch(agent, targets)``: read at once what the check reads per target for one agent.
     prefetch: Callable | None = None
+    # The immediate e-mail's template (extending ``notifications/email/immediate``), if not that.
+    email_template: str | None = None
 
     def visible(self, agent, target):
         return agent.pk in self.visible_many([agent], target)
@@ -74,6 +80,7 @@ def register(
     order=1000,
     related=(),
     prefetch=None,
+    email_template=None,
 ):
     """Declare a kind of event (from the producing app's ``AppConfig.ready()``)."""
     if key in KINDS:
@@ -91,6 +98,7 @@ def register(
             order=order,
             related=tuple(related),
             prefetch=prefetch,
+            email_template=email_template,
         ),
     }
     ordered = sorted(kinds.values(), key=lambda kind: (kind.order, kind.key))

@@ -164,7 +164,7 @@ def deliver(
             push(notification.recipient_id, counts.get(notification.recipient_id, 0), notification)
     immediate = [n for n in rows if n.email == Email.IMMEDIATE]
     for notification in immediate:
-        _mail_immediate(notification)
+        _mail_immediate(notification, target)
     if immediate:  # one UPDATE for all of them
         sent_at = timezone.now()
         Notification.objects.filter(pk__in=[n.pk for n in immediate]).update(emailed_at=sent_at)
@@ -452,15 +452,19 @@ def _unsubscribe_path(agent, kind):
     return reverse("notifications:unsubscribe", args=[unsubscribe_token(agent, kind)])
 
 
-def _mail_immediate(notification):
+def _mail_immediate(notification, target):
+    """E-mail one notification at once, in its kind's template (``Kind.email_template``, which
+    extends ``notifications/email/immediate``), with the unsubscribe link of its kind."""
     agent = notification.recipient
+    kind = kinds.get(notification.kind)
     _mail(
         agent=agent,
         subject=notification.summary,
-        template="notifications/email/immediate",
+        template=kind.email_template or "notifications/email/immediate",
         context={
             "notification": notification,
-            "kind": kinds.get(notification.kind),
+            "kind": kind,
+            "target": target,
             "link": settings.SITE_URL + notification.url,
         },
         kind=notification.kind,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from communities import emails, invitations, selectors, services
+from communities import invitations, selectors, services
 from communities.forms.membership import (
     ExternalAccountForm,
     InviteForm,
@@ -65,7 +65,7 @@ def request_join(request, community, ab):
     form = RequestForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            membership, ok = run_service(
+            run_service(
                 request,
                 services.community_request,
                 success=_("Votre demande a été envoyée à l'animation de la communauté."),
@@ -73,13 +73,6 @@ def request_join(request, community, ab):
                 agent=request.user,
                 message=form.cleaned_data["message"],
             )
-            if ok:
-                emails.request_received(
-                    request=request,
-                    community=community,
-                    membership=membership,
-                    animators=selectors.animators_of(community),
-                )
             return back_to(community)
     elif not ab.can_request:
         messages.info(request, _why_no_request(ab))
@@ -195,7 +188,7 @@ def member_action(request, community, ab, membership_id, action):
     name = agent.display_name
     if action in ("accept", "refuse"):
         accept = action == "accept"
-        _result, ok = run_service(
+        run_service(
             request,
             services.request_answer,
             success=(
@@ -209,10 +202,6 @@ def member_action(request, community, ab, membership_id, action):
             accept=accept,
             reason=reason,
         )
-        if ok:
-            emails.request_answered(
-                request=request, community=community, agent=agent, accepted=accept, reason=reason
-            )
     elif action in ("promote", "demote"):
         promote = action == "promote"
         run_service(
@@ -273,13 +262,10 @@ def invite(request, community, ab):
             targets.append({"email": form.cleaned_data["email"]})
         invited = []
         for target in targets:
-            result, ok = run_service(
+            _result, ok = run_service(
                 request, services.invite, community=community, actor=request.user, **target
             )
             if ok:
-                emails.invited(
-                    request=request, community=community, result=result, inviter=request.user
-                )
                 invited.append(
                     target["agent"].display_name if "agent" in target else target["email"]
                 )

@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,8 +128,8 @@ def test_banned_agent_cannot_join_nor_ask(agent_client, agent, open_community, o
 def test_request_accept_flow_through_the_pages(
     client, agent, animator, on_request, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """The agent asks with a message; the animators are told and see it; accepting it makes a
-    member, who is told by e-mail."""
+    """The agent asks with a message; the animators are told (their notification, e-mailed at
+    once by default) and see it; accepting it makes a member, who is told the same way."""
     client.force_login(agent)
     form = client.get(url("request", on_request))
     assert form.status_code == 200
@@ -139,8 +140,9 @@ def test_request_accept_flow_through_the_pages(
     membership = Membership.objects.get(community=on_request, agent=agent)
     assert membership.state == S.REQUESTED and membership.message == "Je suis inspectrice."
     assert [m.to for m in mailoutbox] == [[animator.email]]
-    assert "Nouvelle demande pour « Contrôleurs »" in mailoutbox[0].subject
+    assert "Anne Martin demande à rejoindre « Contrôleurs »" in mailoutbox[0].subject
     assert "Je suis inspectrice." in mailoutbox[0].body
+    assert f"{settings.SITE_URL}/notifications/desabonnement/" in mailoutbox[0].body
 
     client.force_login(animator)
     members = page_text(client.get(url("members", on_request)))
@@ -153,14 +155,15 @@ def test_request_accept_flow_through_the_pages(
     assert membership.state == S.ACTIVE
     message = mailoutbox[-1]
     assert message.to == [agent.email]
-    assert "Bienvenue dans la communauté « Contrôleurs »" in message.subject
-    assert "http://testserver/communautes/" in message.body
+    assert "Votre demande pour « Contrôleurs » est acceptée" in message.subject
+    assert f"{settings.SITE_URL}/communautes/{on_request.slug}/" in message.body
 
 
 def test_refused_request_tells_the_reason(
     client, agent, animator, on_request, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Refusing with a reason deletes the request and e-mails the reason to the agent."""
+    """Refusing with a reason deletes the request and tells the agent the reason (their
+    notification, e-mailed at once by default)."""
     membership = MembershipFactory(community=on_request, agent=agent, requested=True)
     client.force_login(animator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -429,7 +432,8 @@ def test_invite_search_finds_agents_not_yet_members(client, animator, private):
 def test_invite_agents_and_tell_them(
     client, animator, private, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Picking agents invites them; each gets an e-mail with the community's link."""
+    """Picking agents invites them; each is notified, by e-mail at once by default, with the
+    community's link."""
     first, second = AgentFactory(), AgentFactory()
     client.force_login(animator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -441,34 +445,39 @@ def test_invite_agents_and_tell_them(
         )
     ) == {first.pk, second.pk}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
-    assert f"http://testserver/communautes/{private.slug}/" in mailoutbox[0].body
+    assert f"{settings.SITE_URL}/communautes/{private.slug}/" in mailoutbox[0].body
 
 
 def test_invite_an_unregistered_state_address(
-    client, animator, private, mailoutbox, django_capture_on_commit_callbacks
+    client, animator, private, mailoutbox, capture_effects
 ):
-    """A State address with no account gets an invitation waiting for the sign-up."""
+    """A State address with no account gets an invitation waiting for the sign-up, e-mailed by
+    the service once the invitation is committed."""
     client.force_login(animator)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_effects() as effects:
         client.post(url("invite", private), {"email": "Nouvelle.Agente@DDT.gouv.fr"})
     invitation = Invitation.objects.get()
     assert invitation.email == "nouvelle.agente@ddt.gouv.fr" and not invitation.external
+    assert [(m["to"], m["template"]) for m in effects.mailed] == [
+        ("nouvelle.agente@ddt.gouv.fr", "communities/email/invited_signup")
+    ]
     assert mailoutbox[0].to == ["nouvelle.agente@ddt.gouv.fr"]
-    assert "http://testserver/inscription/" in mailoutbox[0].body
+    assert f"{settings.SITE_URL}/inscription/" in mailoutbox[0].body
     assert invitation.token not in mailoutbox[0].body
 
 
-def test_invite_an_external_partner(
-    client, animator, private, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_invite_an_external_partner(client, animator, private, mailoutbox, capture_effects):
     """An address outside the State domains gets the link creating an external account."""
     client.force_login(animator)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_effects() as effects:
         client.post(url("invite", private), {"email": "elu@mairie-rennes.fr"})
     invitation = Invitation.objects.get()
     assert invitation.external
     link = reverse("communities:external_invitation", args=[invitation.token])
-    assert f"http://testserver{link}" in mailoutbox[0].body
+    assert [m["template"] for m in effects.mailed_to("elu@mairie-rennes.fr")] == [
+        "communities/email/invited_external"
+    ]
+    assert f"{settings.SITE_URL}{link}" in mailoutbox[0].body
 
 
 def test_invite_refuses_forged_or_empty_choices(client, animator, private):

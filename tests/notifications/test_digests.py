@@ -52,7 +52,7 @@ def digest_world(anne, run_on_commit):
     """Anne's week, everything in the weekly digest: an announcement in each of two communities,
     a private message, one announcement of a secret community she then left, one mention whose
     message was then deleted."""
-    for kind in ("mention", "direct_message"):
+    for kind in ("mention", "direct_message", "join_request", "request_answered", "invitation"):
         services.preference_set(agent=anne, kind=kind, in_app=True, email=Email.WEEKLY)
     water = CommunityFactory(name="Eau potable")
     wetlands = CommunityFactory(name="Zones humides")

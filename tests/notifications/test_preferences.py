@@ -164,9 +164,9 @@ def test_unknown_choices_are_refused(member):
 # --- the defaults ------------------------------------------------------------------------------
 
 DEFAULTS = {
-    "join_request": (True, Email.WEEKLY),
-    "request_answered": (True, Email.WEEKLY),
-    "invitation": (True, Email.WEEKLY),
+    "join_request": (True, Email.IMMEDIATE),
+    "request_answered": (True, Email.IMMEDIATE),
+    "invitation": (True, Email.IMMEDIATE),
     "charter_version": (True, Email.WEEKLY),
     "announcement": (True, Email.WEEKLY),
     "mention": (True, Email.IMMEDIATE),
@@ -182,8 +182,8 @@ def test_every_kind_has_its_defaults_written_here():
 
 @pytest.mark.parametrize(("kind", "expected"), list(DEFAULTS.items()), ids=list(DEFAULTS))
 def test_defaults(kind, expected, member):
-    """Without a choice: mentions and private messages by e-mail at once, the rest in the app and
-    in the weekly digest."""
+    """Without a choice: mentions, private messages, requests to join, their answers and
+    invitations by e-mail at once, the rest in the weekly digest; all in the app."""
     assert services.preferences_of([member.pk], kind) == {member.pk: expected}
 
 

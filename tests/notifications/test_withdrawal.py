@@ -23,7 +23,7 @@ from communities.models import Community, Membership, Report
 from directory.models import Agent
 from maillage.realtime import agent_group
 from notifications import services as notifications
-from notifications.models import Notification
+from notifications.models import Email, Notification
 from tests.communities.content_helpers import accept_charter, fresh, make_community
 from tests.factories import AgentFactory, AnnouncementFactory, CommunityFactory, MembershipFactory
 
@@ -96,6 +96,11 @@ def secret(run_on_commit):
         )
         open_community = make_community(animator=animator, name="Politique de l'eau")
         member = AgentFactory(first_name="Marc", last_name="Membre")
+        # Everything of Marc's waits for the weekly digest (invitations are e-mailed at once
+        # by default).
+        notifications.preference_set(
+            agent=member, kind="invitation", in_app=True, email=Email.WEEKLY
+        )
         services.invite(community=fresh(community), actor=fresh(animator), agent=member)
     with run_on_commit():
         services.invitation_answer(community=fresh(community), agent=fresh(member), accept=True)
