@@ -15,6 +15,7 @@ AUDIT_ACTIONS = {
     "request_refused": _("Demande d'adhésion refusée"),
     "invited": _("Invitation"),
     "invited_by_email": _("Invitation par courriel"),
+    "invitation_withdrawn": _("Invitation par courriel retirée"),
     "role_animator": _("Nomination comme animateur"),
     "role_member": _("Retrait du rôle d'animateur"),
     "banned": _("Exclusion"),

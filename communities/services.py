@@ -390,6 +390,23 @@ def _mail_invitation(invitation, *, inviter):
     )
 
 
+def invitation_withdraw(*, invitation, actor):
+    """Withdraw an invitation by e-mail not used yet: its link stops working (the page says it
+    does not exist)."""
+    community = invitation.community
+    _check(
+        abilities(actor, community).can_manage_members,
+        _("Seule l'animation retire une invitation."),
+    )
+    with transaction.atomic():
+        deleted, _rows = Invitation.objects.filter(pk=invitation.pk, used_at=None).delete()
+        _check(deleted, _("Cette invitation a déjà servi ou a déjà été retirée."))
+        audit.record(
+            community=community, actor=actor, action="invitation_withdrawn", reason=invitation.email
+        )
+    return invitation
+
+
 def claim_invitations(*, agent):
     """Turn the e-mail invitations waiting for this agent's address into invitations to answer
     (called at sign-in and on account creation)."""

@@ -28,6 +28,11 @@ urlpatterns = [
     path("<slug:slug>/membres/", membership.members, name="members"),
     path("<slug:slug>/membres/inviter/", membership.invite, name="invite"),
     path(
+        "<slug:slug>/membres/invitations/<int:invitation_id>/retirer/",
+        membership.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path(
         "<slug:slug>/membres/<int:membership_id>/<str:action>/",
         membership.member_action,
         name="member_action",

@@ -16,7 +16,7 @@ from communities.forms.membership import (
     ReasonForm,
     RequestForm,
 )
-from communities.models import Membership
+from communities.models import Invitation, Membership
 from communities.permissions import abilities
 from communities.services import CommunityError
 from communities.views.browse import paginate
@@ -245,6 +245,23 @@ def member_action(request, community, ab, membership_id, action):
 
 
 # --- invitations -----------------------------------------------------------------------------
+
+
+@require_POST
+@community_view(ability="can_manage_members")
+def invitation_withdraw(request, community, ab, invitation_id):
+    # Another community's invitation is not found here, whatever its id.
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("community"), pk=invitation_id, community=community
+    )
+    run_service(
+        request,
+        services.invitation_withdraw,
+        success=_("L'invitation de %(email)s est retirée.") % {"email": invitation.email},
+        invitation=invitation,
+        actor=request.user,
+    )
+    return _members_page(community)
 
 
 @community_view(ability="can_invite")
