@@ -4,7 +4,8 @@
 - who an agent may see (an external partner: the members of their communities) and who shares a
   community with whom (contact details shown to « mes communautés »): ``directory.relations``;
 - the communities section of a profile and of the organisation pages: ``directory.sections``;
-- the shared themes of « Qui rencontrer ? »: ``directory.suggestions.register_affinity``.
+- the shared themes of « Qui rencontrer ? »: ``directory.suggestions.register_affinity``;
+- the « Communauté » facet of the agents' search: ``directory.search_backend``.
 
 Every read goes through the communities' policy, so no page of the directory lists a community
 its viewer may not see.
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register():
     from communities.permissions import agents_visible_to, colleague_ids
-    from directory import relations, sections, suggestions
+    from directory import relations, search_backend, sections, suggestions
 
     relations.register_visibility(agents_visible_to)
     relations.register_colleagues(colleague_ids)
@@ -39,6 +40,13 @@ def register():
             context=context,
         )
     suggestions.register_affinity("community_themes", shared_themes)
+    search_backend.register_group_facet(
+        "community",
+        choices=facet_choices,
+        members=facet_members,
+        memberships=facet_memberships,
+        group="community",
+    )
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -137,4 +145,36 @@ def shared_themes(viewer, subject):
         .order_by()
         .values(candidate_id=F("agent_id"))
         .annotate(n=Count("community__themes", distinct=True))
+    )
+
+
+# --- the « Communauté » facet of the agents' search ---------------------------------------------
+
+
+def facet_choices(viewer, slugs):
+    """Filtering by a community lists its members: only where the viewer may read them (an
+    on-request or private community keeps its member list to itself)."""
+    from communities.permissions import communities_readable_by
+
+    return communities_readable_by(viewer).filter(slug__in=slugs)
+
+
+def facet_members(ids):
+    from communities.models import Membership
+
+    return Membership.objects.filter(state=Membership.State.ACTIVE, community_id__in=ids).values(
+        "agent_id"
+    )
+
+
+def facet_memberships(viewer, agents, chosen_ids):
+    """The communities the facet lists: readable by the viewer, archived ones only if chosen."""
+    from communities.models import Membership
+    from communities.permissions import communities_readable_by
+
+    visible = communities_readable_by(viewer).filter(
+        Q(archived_at__isnull=True) | Q(pk__in=chosen_ids)
+    )
+    return Membership.objects.filter(
+        state=Membership.State.ACTIVE, community__in=visible, agent__in=agents
     )

@@ -1,14 +1,9 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
 
 
 class SearchConfig(AppConfig):
+    # The search core: the API, the backends' registry, text normalisation. It imports no domain
+    # app; the directory registers its agents' backend and keeps its own index up to date
+    # (directory/apps.py).
     name = "search"
     verbose_name = "Recherche"
-
-    def ready(self):
-        from directory.search_index import keep_search_text, save_search_text
-
-        # The database backend's text follows every save of an agent's row.
-        pre_save.connect(keep_search_text, sender="directory.Agent", dispatch_uid="search_text")
-        post_save.connect(save_search_text, sender="directory.Agent", dispatch_uid="search_text")

@@ -238,9 +238,9 @@ UPLOAD_TYPES = {
 NOTIFICATIONS_DIGEST_HOUR = 7
 
 # --- Search ---------------------------------------------------------------------------------
-# Only the database backend exists (search/backends/). An engine URL would select nothing and the
-# directory would answer from the database without a word: refused until the Elasticsearch backend
-# is written (docs/search.md).
+# Only the database backend exists (directory/search_backend.py, registered in search/backends/).
+# An engine URL would select nothing and the directory would answer from the database without a
+# word: refused until the Elasticsearch backend is written (docs/search.md).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 if ELASTICSEARCH_URL:
     raise ImproperlyConfigured(

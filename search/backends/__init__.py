@@ -1,32 +1,38 @@
 """The registry of search backends: ``settings.SEARCH_BACKEND`` names one of them.
 
-Only the database backend exists today; the settings refuse ``ELASTICSEARCH_URL`` until the
-Elasticsearch backend is written. A name the registry does not know is a configuration error,
-never a silent fall-back to another backend.
+The search core (this package, ``search.api``, ``search.results``, ``search.text``) imports no
+domain app: the app that owns what is searched registers its backend from its
+``AppConfig.ready()`` — the directory registers the agents' database backend
+(``directory.search_backend``). Only that one exists today; the settings refuse
+``ELASTICSEARCH_URL`` until an Elasticsearch backend is written. A name the registry does not
+know is a configuration error, never a silent fall-back to another backend.
 """
 
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
 
-BACKENDS = {
-    "database": "search.backends.database.DatabaseBackend",
-    # "elasticsearch": "search.backends.elasticsearch.ElasticsearchBackend",  (to come)
-}
+# name -> a callable returning the backend (its class).
+BACKENDS = {}
 DEFAULT = "database"
+
+
+def register(name, factory):
+    """Make ``factory()`` the backend ``SEARCH_BACKEND = name`` selects."""
+    BACKENDS[name] = factory
+    _backend.cache_clear()
 
 
 @cache
 def _backend(name):
-    path = BACKENDS.get(name)
-    if path is None:
+    factory = BACKENDS.get(name)
+    if factory is None:
         raise ImproperlyConfigured(
             f"SEARCH_BACKEND names {name!r}, which is not a search backend; known: "
             f"{', '.join(sorted(BACKENDS))}."
         )
-    return import_string(path)()
+    return factory()
 
 
 def get_backend(name=None):

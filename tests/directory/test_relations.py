@@ -1,14 +1,16 @@
 """The directory's registries that the apps above it fill (``directory.relations``,
-``directory.sections``, ``directory.suggestions.register_affinity``): what the communities
-registered answers, and with nothing registered the directory still answers safely on its own."""
+``directory.sections``, ``directory.suggestions.register_affinity``, the search's group facets):
+what the communities registered answers, and with nothing registered the directory still answers
+safely on its own."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from directory import relations, sections, suggestions
+from directory import relations, search_backend, sections, suggestions
 from directory.models import Agent
 from directory.permissions import can_see_contact, can_view_profile, contact_visible_q
+from search.api import search_agents
 from tests.factories import AgentFactory, ExternalAgentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +23,18 @@ def nothing_registered():
     registered = dict(relations._registered)
     pages = {page: dict(found) for page, found in sections._sections.items()}
     affinities = dict(suggestions._affinities)
+    facets = dict(search_backend._group_facets)
     relations._registered.update(visibility=None, colleagues=None)
     for found in sections._sections.values():
         found.clear()
     suggestions._affinities.clear()
+    search_backend._group_facets.clear()
     yield
     relations._registered.update(registered)
     for page, found in pages.items():
         sections._sections[page].update(found)
     suggestions._affinities.update(affinities)
+    search_backend._group_facets.update(facets)
 
 
 def test_the_communities_registered_who_sees_whom():
@@ -83,6 +88,26 @@ def test_alone_pages_show_no_section_and_suggestions_count_skills(client, nothin
     assert "org-communities" not in html and "org-no-community" not in html
     found = suggestions.suggestions_for(viewer)
     assert [(a, a.shared_skills, a.shared_themes) for a in found] == [(other, 1, 0)]
+
+
+def test_the_search_has_a_community_facet_from_the_communities():
+    """The communities' facet lists the communities of the agents found and filters by them."""
+    membership = MembershipFactory(community__name="Réseau eau")
+    AgentFactory()
+    viewer = AgentFactory()
+    result = search_agents(viewer, filters={"community": [membership.community.slug]})
+    assert list(result.agents) == [membership.agent]
+    assert [f.name for f in result.facets][-1] == "community"
+
+
+def test_alone_the_search_has_no_community_facet(nothing_registered):
+    """Without the communities, the search still answers: no community facet, and a community
+    filter in an address is dropped like any unknown value."""
+    membership = MembershipFactory()
+    viewer = AgentFactory()
+    result = search_agents(viewer, filters={"community": [membership.community.slug]})
+    assert "community" not in [f.name for f in result.facets]
+    assert result.filters == {} and viewer in result.agents and result.total >= 2
 
 
 def test_a_section_for_an_unknown_page_is_refused():

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from directory.models import Endorsement
+from directory.search_backend import DatabaseBackend
 from directory.search_index import refresh_search_text
 from search import api
 from search.backends import _backend, get_backend
-from search.backends.database import DatabaseBackend
 from search.text import segmented_text, terms
 from tests.factories import AgentFactory, ExternalAgentFactory, MembershipFactory, ServiceFactory
 from tests.search.dataset import build_directory, make_agent

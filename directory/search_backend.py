@@ -1,4 +1,5 @@
-"""The database search backend: the ORM on ``Agent.search_text``, on SQLite and PostgreSQL alike.
+"""The agents' database search backend: the ORM on ``Agent.search_text``, on SQLite and PostgreSQL
+alike. Registered with the search core (``search.backends``) by ``DirectoryConfig``.
 
 ``search_text`` holds the agent's searchable fields lower-cased and without accents, in weighted
 segments (``search.text.segmented_text``); query terms are normalised the same way, so a plain
@@ -11,11 +12,16 @@ selected facet values (one UNION, only when filters are given), one GROUP BY ser
 matches (it gives the total and the four facets of the organisation: region, department,
 ministry, kind of service), the labels of those facets (one UNION over the small reference
 tables), the page's ids, its rows (services joined), their skills (prefetch), the endorsements
-of its agents (only with a skill filter), and one GROUP BY for each of the skill and community
-facets.
+of its agents (only with a skill filter), and one GROUP BY for each of the skill facet and the
+group facets.
+
+The group facets are the facets by the groups agents are active members of, which the apps above
+the directory make and register here (``register_group_facet``): the communities add
+« Communauté ». Who may be found at all is ``directory.relations.visible_agents``.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,9 +44,8 @@ from django.db.models.functions import Coalesce, StrIndex
 from django.db.models.lookups import LessThan
 from taggit.models import Tag, TaggedItem
 
-from communities.models import Membership
-from communities.permissions import agents_visible_to, communities_readable_by
 from directory.models import Agent, Department, Endorsement, Ministry, Region, ServiceKind
+from directory.relations import visible_agents
 from search.results import FACET_SIZE, FACETS, ExportResult, Facet, FacetOption, SearchResult
 from search.text import SEGMENT_MARKERS, normalize, terms
 
@@ -69,6 +74,35 @@ def agent_skill_items():
 
 
 SERVICE_FACETS = ("region", "department", "ministry", "kind")
+
+
+@dataclass(frozen=True)
+class GroupFacet:
+    """A facet of the agents' search by a kind of group (the communities), given by its app.
+
+    ``choices(viewer, values)``: the groups among ``values`` (their ``value`` field) that
+    ``viewer`` may filter by — a value they may not use is dropped, never an error.
+    ``members(ids)``: the ids of the agents who are active members of one of the groups ``ids``
+    (a single-column queryset).
+    ``memberships(viewer, agents, chosen_ids)``: the active memberships of ``agents`` (a queryset
+    of agent ids) in the groups the facet may list to ``viewer`` (the ``chosen_ids`` always);
+    ``group`` is their path to the group, whose ``value`` and ``label`` fields the facet shows.
+    """
+
+    choices: Callable
+    members: Callable
+    memberships: Callable
+    group: str
+    value: str = "slug"
+    label: str = "name"
+
+
+_group_facets = {}
+
+
+def register_group_facet(name, **kwargs):
+    """A facet named ``name`` (one of ``search.results.FACETS``) by a kind of group."""
+    _group_facets[name] = GroupFacet(**kwargs)
 
 
 class _ServiceRow(NamedTuple):
@@ -141,10 +175,10 @@ class DatabaseBackend:
         page_obj = Page(agents, number, Paginator(range(total), per_page))
 
         facets = self._service_facets(groups, selected)
-        for name in ("skill", "community"):
+        for name in ("skill", *_group_facets):
             narrowed = self._narrow(base, conditions, without=(name,))
             facets[name] = self._facet(name, viewer, narrowed, selected)
-        facets = [facets[name] for name in FACETS]
+        facets = [facets[name] for name in FACETS if name in facets]
         return SearchResult(
             query=query,
             sort=sort,
@@ -197,7 +231,7 @@ class DatabaseBackend:
     def _base(self, viewer, words):
         """Active agents the viewer may see, matching every term."""
         qs = Agent.objects.filter(is_active=True, closed_at__isnull=True)
-        qs = agents_visible_to(viewer, qs)
+        qs = visible_agents(viewer, qs)
         for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
@@ -214,18 +248,14 @@ class DatabaseBackend:
         ids = [item.pk for item in selected]
         if name == "skill":
             return Q(pk__in=agent_skill_items().filter(tag_id__in=ids).values("object_id"))
-        if name == "community":
-            return Q(
-                pk__in=Membership.objects.filter(
-                    state=Membership.State.ACTIVE, community_id__in=ids
-                ).values("agent_id")
-            )
+        if name in _group_facets:
+            return Q(pk__in=_group_facets[name].members(ids))
         return Q(**{f"service__{name}_id__in": ids})
 
     def _resolve(self, viewer, filters):
         """The known values of the filters, with their ids and labels, in one UNION query.
 
-        Unknown values, and communities the viewer may not see, are dropped: a shared or edited
+        Unknown values, and groups the viewer may not filter by, are dropped: a shared or edited
         address never fails and never reveals a secret community's members."""
         if not filters:
             return {}
@@ -243,14 +273,10 @@ class DatabaseBackend:
             ),
             "kind": (ServiceKind.objects.filter(code__in=filters.get("kind", ())), "code", "name"),
             "skill": (Tag.objects.filter(slug__in=filters.get("skill", ())), "slug", "name"),
-            "community": (
-                # Filtering by a community lists its members: only where the viewer may read
-                # them (an on-request or private community keeps its member list to itself).
-                communities_readable_by(viewer).filter(slug__in=filters.get("community", ())),
-                "slug",
-                "name",
-            ),
         }
+        for name, facet in _group_facets.items():
+            if filters.get(name):
+                sources[name] = (facet.choices(viewer, filters[name]), facet.value, facet.label)
         parts = [
             qs.order_by()
             .annotate(
@@ -263,6 +289,8 @@ class DatabaseBackend:
             for name, (qs, value, label) in sources.items()
             if filters.get(name)
         ]
+        if not parts:  # only filters on a facet nobody registered
+            return {}
         rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
         found = {}
         for name, pk, value, label in rows:
@@ -431,18 +459,12 @@ class DatabaseBackend:
         chosen = selected.get(name, [])
         if name == "skill":
             return self._skill_facet(qs, chosen)
-        if name == "community":
-            visible = communities_readable_by(viewer).filter(
-                Q(archived_at__isnull=True) | Q(pk__in=[item.pk for item in chosen])
-            )
-            rows = Membership.objects.filter(
-                state=Membership.State.ACTIVE,
-                community__in=visible,
-                agent__in=qs.values("pk"),
-            )
-            id_path, value_path, label_path = "community_id", "community__slug", "community__name"
-        else:
+        facet = _group_facets.get(name)
+        if facet is None:
             raise ValueError(f"{name} is counted from the groups by service")
+        rows = facet.memberships(viewer, qs.values("pk"), [item.pk for item in chosen])
+        id_path = f"{facet.group}_id"
+        value_path, label_path = f"{facet.group}__{facet.value}", f"{facet.group}__{facet.label}"
 
         values = {"facet_value": F(value_path), "facet_label": F(label_path)}
         order = ["-facet_count", "facet_label"]
