@@ -30,3 +30,7 @@ class ChatConfig(AppConfig):
 
         realtime.register("chat", ChatHandlers)
         from chat import notification_kinds  # noqa: F401 - registrations
+        from chat.demo import load_demo_chat
+        from maillage import demo
+
+        demo.register(30, load_demo_chat)

@@ -26,4 +26,8 @@ class CommunitiesConfig(AppConfig):
         from communities import in_directory
 
         in_directory.register()
+        from communities.demo import load_demo_communities
+        from maillage import demo
+
+        demo.register(20, load_demo_communities)
         from communities import notification_kinds  # noqa: F401 - registrations

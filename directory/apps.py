@@ -18,6 +18,11 @@ class DirectoryConfig(AppConfig):
 
         pages.register()
         self.register_search()
+        from directory import demo
+        from maillage import demo as platform_demo
+
+        platform_demo.register(10, demo.load_demo_agents, summary=demo.summary)
+        platform_demo.register_accounts(demo.ACCOUNT_DESCRIPTIONS)
 
     @staticmethod
     def register_search():

@@ -1,7 +1,8 @@
 """The directory's demo data: real-looking services in Bretagne, Bourgogne-Franche-Comté, Occitanie
 and the Lot, and about sixty agents across them. Idempotent: rows are matched on slug and e-mail
-address. The platform's ``load_demo_data`` command (maillage/management) runs this loader first,
-then those of the apps that build on the agents.
+address. ``DirectoryConfig`` registers this loader first with the platform's demo registry
+(``maillage.demo``), which ``manage.py load_demo_data`` runs, then those of the apps that build on
+the agents.
 
 Never loaded under production settings (``DEMO_DATA_ALLOWED``).
 """
@@ -557,3 +558,9 @@ def load_demo_agents():
             is_active=True,
         )
     return accounts
+
+
+def summary():
+    """What the demo holds, for ``load_demo_data``'s closing line."""
+    agents = Agent.objects.filter(email__endswith="@demo.gouv.fr").count()
+    return f"{Service.objects.count()} services, {agents} agents"

@@ -68,3 +68,31 @@ def test_demo_accounts_are_printed(capsys):
     assert "http://127.0.0.1:8123/" in out and "maillage-demo" in out
     for email in DEMO_ACCOUNTS:
         assert email in out
+
+
+def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
+    """The command names no app: it runs the loaders the apps registered (maillage.demo), by
+    order, and a new app's loader takes its place among them."""
+    from maillage import demo
+
+    assert [entry.key for entry in demo.loaders()] == [
+        "directory.demo.load_demo_agents",
+        "communities.demo.load_demo_communities",
+        "chat.demo.load_demo_chat",
+    ]
+    seen = []
+
+    def load_demo_forums():
+        seen.append(Agent.objects.filter(email__endswith="@demo.gouv.fr").exists())
+        seen.append(Community.objects.exists())
+
+    saved = dict(demo._loaders)
+    try:
+        demo.register(15, load_demo_forums, summary=lambda: "3 forums")
+        call_command("load_demo_data")
+    finally:
+        demo._loaders.clear()
+        demo._loaders.update(saved)
+    # After the agents, before the communities.
+    assert seen == [True, False]
+    assert "agents, 3 forums." in capsys.readouterr().out

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from directory.demo import ACCOUNT_DESCRIPTIONS
+from maillage import demo
 
 
 class Command(BaseCommand):
@@ -11,13 +11,15 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
     def handle(self, *args, url, **options):
-        width = max(len(email) for email in ACCOUNT_DESCRIPTIONS)
+        # The accounts the apps registered with their demo loaders (maillage.demo).
+        accounts = demo.accounts()
+        width = max((len(email) for email in accounts), default=0)
         lines = [
             "",
             f"  Maillage démarre sur {url}",
             "",
             f"  Comptes de démonstration (mot de passe : {settings.DEMO_PASSWORD}) :",
-            *(f"    {email:<{width}}  {role}" for email, role in ACCOUNT_DESCRIPTIONS.items()),
+            *(f"    {email:<{width}}  {role}" for email, role in accounts.items()),
             "",
         ]
         self.stdout.write("\n".join(lines))
