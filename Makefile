@@ -48,9 +48,10 @@ test-fast: setup ## Run the tests without the browser and multi-server ones
 test-e2e-scale-out: setup ## Run the browser tests on PostgreSQL and Redis instead of SQLite
 	MAILLAGE_E2E_STACK=scale-out $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
-lint: setup ## Check the code style
+lint: setup ## Check the code style and the floor plan (import contracts in pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup ## Reformat the code
 	$(PY) -m ruff check --fix .
