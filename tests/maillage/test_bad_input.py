@@ -406,7 +406,7 @@ WATER = "politique-de-l-eau-en-bretagne"
 
 def _enrich():
     """What the demo data lacks for every page to exist: an open report, a muted member, a
-    chat attachment, notifications (made on commit, which a test's transaction never reaches)."""
+    chat attachment, an invitation by e-mail, notifications (made on commit, which a test's transaction never reaches)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from chat import services as chat_services
@@ -438,6 +438,10 @@ def _enrich():
         attachment=SimpleUploadedFile("compte-rendu.txt", b"Compte rendu", "text/plain"),
     )
     notification_services.community_mute(agent=agent, community=water, kind="announcement")
+    # A pending invitation by e-mail, which the members page lets the animator withdraw.
+    from communities import services as community_services
+
+    community_services.invite(community=water, actor=animator, email="nouvelle@exemple.fr")
     announcement = Announcement.objects.filter(community=water).first()
     from communities.content import services as content_services
 
