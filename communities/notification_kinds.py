@@ -73,6 +73,15 @@ def _announcement_visible(agents, announcement):
     }
 
 
+def _comment_visible(agents, comment):
+    """A comment of a followed announcement: while both are visible, to who may read them."""
+    if comment.is_hidden or comment.announcement.is_hidden:
+        return set()
+    return {
+        agent.pk for agent, ability in abilities_many(agents, comment.community) if ability.can_read
+    }
+
+
 def _report_visible(agents, report):
     if report.status != Report.Status.OPEN:
         return set()
@@ -126,6 +135,16 @@ kinds.register(
     visible_many=_announcement_visible,
     order=50,
     related=("community",),
+)
+kinds.register(
+    "comment",
+    label=_("Commentaires"),
+    description=_(
+        "Un commentaire sur une annonce que vous suivez (les vôtres, celles commentées)."
+    ),
+    visible_many=_comment_visible,
+    order=55,
+    related=("community", "announcement"),
 )
 kinds.register(
     "report",

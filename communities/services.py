@@ -756,4 +756,16 @@ def comment_create(*, announcement, agent, body):
             summary=_("%(agent)s a commenté « %(title)s »")
             % {"agent": agent.display_name, "title": announcement.title},
         )
+        # Who follows the announcement hears of it; who comments follows it from now on.
+        notify(
+            "comment",
+            content_services.followers(announcement),
+            target=comment,
+            community=announcement.community,
+            actor=agent,
+            summary=_("%(agent)s a commenté « %(title)s »")
+            % {"agent": agent.display_name, "title": announcement.title},
+            url=comment.get_absolute_url(),
+        )
+        content_services.follow(agent=agent, target=announcement)
     return comment

@@ -52,6 +52,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/annonces/<int:pk>/", announcements.announcement_detail, name="announcement"),
     path(
+        "<slug:slug>/annonces/<int:pk>/suivre/",
+        announcements.announcement_follow,
+        name="announcement_follow",
+    ),
+    path(
         "<slug:slug>/annonces/<int:pk>/modifier/",
         announcements.announcement_edit,
         name="announcement_edit",

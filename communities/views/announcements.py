@@ -1,11 +1,13 @@
 """The community's announcements: its collective blog, written by the animators, commented on by
 the members who accepted the charter."""
 
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from communities import selectors, services
 from communities.content import services as content_services
@@ -156,8 +158,25 @@ def announcement_detail(request, community, ab, pk):
             "announcement": announcement,
             "comments": comments,
             "attachments": attachments,
+            "following": content_services.is_following(request.user, announcement),
             "form": form,
             **_content_types(),
         },
         status=status,
     )
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_follow(request, community, ab, pk):
+    """Follow the comments of an announcement (``follow=1``) or stop (``follow=0``)."""
+    announcement = _announcement_of(community, ab, pk)
+    if announcement.is_hidden:
+        raise Http404
+    if request.POST.get("follow") == "1":
+        content_services.follow(agent=request.user, target=announcement)
+        messages.success(request, _("Vous serez notifié des commentaires sur cette annonce."))
+    else:
+        content_services.unfollow(agent=request.user, target=announcement)
+        messages.success(request, _("Vous ne suivez plus les commentaires de cette annonce."))
+    return redirect(announcement.get_absolute_url())

@@ -231,17 +231,19 @@ def test_the_animator_removes_a_file_when_editing(
 # --- following -----------------------------------------------------------------------------------
 
 
-def test_an_announcement_is_followed_by_its_author(world):
-    """Publishing follows the announcement; following twice is once; unfollowing stops it."""
-    assert content_services.followers(world.announcement) == [world.animator.pk]
-    content_services.follow(agent=world.member, target=world.announcement)
-    content_services.follow(agent=world.member, target=world.announcement)
+def test_an_announcement_is_followed_by_its_author_and_its_commenters(world):
+    """Publishing and commenting follow the announcement; following twice is once; unfollowing
+    stops it."""
     assert sorted(content_services.followers(world.announcement)) == sorted(
         [world.animator.pk, world.member.pk]
     )
-    content_services.unfollow(agent=world.member, target=world.announcement)
-    assert not content_services.is_following(world.member, world.announcement)
-    assert Subscription.objects.count() == 1
+    reader = world.newcomer
+    content_services.follow(agent=reader, target=world.announcement)
+    content_services.follow(agent=reader, target=world.announcement)
+    assert len(content_services.followers(world.announcement)) == 3
+    content_services.unfollow(agent=reader, target=world.announcement)
+    assert not content_services.is_following(reader, world.announcement)
+    assert Subscription.objects.count() == 2
 
 
 # --- reactions, votes, ratings -------------------------------------------------------------------
@@ -319,3 +321,90 @@ def test_votes_and_ratings_share_their_services(world, voted_tables):
     assert content_services.rating_set(rating, agent=world.member, stars=2, **target) == (3.5, 2)
     with pytest.raises(content_services.ContentError, match="Une note va de 1 à 5 étoiles."):
         content_services.rating_set(rating, agent=world.member, stars=6, **target)
+
+
+# --- followers are the recipients ----------------------------------------------------------------
+
+
+def _comment_notifications(agent):
+    from notifications.models import Notification
+
+    return list(
+        Notification.objects.filter(recipient=agent, kind="comment").values_list(
+            "summary", flat=True
+        )
+    )
+
+
+def test_a_comment_notifies_the_followers_and_its_author_follows(world, capture_effects):
+    """The announcement's author (a follower since publishing) and its earlier commenter hear of
+    a new member's comment; the new commenter now follows; whoever does not follow hears nothing;
+    nobody hears of their own."""
+    other = fresh(add_member_to(world))
+    with capture_effects():
+        services.comment_create(
+            announcement=world.announcement, agent=other, body="J'y serai aussi."
+        )
+    assert _comment_notifications(world.animator) == [
+        f"{other.display_name} a commenté « Réunion du réseau en mars »"
+    ]
+    assert len(_comment_notifications(world.member)) == 1
+    assert _comment_notifications(world.newcomer) == []
+    assert _comment_notifications(other) == []
+    assert content_services.is_following(other, world.announcement)
+    with capture_effects():
+        services.comment_create(
+            announcement=world.announcement, agent=world.animator, body="Parfait."
+        )
+    assert len(_comment_notifications(other)) == 1
+    assert len(_comment_notifications(world.animator)) == 1
+
+
+def add_member_to(world):
+    from tests.communities.content_helpers import add_member
+
+    return add_member(world.community, AgentFactory(first_name="Paul", last_name="Suiveur"))
+
+
+def test_a_follower_banned_meanwhile_hears_nothing(world, capture_effects):
+    """Followers go through the policy like any recipients: a banned follower is not told."""
+    follower = fresh(add_member_to(world))
+    content_services.follow(agent=follower, target=world.announcement)
+    from communities.models import Membership
+
+    membership = Membership.objects.get(community=world.community, agent=follower)
+    services.member_remove(membership=membership, actor=world.animator, ban=True, reason="Charte")
+    with capture_effects():
+        services.comment_create(announcement=world.announcement, agent=world.member, body="Encore.")
+    assert _comment_notifications(follower) == []
+    assert len(_comment_notifications(world.animator)) == 1  # the test can fail
+
+
+def test_the_follow_button_follows_and_unfollows(client, world):
+    """« Suivre les commentaires » then « Ne plus suivre » on the announcement's page."""
+    reader = fresh(add_member_to(world))
+    client.force_login(reader)
+    url = reverse(
+        "communities:announcement_follow", args=[world.community.slug, world.announcement.pk]
+    )
+    page = client.get(world.announcement.get_absolute_url()).content.decode()
+    assert "Suivre les commentaires" in page
+    assert client.post(url, {"follow": "1"}).status_code == 302
+    assert content_services.is_following(reader, world.announcement)
+    assert "Ne plus suivre" in client.get(world.announcement.get_absolute_url()).content.decode()
+    client.post(url, {"follow": "0"})
+    assert not content_services.is_following(reader, world.announcement)
+
+
+def test_following_a_secret_announcement_from_outside_is_404(client):
+    """An outsider's forged follow of a secret community's announcement answers 404 and
+    records nothing."""
+    animator = AgentFactory()
+    community = make_community(animator=animator, visibility=Community.Visibility.PRIVATE_SECRET)
+    announcement = services.announcement_create(
+        community=community, actor=fresh(animator), title="Secret", body="…"
+    )
+    client.force_login(AgentFactory())
+    url = reverse("communities:announcement_follow", args=[community.slug, announcement.pk])
+    assert client.post(url, {"follow": "1"}).status_code == 404
+    assert content_services.followers(announcement) == [animator.pk]

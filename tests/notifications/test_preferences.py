@@ -169,6 +169,7 @@ DEFAULTS = {
     "invitation": (True, Email.IMMEDIATE),
     "charter_version": (True, Email.WEEKLY),
     "announcement": (True, Email.WEEKLY),
+    "comment": (True, Email.WEEKLY),
     "mention": (True, Email.IMMEDIATE),
     "direct_message": (True, Email.IMMEDIATE),
     "report": (True, Email.WEEKLY),

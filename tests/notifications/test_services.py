@@ -15,7 +15,13 @@ from communities.models import Report
 from communities.permissions import abilities
 from notifications import kinds, services
 from notifications.models import Notification
-from tests.factories import AgentFactory, AnnouncementFactory, CommunityFactory, MembershipFactory
+from tests.factories import (
+    AgentFactory,
+    AnnouncementFactory,
+    CommentFactory,
+    CommunityFactory,
+    MembershipFactory,
+)
 from tests.notifications.conftest import deliver, notifications_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failed_tasks")]
@@ -120,6 +126,7 @@ MAX_QUERIES = {
     "invitation": 11,
     "charter_version": 13,
     "announcement": 13,
+    "comment": 14,  # the comment's announcement, for the policy
     "report": 13,
     "mention": 15,  # and one UPDATE marking the e-mails sent at once
     "direct_message": 11,
@@ -133,6 +140,7 @@ REACHED = {
     "invitation": ONE,
     "charter_version": ALL,
     "announcement": ALL,
+    "comment": ALL,
     "report": ALL,
     "mention": ALL,
     "direct_message": ONE,
@@ -156,6 +164,8 @@ def _event(kind, size):
         target = community.current_charter
     elif kind == "announcement":
         target = AnnouncementFactory(community=community)
+    elif kind == "comment":
+        target = CommentFactory(announcement=AnnouncementFactory(community=community))
     elif kind == "report":
         announcement = AnnouncementFactory(community=community)
         target = Report.objects.create(
