@@ -1,14 +1,16 @@
 """What the chat adds to the platform's pages: its navigation entry (with the unread badge its
-script fills) and the « Messagerie » entry of a community's menu (registered by ``ChatConfig``)."""
+script fills) the « Messagerie » entry of a community's menu and its tool switch (registered by ``ChatConfig``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities import menu
+from communities.tools import register_tool
 from maillage.registries import register_navigation
 
 
 def register():
+    register_tool("chat", label=_("Messagerie instantanée"), order=50)
     register_navigation(
         "chat",
         label=_("Messagerie"),

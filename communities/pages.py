@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities import menu
+from communities.tools import register_tool
 from maillage.registries import register_dashboard_block, register_navigation
 
 DASHBOARD_ACTIVITY = 10
@@ -20,6 +21,7 @@ def _always(ab, community):
 
 def register():
     register_navigation("communities", label=_("Communautés"), url="communities:list", order=10)
+    register_tool("announcements", label=_("Annonces"), order=10)
     register_dashboard_block(
         "invitations",
         template="communities/dashboard/invitations.html",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from communities.models import Community, Theme
+from communities.tools import installed_tools
 from directory.models import Agent, Department, Ministry, Region
 from maillage.forms import DsfrFormMixin
 from maillage.uploads import check_image_upload, reencode_jpeg
@@ -62,22 +63,12 @@ class CommunityFilterForm(DsfrFormMixin, forms.Form):
         return {name: value for name, value in values.items() if value}
 
 
-TOOL_LABELS = {
-    "announcements": _("Annonces"),
-    "forum": _("Forum"),
-    "wiki": _("Wiki"),
-    "ideas": _("Boîte à idées"),
-    "chat": _("Messagerie instantanée"),
-    "documents": _("Documents"),
-}
-
-
 class CommunityForm(DsfrFormMixin, forms.ModelForm):
     """The animators' settings of a community (and, with the animators, the creation form)."""
 
     tools = forms.MultipleChoiceField(
         label=_("Outils de la communauté"),
-        choices=[(tool, TOOL_LABELS[tool]) for tool in Community.TOOLS],
+        choices=(),  # the installed tools (``communities.tools``), set per form
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Un outil désactivé disparaît des pages de la communauté."),
@@ -135,8 +126,9 @@ class CommunityForm(DsfrFormMixin, forms.ModelForm):
         self.fields["department"].queryset = Department.objects.order_by("code")
         self.fields["visibility"].choices = Community.Visibility.choices
         self.fields["visibility"].label = _("Qui voit la communauté, et comment la rejoindre")
+        self.fields["tools"].choices = [(tool.key, tool.label) for tool in installed_tools()]
         self.fields["tools"].initial = [
-            tool for tool in Community.TOOLS if self.instance.tool_enabled(tool)
+            tool.key for tool in installed_tools() if self.instance.tool_enabled(tool.key)
         ]
         for name in ("themes", "ministries", "tools"):
             self.fields[name].widget.inline = True
@@ -159,9 +151,10 @@ class CommunityForm(DsfrFormMixin, forms.ModelForm):
 
     def clean_tools(self):
         tools = self.cleaned_data.get("tools") or []
-        # Not model fields of the form: set on the instance, which the form then saves.
-        for tool in Community.TOOLS:
-            setattr(self.instance, f"tool_{tool}", tool in tools)
+        # Not model fields of the form: set on the instance, which the form then saves. A tool
+        # that is not installed keeps its switch as it is.
+        for tool in installed_tools():
+            setattr(self.instance, f"tool_{tool.key}", tool.key in tools)
         return tools
 
     def clean_name(self):
@@ -209,8 +202,8 @@ class CommunityForm(DsfrFormMixin, forms.ModelForm):
             for name in self.Meta.fields
             if name not in ("themes", "ministries")
         }
-        for tool in Community.TOOLS:
-            fields[f"tool_{tool}"] = tool in self.cleaned_data["tools"]
+        for tool in installed_tools():
+            fields[f"tool_{tool.key}"] = tool.key in self.cleaned_data["tools"]
         return fields
 
 

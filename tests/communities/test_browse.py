@@ -66,7 +66,7 @@ def community_data(**changes):
         "scope": Community.Scope.NATIONAL,
         "region": "",
         "department": "",
-        "tools": ["announcements", "forum"],
+        "tools": ["announcements"],
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -430,8 +430,7 @@ def test_admin_creates_a_departmental_community_with_animators(client, platform_
     assert community.region.code == "76"
     assert list(community.themes.all()) == [theme]
     assert community.current_charter.number == 1
-    assert community.tool_announcements and community.tool_forum
-    assert not community.tool_wiki and not community.tool_chat
+    assert community.tool_announcements and not community.tool_chat
     animators = Membership.objects.filter(community=community, role=Membership.Role.ANIMATOR)
     assert [m.agent for m in animators] == [animator]
 
@@ -492,7 +491,7 @@ def test_animator_edits_the_community(client, animator):
     community.refresh_from_db()
     assert community.name == "Nouveau nom"
     assert community.region.code == "27"
-    assert community.tool_forum and not community.tool_documents
+    assert community.tool_announcements and not community.tool_chat
     assert AuditLog.objects.filter(community=community, action="community_updated").exists()
 
 
@@ -679,3 +678,28 @@ def test_back_office_lists_the_themes(client, platform_admin):
     response = client.get("/cms-admin/themes/")
     assert response.status_code == 200
     assert "Eau et milieux aquatiques" in page_text(response)
+
+
+def test_the_settings_offer_only_the_installed_tools(client, animator):
+    """« Outils de la communauté » lists the tools the apps registered (announcements, chat), not
+    a switch for a tool that does not exist yet; posting one is refused with a reason."""
+    community = CommunityFactory(name="Outils")
+    MembershipFactory(community=community, agent=animator, role=Membership.Role.ANIMATOR)
+    client.force_login(animator)
+    url = reverse("communities:edit", args=[community.slug])
+    form = client.get(url).context["form"]
+    assert [key for key, _label in form.fields["tools"].choices] == ["announcements", "chat"]
+    assert "Boîte à idées" not in page_text(client.get(url))
+    response = client.post(url, community_data(name="Outils", tools=["announcements", "wiki"]))
+    assert response.status_code == 400
+    assert "wiki" in response.context["form"].errors["tools"][0]
+    assert "Outils de la communauté" in page_text(response)
+    community.refresh_from_db()
+    assert community.tool_chat  # nothing saved
+
+
+def test_a_tool_without_its_switch_is_refused_at_registration():
+    from communities.tools import register_tool
+
+    with pytest.raises(ValueError, match="No switch for the tool 'agenda'"):
+        register_tool("agenda", label="Agenda")
