@@ -8,7 +8,7 @@ An app declares its workflow next to its model::
         state_field="status",
         transitions=[
             Transition("open", "dismissed", allowed=can_moderate, audit="report_dismissed",
-                       label=_("Classer sans suite")),
+                       notification="report_answered", label=_("Classer sans suite")),
             ...
         ],
         audit=write_audit_line,            # (obj, actor, transition, reason) -> None
@@ -48,6 +48,9 @@ class Transition:
     # The audit action written, and whether a reason must be given (« non retenue »…).
     audit: str | None = None
     reason_required: bool = False
+    # The notification kind this move sends (« idea_status »…): the workflow's ``notify`` hook
+    # receives the move and sends ``move.notification`` to the recipients the app chooses.
+    notification: str = ""
     # Extra work in the same transaction (dates, counters): (obj, actor, reason) -> None.
     effect: Callable | None = None
 

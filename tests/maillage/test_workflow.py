@@ -51,11 +51,20 @@ def _workflow(calls):
 
     return Workflow(
         transitions=[
-            Transition("open", "hidden", allowed=allowed, audit="hidden", reason_required=True),
+            Transition(
+                "open",
+                "hidden",
+                allowed=allowed,
+                audit="hidden",
+                reason_required=True,
+                notification="content_hidden",
+            ),
             Transition(("open", "hidden"), "dismissed", allowed=allowed),
         ],
         audit=lambda obj, actor, move, reason: calls.append(("audit", move.target, reason)),
-        notify=lambda obj, actor, move, reason: calls.append(("notify", move.target)),
+        notify=lambda obj, actor, move, reason: calls.append(
+            ("notify", move.target, move.notification)
+        ),
     )
 
 
@@ -74,7 +83,8 @@ def test_refusals_say_why_in_french(report, django_capture_on_commit_callbacks):
     assert calls == []
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(report, "hidden", actor=admin, reason="Doublon")
-    assert calls == [("audit", "hidden", "Doublon"), ("notify", "hidden")]
+    # The hook is told the move, with the notification kind it declares.
+    assert calls == [("audit", "hidden", "Doublon"), ("notify", "hidden", "content_hidden")]
     assert fresh(report).status == "hidden"
 
 
