@@ -322,6 +322,10 @@ def content_visible_to(agent, queryset, community_field="community"):
     queryset = queryset.filter(
         **{f"{community_field}__in": communities_readable_by(agent)}, is_hidden=False
     )
+    # The content of a tool the community switched off is not read (its kind's ``tool``).
+    tool = _tool_of(queryset.model)
+    if tool is not None:
+        queryset = queryset.filter(**{f"{community_field}__tool_{tool}": True})
     # Content that hangs below another (a comment below its announcement) goes with it.
     for lookup in getattr(queryset.model, "hidden_with", ()):
         queryset = queryset.filter(**{lookup: False})
@@ -380,11 +384,21 @@ class ContentAbilities:
     def can_read(self):
         if not self.community_abilities.can_read:
             return False
+        tool = _tool_of(type(self.content))
+        if tool is not None and not self.community_abilities.tool(tool):
+            return False
         return not self.is_hidden or self.can_moderate
 
     @property
     def can_report(self):
         return self.can_read and self.community_abilities.can_report
+
+
+def _tool_of(model):
+    from communities.content.registry import kind_of
+
+    kind = kind_of(model)
+    return kind.tool if kind is not None else None
 
 
 def content_abilities(agent, content):

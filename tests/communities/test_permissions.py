@@ -627,6 +627,30 @@ def test_disabled_announcements_tool_refuses_posting():
     assert not abilities(animator, community).can_post_announcement
 
 
+def test_content_of_a_switched_off_tool_is_read_by_nobody():
+    """The announcements' tool switched off: its announcements and their comments are no longer
+    read, one by one (policy.can_read, which downloads ask) or in lists (content_visible_to);
+    switched on again, they are back."""
+    from maillage import policy
+
+    community = CommunityFactory(open=True)
+    member = MembershipFactory(community=community).agent
+    announcement = AnnouncementFactory(community=community)
+    comment = AnnouncementComment.objects.create(
+        announcement=announcement, community=community, author=member, body="Oui"
+    )
+    assert policy.can_read(member, announcement) and policy.can_read(member, comment)
+    Community.objects.filter(pk=community.pk).update(tool_announcements=False)
+    announcement = Announcement.objects.get(pk=announcement.pk)
+    comment = AnnouncementComment.objects.get(pk=comment.pk)
+    assert not policy.can_read(member, announcement)
+    assert not policy.can_read(member, comment)
+    assert not content_visible_to(member, Announcement.objects.all()).exists()
+    assert not content_visible_to(member, AnnouncementComment.objects.all()).exists()
+    Community.objects.filter(pk=community.pk).update(tool_announcements=True)
+    assert list(content_visible_to(member, Announcement.objects.all())) == [announcement]
+
+
 def test_membership_cache_follows_the_agent_not_the_community():
     """The memoised membership of one community never answers for another one."""
     agent = AgentFactory()
