@@ -168,8 +168,9 @@ class Membership(models.Model):
         BANNED = "banned", _("Exclu")
 
     class Role(models.TextChoices):
+        # Neutral labels: the role, not a masculine title (« Animation », not « Animateur »).
         MEMBER = "member", _("Membre")
-        ANIMATOR = "animator", _("Animateur")
+        ANIMATOR = "animator", _("Animation")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     agent = models.ForeignKey(
@@ -320,6 +321,71 @@ class AnnouncementComment(Comment):
 
     def get_absolute_url(self):
         return self.announcement.get_absolute_url() + f"#commentaire-{self.pk}"
+
+
+class AnnouncementCommentRevision(models.Model):
+    """A comment's text before an edit or a deletion (the history the animators may read)."""
+
+    comment = models.ForeignKey(
+        AnnouncementComment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(max_length=5000)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["replaced_at", "pk"]
+
+    def __str__(self):
+        return f"Version du commentaire {self.comment_id} remplacée le {self.replaced_at:%d/%m/%Y}"
+
+
+class CommunityProposal(models.Model):
+    """An agent's proposal of a new community, until the calls for projects: the platform's
+    administrators accept it (the community is created, the proposer animates it) or decline it
+    with a reason (``communities.services.PROPOSAL``, through the workflow helper)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_proposals"
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    objective = models.TextField(_("objectif commun"), max_length=2000)
+    kind = models.CharField(_("type"), max_length=20, choices=Community.Kind.choices)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="+", verbose_name=_("thématiques")
+    )
+    visibility = models.CharField(
+        _("visibilité et adhésion"),
+        max_length=20,
+        choices=Community.Visibility.choices,
+        default=Community.Visibility.OPEN,
+    )
+    why = models.TextField(_("pourquoi cette communauté"), max_length=3000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("motif du refus"), max_length=2000, blank=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        verbose_name = _("proposition de communauté")
+
+    def __str__(self):
+        return self.name
 
 
 class Report(models.Model):

@@ -32,6 +32,14 @@ class Comment(ModeratedContent):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("commentaire"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    # The author's edits and deletions, as the chat's messages: an edited comment says
+    # « modifié » with its date; a deleted one shows as « Commentaire supprimé » (its text gone
+    # from the page, kept for the animators in the concrete table's revisions).
+    edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -39,6 +47,10 @@ class Comment(ModeratedContent):
 
     def __str__(self):
         return self.body[:60]
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
 
 
 class Reaction(models.Model):
