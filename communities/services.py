@@ -451,7 +451,10 @@ def community_leave(*, community, agent):
     _check(ability.is_member, _("Vous n'êtes pas membre de cette communauté."))
     if ability.is_animator and _animator_count(community) == 1:
         raise CommunityError(
-            _("Vous êtes le dernier animateur : nommez un autre animateur avant de partir.")
+            _(
+                "Vous êtes la dernière personne à animer cette communauté : confiez l'animation "
+                "à un autre membre avant de partir."
+            )
         )
     _check(ability.can_leave, _("On ne quitte pas cette communauté."))
     with transaction.atomic():
@@ -475,7 +478,7 @@ def member_set_role(*, membership, actor, role):
     _check(membership.state == S.ACTIVE, _("Seul un membre peut changer de rôle."))
     _check(role in R.values, _("Rôle inconnu."))
     if membership.role == R.ANIMATOR and role == R.MEMBER and _animator_count(community) == 1:
-        raise CommunityError(_("La communauté garde au moins un animateur."))
+        raise CommunityError(_("La communauté garde au moins une personne à l'animation."))
     with transaction.atomic():
         membership.role = role
         membership.save(update_fields=["role"])
@@ -499,7 +502,7 @@ def member_remove(*, membership, actor, ban=False, reason=""):
         and membership.state == S.ACTIVE
         and _animator_count(community) == 1
     ):
-        raise CommunityError(_("La communauté garde au moins un animateur."))
+        raise CommunityError(_("La communauté garde au moins une personne à l'animation."))
     with transaction.atomic():
         was_animator = membership.is_animator
         if ban:

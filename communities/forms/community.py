@@ -211,7 +211,7 @@ class CommunityCreateForm(CommunityForm):
     """Creation by a platform administrator: the settings plus the first animators."""
 
     animators = forms.CharField(
-        label=_("Animateurs"),
+        label=_("Animation"),
         required=False,
         # MAX_ANIMATOR_ADDRESSES addresses of at most 254 characters each, and their separators.
         max_length=MAX_ANIMATOR_ADDRESSES * 256,

@@ -213,10 +213,10 @@ def cards_by_name(response):
 def test_cards_show_the_viewer_state(agent_client, agent):
     """Each card says whether the viewer is a member, an animator, has asked or is invited."""
     states = {
-        "Animée": ({"animator": True}, "Animateur"),
+        "Animée": ({"animator": True}, "Animation"),
         "Membre": ({}, "Membre"),
         "Demandée": ({"requested": True}, "Demande en attente"),
-        "Invitée": ({"invited": True}, "Invité"),
+        "Invitée": ({"invited": True}, "Invitation reçue"),
     }
     for name, (traits, _label) in states.items():
         MembershipFactory(

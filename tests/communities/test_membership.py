@@ -263,7 +263,7 @@ def test_last_animator_cannot_leave(client, animator, open_community):
     """The last animator gets the French error and stays."""
     client.force_login(animator)
     response = client.post(url("leave", open_community))
-    assert "Vous êtes le dernier animateur" in follow_text(client, response)
+    assert "Vous êtes la dernière personne à animer" in follow_text(client, response)
     assert Membership.objects.get(agent=animator, community=open_community).is_animator
 
 
@@ -278,11 +278,11 @@ def test_members_page_for_a_member(client, agent, animator, open_community):
     response = client.get(url("members", open_community))
     assert response.status_code == 200
     text = page_text(response)
-    assert "Nathalie Moreau" in text and "Animateur" in text
+    assert "Nathalie Moreau" in text and "Animation" in text
     assert "Version 1" in text and "Non acceptée" in text
     assert agent.service.short_name in text
     assert 'data-testid="pending-requests"' not in text
-    assert "Nommer animateur" not in text
+    assert "Confier l'animation" not in text
 
 
 def test_members_page_for_the_animator(client, animator, open_community):
@@ -402,7 +402,9 @@ def test_last_animator_cannot_be_demoted(client, animator, open_community, platf
     membership = Membership.objects.get(agent=animator)
     client.force_login(platform_admin)
     response = client.post(url("member_action", open_community, membership.pk, "demote"))
-    assert "La communauté garde au moins un animateur." in follow_text(client, response)
+    assert "La communauté garde au moins une personne à l'animation." in follow_text(
+        client, response
+    )
     membership.refresh_from_db()
     assert membership.role == R.ANIMATOR
 

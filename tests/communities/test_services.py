@@ -469,7 +469,7 @@ def test_leave_when_not_a_member_is_refused(community):
 
 def test_last_animator_cannot_leave(community, animator):
     """The last animator is asked to name another one before leaving."""
-    with pytest.raises(CommunityError, match="Vous êtes le dernier animateur"):
+    with pytest.raises(CommunityError, match="Vous êtes la dernière personne à animer"):
         services.community_leave(community=community, agent=animator)
     assert membership(community, animator).is_animator
 
@@ -477,7 +477,7 @@ def test_last_animator_cannot_leave(community, animator):
 def test_last_animator_cannot_be_demoted(community, admin, animator):
     """The last animator cannot be demoted, by themselves or by an administrator."""
     for actor in (animator, admin):
-        with pytest.raises(CommunityError, match="La communauté garde au moins un animateur"):
+        with pytest.raises(CommunityError, match="La communauté garde au moins une personne"):
             services.member_set_role(
                 membership=membership(community, animator), actor=fresh(actor), role=R.MEMBER
             )
@@ -487,7 +487,7 @@ def test_last_animator_cannot_be_demoted(community, admin, animator):
 @pytest.mark.parametrize("ban", [False, True])
 def test_last_animator_cannot_be_removed_nor_banned(community, admin, animator, ban):
     """An administrator cannot remove or ban the last animator."""
-    with pytest.raises(CommunityError, match="La communauté garde au moins un animateur"):
+    with pytest.raises(CommunityError, match="La communauté garde au moins une personne"):
         services.member_remove(
             membership=membership(community, animator), actor=admin, ban=ban, reason="Motif"
         )
