@@ -132,6 +132,11 @@ def attachment_upload_to(message, filename):
     return f"chat/{timezone.now():%Y/%m}/{message.room_id}-{message.client_id[:36]}.{suffix}"
 
 
+def thumbnail_upload_to(message, filename):
+    # Next to the file it shows (chat/thumbnails.py makes it when the picture is sent).
+    return f"chat/{timezone.now():%Y/%m}/{message.room_id}-{message.client_id[:36]}.miniature.jpg"
+
+
 class Message(ModeratedContent):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     # The room's community, kept on the message for the moderation queue (None in conversations).
@@ -151,6 +156,11 @@ class Message(ModeratedContent):
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_size = models.PositiveIntegerField(default=0)
     attachment_type = models.CharField(max_length=100, blank=True)
+    # A JPEG at most THUMBNAIL_SIZE pixels wide and high, made from a picture attachment by the
+    # server (never the uploaded bytes): shown inline, served by the attachment's own view.
+    attachment_thumbnail = models.FileField(upload_to=thumbnail_upload_to, blank=True)
+    attachment_thumbnail_width = models.PositiveSmallIntegerField(default=0)
+    attachment_thumbnail_height = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -210,6 +210,13 @@ def message_payload(message, mentions=None, reactions=None):
             "size": message.attachment_size,
             "type": message.attachment_type,
             "url": reverse("chat:attachment", args=[message.pk]),
+            "thumbnail": {
+                "url": reverse("chat:attachment", args=[message.pk]) + "?miniature=1",
+                "width": message.attachment_thumbnail_width,
+                "height": message.attachment_thumbnail_height,
+            }
+            if message.attachment_thumbnail
+            else None,
         }
     return payload
 

@@ -7,6 +7,7 @@ connections **on commit** (``chat.events``): nothing is pushed that is not store
 """
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +30,7 @@ from chat.models import (
     Room,
 )
 from chat.permissions import room_abilities
+from chat.thumbnails import make_thumbnail
 from communities.content import audit
 from communities.permissions import agents_visible_to
 from maillage.http import Refused
@@ -336,9 +338,13 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
         )
         _check(reply_to is not None, _("Le message auquel vous répondez n'existe pas ici."))
     attachment_name, attachment_type = ("", "")
+    thumbnail = None
     if attachment is not None:
         attachment_name, attachment_type = check_attachment(attachment)
     _rate_limit(agent)
+    if attachment is not None:
+        # Before the transaction: Pillow's work never holds the room's row locked.
+        thumbnail = make_thumbnail(attachment, attachment_type)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -359,6 +365,11 @@ def message_send(*, agent, room, body, client_id, reply_to_id=None, attachment=N
             )
             if attachment is not None:
                 message.attachment.save(attachment_name, attachment, save=False)
+            if thumbnail is not None:
+                content, message.attachment_thumbnail_width, message.attachment_thumbnail_height = (
+                    thumbnail
+                )
+                message.attachment_thumbnail.save(content.name, content, save=False)
             message.save()
             mentioned = _mentioned(room, body)
             if mentioned:
@@ -467,11 +478,14 @@ def message_delete(*, agent, message):
     with transaction.atomic():
         if message.body:
             MessageRevision.objects.create(message=message, body=message.body, replaced_by=agent)
-        if message.attachment:
-            # The file goes once the deletion is stored (a rollback keeps message and file).
-            storage, name = message.attachment.storage, message.attachment.name
-            transaction.on_commit(lambda: storage.delete(name))
-            message.attachment = ""
+        for field in (message.attachment, message.attachment_thumbnail):
+            if field:
+                # The file goes once the deletion is stored (a rollback keeps message and file).
+                transaction.on_commit(partial(field.storage.delete, field.name))
+        message.attachment = ""
+        message.attachment_thumbnail = ""
+        message.attachment_thumbnail_width = 0
+        message.attachment_thumbnail_height = 0
         message.body = ""
         message.search_text = ""
         message.attachment_name = ""
@@ -489,6 +503,9 @@ def message_delete(*, agent, message):
                 "attachment_name",
                 "attachment_size",
                 "attachment_type",
+                "attachment_thumbnail",
+                "attachment_thumbnail_width",
+                "attachment_thumbnail_height",
                 "deleted_at",
                 "deleted_by",
                 "seq",

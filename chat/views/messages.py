@@ -126,7 +126,9 @@ def history(request, pk):
 @login_required
 def attachment(request, pk):
     """The file of a message, for whoever may read its room, as a download (never shown
-    inline: an uploaded file must not run as a page of the site)."""
+    inline: an uploaded file must not run as a page of the site). With ``?miniature=1``, the
+    thumbnail the server made of a picture (a JPEG of its own, shown in an ``<img>``), after
+    the same check; 404 when there is none."""
     message = (
         Message.objects.filter(
             pk=pk,
@@ -139,6 +141,15 @@ def attachment(request, pk):
     )
     if message is None:
         raise Http404
+    if "miniature" in request.GET:
+        if not message.attachment_thumbnail:
+            raise Http404
+        stem = message.attachment_name.rsplit(".", 1)[0] or "image"
+        return protected_download(
+            message.attachment_thumbnail,
+            name=f"{stem}-miniature.jpg",
+            content_type="image/jpeg",
+        )
     return protected_download(
         message.attachment, name=message.attachment_name, content_type=message.attachment_type
     )

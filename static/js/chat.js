@@ -340,6 +340,22 @@
         body.innerHTML = message.html; // sanitised server-side (maillage.markup)
         content.push(body);
         var file = message.attachment;
+        if (file && file.thumbnail) {
+          content.push(
+            el("p", { className: "chat-message__thumbnail fr-mb-1v" }, [
+              el("a", { href: file.url, title: "Télécharger l'image " + file.name }, [
+                el("img", {
+                  src: file.thumbnail.url,
+                  width: file.thumbnail.width,
+                  height: file.thumbnail.height,
+                  alt: "Image jointe : " + file.name,
+                  loading: "lazy",
+                  "data-testid": "chat-thumbnail",
+                }),
+              ]),
+            ])
+          );
+        }
         if (file) {
           content.push(
             el("p", { className: "chat-message__file fr-text--sm fr-mb-1v", "data-testid": "chat-attachment" }, [
