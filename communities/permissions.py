@@ -393,6 +393,36 @@ class ContentAbilities:
     def can_report(self):
         return self.can_read and self.community_abilities.can_report
 
+    @property
+    def is_author(self):
+        return getattr(self.content, "author_id", None) == getattr(self.agent, "pk", None)
+
+    @property
+    def is_deleted(self):
+        return getattr(self.content, "deleted_at", None) is not None
+
+    @property
+    def can_edit(self):
+        """Its author changes it while they may contribute and it is neither hidden nor
+        deleted (as the chat's messages)."""
+        return (
+            self.is_author
+            and not self.is_deleted
+            and not self.is_hidden
+            and self.can_read
+            and self.community_abilities.can_contribute
+        )
+
+    @property
+    def can_delete(self):
+        """Its author (still a member) or the animators delete it, while the community is not
+        archived."""
+        if self.is_deleted or not self.can_read or self.community_abilities.archived:
+            return False
+        if self.can_moderate:
+            return True
+        return self.is_author and self.community_abilities.is_member
+
 
 def _tool_of(model):
     from communities.content.registry import kind_of

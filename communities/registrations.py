@@ -10,14 +10,14 @@ AUDIT_ACTIONS = {
     "community_updated": _("Modification de la communauté"),
     "community_archived": _("Archivage de la communauté"),
     "community_restored": _("Désarchivage de la communauté"),
-    "left_without_animator": _("Dernier animateur parti (compte fermé)"),
+    "left_without_animator": _("Plus personne à l'animation (compte fermé)"),
     "request_accepted": _("Demande d'adhésion acceptée"),
     "request_refused": _("Demande d'adhésion refusée"),
     "invited": _("Invitation"),
     "invited_by_email": _("Invitation par courriel"),
     "invitation_withdrawn": _("Invitation par courriel retirée"),
-    "role_animator": _("Nomination comme animateur"),
-    "role_member": _("Retrait du rôle d'animateur"),
+    "role_animator": _("Animation confiée"),
+    "role_member": _("Animation retirée"),
     "banned": _("Exclusion"),
     "removed": _("Retrait de la communauté"),
     "unbanned": _("Levée de l'exclusion"),
@@ -25,6 +25,7 @@ AUDIT_ACTIONS = {
     "hidden": _("Contenu masqué"),
     "restored": _("Contenu rétabli"),
     "report_dismissed": _("Signalement classé sans suite"),
+    "comment_deleted": _("Commentaire supprimé par l'animation"),
 }
 
 

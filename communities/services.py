@@ -21,6 +21,7 @@ from communities.errors import CommunityError
 from communities.models import (
     Announcement,
     AnnouncementComment,
+    AnnouncementCommentRevision,
     CharterAcceptance,
     CharterTemplate,
     CharterVersion,
@@ -28,7 +29,7 @@ from communities.models import (
     Invitation,
     Membership,
 )
-from communities.permissions import abilities, can_create_community
+from communities.permissions import abilities, can_create_community, content_abilities
 from maillage import effects
 from notifications.services import notify, withdraw_on_commit
 
@@ -771,4 +772,56 @@ def comment_create(*, announcement, agent, body):
             url=comment.get_absolute_url(),
         )
         content_services.follow(agent=agent, target=announcement)
+    return comment
+
+
+def comment_edit(*, comment, agent, body):
+    """The author changes their comment (marked « modifié »); the previous text is kept for the
+    animators."""
+    ability = content_abilities(agent, comment)
+    _check_not_archived(comment.community)
+    _check(ability.is_author, _("Vous ne modifiez que vos propres commentaires."))
+    _check(not ability.is_deleted, _("Ce commentaire a été supprimé."))
+    _check(not ability.is_hidden, _("Ce commentaire a été masqué par l'animation."))
+    if ability.community_abilities.must_accept_charter:
+        raise CommunityError(_("Acceptez la charte de la communauté avant de contribuer."))
+    _check(ability.can_edit, _("Vous ne pouvez plus modifier ce commentaire."))
+    body = (body or "").strip()
+    _check(bool(body), _("Le commentaire est vide."))
+    if body == comment.body:
+        return comment
+    with transaction.atomic():
+        AnnouncementCommentRevision.objects.create(
+            comment=comment, body=comment.body, replaced_by=agent
+        )
+        comment.body = body
+        comment.edited_at = timezone.now()
+        # Only the fields of the edit: a stale copy never undoes a moderation (is_hidden).
+        comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment, agent):
+    """Its author or the animators delete a comment: it shows as « Commentaire supprimé »; its
+    text stays in the history the animators read."""
+    ability = content_abilities(agent, comment)
+    _check_not_archived(comment.community)
+    _check(not ability.is_deleted, _("Ce commentaire est déjà supprimé."))
+    _check(ability.can_delete, _("Vous ne pouvez pas supprimer ce commentaire."))
+    with transaction.atomic():
+        AnnouncementCommentRevision.objects.create(
+            comment=comment, body=comment.body, replaced_by=agent
+        )
+        comment.body = ""
+        comment.deleted_at = timezone.now()
+        comment.deleted_by = agent
+        comment.save(update_fields=["body", "deleted_at", "deleted_by"])
+        if agent.pk != comment.author_id:
+            audit.record(
+                community=comment.community,
+                actor=agent,
+                action="comment_deleted",
+                target=comment,
+                target_agent=comment.author,
+            )
     return comment

@@ -61,6 +61,16 @@ urlpatterns = [
         announcements.announcement_edit,
         name="announcement_edit",
     ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/commentaires/<int:comment_id>/modifier/",
+        announcements.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/commentaires/<int:comment_id>/supprimer/",
+        announcements.comment_delete,
+        name="comment_delete",
+    ),
     # moderation.py — reports, queue, hide/restore, audit log
     path(
         "<slug:slug>/signaler/<int:content_type_id>/<int:object_id>/",

@@ -13,8 +13,9 @@ from communities import selectors, services
 from communities.content import services as content_services
 from communities.forms.content import AnnouncementForm, CommentForm
 from communities.models import Announcement, AnnouncementComment
-from communities.permissions import content_visible_to
+from communities.permissions import content_abilities, content_visible_to
 from communities.views.common import community_view, run_service
+from maillage.http import id_or_404
 
 PER_PAGE = 10
 
@@ -146,8 +147,16 @@ def announcement_detail(request, community, ab, pk):
 
     comments = announcement.comments.select_related("author")
     attachments = content_services.attachments_of(announcement)
-    if not ab.can_moderate:
+    if ab.can_moderate:
+        # The animators read what was edited or deleted (as in the chat).
+        comments = comments.prefetch_related("revisions")
+    else:
         comments = content_visible_to(request.user, comments)
+    comments = list(comments)
+    for comment in comments:
+        comment.announcement, comment.community = announcement, community
+        comment_ab = content_abilities(request.user, comment)
+        comment.can_edit, comment.can_delete = comment_ab.can_edit, comment_ab.can_delete
     return render(
         request,
         "communities/announcement_detail.html",
@@ -180,3 +189,72 @@ def announcement_follow(request, community, ab, pk):
         content_services.unfollow(agent=request.user, target=announcement)
         messages.success(request, _("Vous ne suivez plus les commentaires de cette annonce."))
     return redirect(announcement.get_absolute_url())
+
+
+def _comment_of(community, announcement, comment_id):
+    """The comment ``comment_id`` of this announcement of this community; 404 for any other
+    (a forged id of another community's comment included)."""
+    comment = get_object_or_404(
+        AnnouncementComment.objects.select_related("author"),
+        pk=id_or_404(comment_id),
+        announcement=announcement,
+        community=community,
+    )
+    comment.announcement, comment.community = announcement, community
+    return comment
+
+
+@community_view(tool="announcements", ability="can_read")
+def comment_edit(request, community, ab, pk, comment_id):
+    """Its author edits a comment (a page of its own: it works without JavaScript)."""
+    announcement = _announcement_of(community, ab, pk)
+    comment = _comment_of(community, announcement, comment_id)
+    if not content_abilities(request.user, comment).can_edit:
+        raise Http404
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form.fields["body"].label = _("Votre commentaire modifié")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _result, ok = run_service(
+                request,
+                services.comment_edit,
+                comment=comment,
+                agent=request.user,
+                body=form.cleaned_data["body"],
+                success=_("Votre commentaire est modifié."),
+            )
+            if ok:
+                return redirect(comment.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "communities/comment_form.html",
+        {
+            "community": community,
+            "ab": ab,
+            "title": _("Modifier le commentaire"),
+            "announcement": announcement,
+            "comment": comment,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def comment_delete(request, community, ab, pk, comment_id):
+    """Its author or the animators delete a comment; it then shows as « Commentaire supprimé »."""
+    announcement = _announcement_of(community, ab, pk)
+    comment = _comment_of(community, announcement, comment_id)
+    if not content_abilities(request.user, comment).can_read:
+        raise Http404
+    run_service(
+        request,
+        services.comment_delete,
+        comment=comment,
+        agent=request.user,
+        success=_("Le commentaire est supprimé."),
+    )
+    return redirect(comment.get_absolute_url())

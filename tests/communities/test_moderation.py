@@ -340,8 +340,8 @@ def test_audit_log_says_actions_in_french(client, world):
     client.force_login(world.animator)
     page = text(client.get(audit_url(world.community)))
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
-    assert rows.index("Exclusion") < rows.index("Nomination comme animateur")
-    assert rows.index("Nomination comme animateur") < rows.index("Publication de la charte")
+    assert rows.index("Exclusion") < rows.index("Animation confiée")
+    assert rows.index("Animation confiée") < rows.index("Publication de la charte")
     assert "Création de la communauté" in rows
     assert "Charte, version 2" in rows
     assert "Propos injurieux" in rows
