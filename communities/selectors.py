@@ -8,17 +8,32 @@ from communities.permissions import (
     communities_listed_for,
     communities_of,
     communities_readable_by,
+    communities_visible_to,
     content_visible_to,
+    is_platform_admin,
 )
 
 S = Membership.State
 
 
 def community_list(
-    agent, *, q="", theme=None, region=None, department=None, ministry=None, kind=None, mine=False
+    agent,
+    *,
+    q="",
+    theme=None,
+    region=None,
+    department=None,
+    ministry=None,
+    kind=None,
+    mine=False,
+    archived=False,
 ):
-    """The browsing page: visible, not archived, filtered; memberships of the viewer attached."""
-    qs = communities_listed_for(agent)
+    """The browsing page: visible, not archived, filtered; memberships of the viewer attached.
+    ``archived``: the archived communities instead, for the platform's administrators only."""
+    if archived and is_platform_admin(agent):
+        qs = communities_visible_to(agent).filter(archived_at__isnull=False)
+    else:
+        qs = communities_listed_for(agent)
     if mine:
         qs = qs.filter(pk__in=communities_of(agent).values("pk"))
     if q:

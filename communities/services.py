@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.content import activity, audit
 from communities.content import services as content_services
@@ -106,13 +107,91 @@ def community_create(*, actor, animators=(), themes=(), ministries=(), **fields)
     return community
 
 
+# The visibility as the audit log says it (« Visibilité : ouverte → sur demande »).
+VISIBILITY_SHORT = {
+    Community.Visibility.OPEN: _lazy("ouverte"),
+    Community.Visibility.ON_REQUEST: _lazy("sur demande"),
+    Community.Visibility.PRIVATE_LISTED: _lazy("privée listée"),
+    Community.Visibility.PRIVATE_SECRET: _lazy("privée secrète"),
+}
+# Long texts: the log says they changed, not their whole text.
+_CHANGED_ONLY = {"description", "objective", "image"}
+_AUDITED_FIELDS = (
+    "name",
+    "description",
+    "objective",
+    "kind",
+    "visibility",
+    "scope",
+    "region",
+    "department",
+    "image",
+)
+
+
+def _settings_snapshot(community):
+    """What the audit log compares before and after an edit of the settings (from the
+    database: a bound form has already written the posted values on its instance)."""
+    from communities.tools import installed_tools
+
+    fields = {}
+    for name in _AUDITED_FIELDS:
+        field = Community._meta.get_field(name)
+        value = getattr(community, name)
+        if name == "visibility":
+            shown = str(VISIBILITY_SHORT.get(value, value))
+        elif field.choices:
+            shown = str(dict(field.flatchoices).get(value, value))
+        elif name == "image":
+            shown = value.name if value else ""
+        else:
+            shown = str(value) if value is not None else ""
+        label = _("visibilité") if name == "visibility" else str(field.verbose_name)
+        fields[name] = (label, shown)
+    for name in ("themes", "ministries"):
+        names = sorted(str(obj) for obj in getattr(community, name).all())
+        fields[name] = (str(Community._meta.get_field(name).verbose_name), ", ".join(names))
+    for tool in installed_tools():
+        fields[f"tool_{tool.key}"] = (str(tool.label), community.tool_enabled(tool.key))
+    return fields
+
+
+def settings_changes(before, after):
+    """The lines the audit log shows for an edit of the settings, in French: « Nom : A → B »,
+    « Visibilité : ouverte → sur demande », « Outil Messagerie instantanée : désactivé »."""
+    lines = []
+    for key, (label, old) in before.items():
+        new = after[key][1]
+        if old == new:
+            continue
+        label = label[:1].upper() + label[1:]
+        if key.startswith("tool_"):
+            state = _("activé") if new else _("désactivé")
+            lines.append(_("Outil %(tool)s : %(state)s") % {"tool": label, "state": state})
+        elif key in _CHANGED_ONLY:
+            lines.append(_("%(field)s : modifié") % {"field": label})
+        else:
+            lines.append(
+                _("%(field)s : %(old)s → %(new)s")
+                % {"field": label, "old": old or _("aucun"), "new": new or _("aucun")}
+            )
+    return lines
+
+
 def community_update(*, community, actor, form):
     """Save the animators' edit form (name, description, image, themes, territory, visibility,
-    tools)."""
+    tools); the audit line says what changed."""
     _check(abilities(actor, community).can_edit, _("Seule l'animation modifie la communauté."))
     with transaction.atomic():
+        before = _settings_snapshot(Community.objects.get(pk=community.pk))
         community = form.save()
-        audit.record(community=community, actor=actor, action="community_updated")
+        changes = settings_changes(before, _settings_snapshot(community))
+        audit.record(
+            community=community,
+            actor=actor,
+            action="community_updated",
+            reason="\n".join(changes),
+        )
     return community
 
 

@@ -32,11 +32,15 @@ class CommunityFilterForm(DsfrFormMixin, forms.Form):
         choices=[("", _("Tous les types")), *Community.Kind.choices],
     )
     mine = forms.BooleanField(label=_("Mes communautés seulement"), required=False)
+    # Platform administrators only (removed for the others): the archived communities, to restore.
+    archived = forms.BooleanField(label=_("Archivées"), required=False)
 
-    FILTERS = ("q", "theme", "region", "department", "ministry", "kind", "mine")
+    FILTERS = ("q", "theme", "region", "department", "ministry", "kind", "mine", "archived")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, show_archived=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not show_archived:
+            del self.fields["archived"]
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["placeholder"] = _("Nom, description, objectif…")
         self.fields["theme"].choices = [("", _("Toutes les thématiques"))] + list(
@@ -60,6 +64,7 @@ class CommunityFilterForm(DsfrFormMixin, forms.Form):
         values = {name: cleaned.get(name) for name in self.FILTERS if name not in self.errors}
         values["q"] = (values.get("q") or "").strip()
         values["mine"] = bool(values.get("mine"))
+        values["archived"] = bool(values.get("archived"))
         return {name: value for name, value in values.items() if value}
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from communities import permissions, selectors, services
 from communities.forms.community import CommunityCreateForm, CommunityFilterForm, CommunityForm
 from communities.forms.membership import ArchiveForm
-from communities.views.common import back_to, community_view, run_service
+from communities.views.common import back_to, community_view, run_service, safe_next
 
 PER_PAGE = 20
 ACTIVITY_PER_PAGE = 30
@@ -31,7 +31,8 @@ def paginate(request, queryset, per_page):
 
 @login_required
 def community_list(request):
-    form = CommunityFilterForm(request.GET or None)
+    is_admin = permissions.is_platform_admin(request.user)
+    form = CommunityFilterForm(request.GET or None, show_archived=is_admin)
     filters = form.filters() if request.GET else {}
     page = paginate(request, selectors.community_list(request.user, **filters), PER_PAGE)
     context = {
@@ -41,6 +42,7 @@ def community_list(request):
         ],
         "page": page,
         "filtered": bool(filters),
+        "archived": bool(filters.get("archived")),
         "can_create": permissions.can_create_community(request.user),
         "title": _("Communautés"),
     }
@@ -176,8 +178,9 @@ def community_restore(request, community, ab):
     run_service(
         request,
         services.community_restore,
-        success=_("La communauté a été restaurée."),
+        success=_("La communauté « %(name)s » a été restaurée.") % {"name": community.name},
         community=community,
         actor=request.user,
     )
-    return back_to(community)
+    # From the list of archived communities, back to it; otherwise to the community.
+    return redirect(safe_next(request, community.get_absolute_url()))
