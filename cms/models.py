@@ -3,9 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from cms.blocks import BodyBlock
 
 
 class HomePage(Page):
@@ -16,10 +18,14 @@ class HomePage(Page):
         max_length=255,
         default="Le réseau social professionnel des agents de l'État dans les territoires.",
     )
-    presentation = RichTextField(
-        _("présentation (visiteurs)"),
+    body = StreamField(
+        BodyBlock(),
+        verbose_name=_("présentation (visiteurs)"),
         blank=True,
-        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        help_text=_(
+            "Ce que voient les visiteurs sous l'accroche : textes, intertitres, cartes, mises en "
+            "avant. Ne décrivez que ce que la plateforme offre aujourd'hui."
+        ),
     )
     agent_message = RichTextField(
         _("message aux agents (tableau de bord)"),
@@ -31,12 +37,12 @@ class HomePage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        FieldPanel("presentation"),
+        FieldPanel("body"),
         FieldPanel("agent_message"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("presentation")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = []
+    subpage_types = ["cms.LegalPage"]
     max_count = 1
 
     class Meta:
@@ -55,3 +61,20 @@ class HomePage(Page):
         if request.user.is_authenticated:
             return "cms/home_dashboard.html"
         return "cms/home_page.html"
+
+
+class LegalPage(Page):
+    """A page every visitor may read: the legal notice, the privacy notice, the accessibility
+    statement (linked from the footer by their address)."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    template = "cms/legal_page.html"
+
+    class Meta:
+        verbose_name = _("page d'information")
+        verbose_name_plural = _("pages d'information")
