@@ -35,9 +35,9 @@ COMMUNITY_URL = "/communautes/controleurs-securite-alimentaire-occitanie/"
 ANNOUNCEMENT = "Grille commune de suites des contrôles en restauration collective"
 SECRET_COMMUNITY_URL = "/communautes/cellule-de-crise-bretagne/"
 
-# The 404 page: templates/404.html's « Page introuvable »; but the server runs the dev settings,
-# as `make run` does, and under DEBUG = True Django answers its own debug page instead.
-NOT_FOUND_HEADING = re.compile(r"^(Page introuvable|Page not found \(404\))$")
+# The 404 page: templates/404.html's « Page introuvable ». The server runs the dev settings, as
+# `make run` does, and they show Django's debug pages to nobody (DJANGO_DEBUG is unset).
+NOT_FOUND_HEADING = re.compile(r"^Page introuvable$")
 
 ALL_LISTED = [
     "Contrôleurs sécurité alimentaire Occitanie",
@@ -237,6 +237,8 @@ def test_secret_community_is_not_found_for_an_outsider(web_page, maillage_server
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text(NOT_FOUND_HEADING)
     expect(page.locator("body")).not_to_contain_text("Cellule de crise Bretagne")
+    # Not Django's debug page, which lists every route of the platform.
+    expect(page.locator("body")).not_to_contain_text("URLconf")
 
     # What a community that does not exist answers too.
     response = page.goto("/communautes/cette-communaute-n-existe-pas/")
