@@ -92,7 +92,8 @@ def report_create(*, agent, content, reason):
             target=report,
             community=community,
             actor=agent,
-            summary=_("Un %(label)s est signalé dans « %(community)s »")
+            # The label's gender is not known (« annonce », « commentaire »): no article.
+            summary=_("Contenu signalé dans « %(community)s » (%(label)s)")
             % {"label": label, "community": community.name},
             url=reverse("communities:moderation", args=[community.slug]),
         )
