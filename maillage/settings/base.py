@@ -352,6 +352,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
+# One date format across the platform: « 6 décembre 2026 », « 6 décembre 2026 à 14 h 05 ».
+FORMAT_MODULE_PATH = ["maillage.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -401,6 +403,8 @@ WAGTAIL_SITE_NAME = "Maillage"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
+# The back-office speaks French to everyone (no language choice in the account settings).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -174,6 +174,15 @@ def test_the_default_workflow_and_task_have_french_names():
     assert list(Task.objects.values_list("name", flat=True)) == ["Validation par la modération"]
 
 
+def test_the_back_office_speaks_french_only(client, settings):
+    """Wagtail's admin is in French, and offers no other language in the account settings."""
+    client.force_login(AgentFactory(is_superuser=True))
+    html = text(client.get("/cms-admin/"))
+    assert "Tableau de bord" in html
+    account = text(client.get("/cms-admin/account/"))
+    assert 'name="locale-preferred_language"' not in account
+
+
 # --- Legal pages ----------------------------------------------------------------------------------
 
 
