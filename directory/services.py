@@ -17,6 +17,7 @@ from directory.permissions import can_view_profile
 from directory.search_index import refresh_search_text
 from directory.signals import agent_closed
 from directory.tokens import email_confirmation_token
+from maillage.french import de
 from maillage.mail import send_templated_mail
 from maillage.uploads import reencode_jpeg
 
@@ -129,8 +130,8 @@ def _check_may_endorse(*, agent, endorser, tag):
         raise ValidationError(_("Vous ne pouvez pas recommander les compétences de cet agent."))
     if not agent.skills.filter(pk=tag.pk).exists():
         raise ValidationError(
-            _("« %(skill)s » ne figure pas parmi les compétences de %(name)s.")
-            % {"skill": tag.name, "name": agent.display_name}
+            _("« %(skill)s » ne figure pas parmi les compétences %(of_name)s.")
+            % {"skill": tag.name, "of_name": de(agent.display_name)}
         )
 
 

@@ -22,6 +22,7 @@ from communities.services import CommunityError
 from communities.views.browse import paginate
 from communities.views.common import back_to, community_view, run_service
 from directory.models import Agent
+from maillage.french import de
 
 S = Membership.State
 R = Membership.Role
@@ -194,9 +195,9 @@ def member_action(request, community, ab, membership_id, action):
             success=(
                 _("%(agent)s a rejoint la communauté.")
                 if accept
-                else _("La demande de %(agent)s a été refusée.")
+                else _("La demande %(of_agent)s a été refusée.")
             )
-            % {"agent": name},
+            % {"agent": name, "of_agent": de(name)},
             membership=membership,
             actor=actor,
             accept=accept,
@@ -237,7 +238,7 @@ def member_action(request, community, ab, membership_id, action):
         run_service(
             request,
             services.member_unban,
-            success=_("L'exclusion de %(agent)s est levée.") % {"agent": name},
+            success=_("L'exclusion %(of_agent)s est levée.") % {"of_agent": de(name)},
             membership=membership,
             actor=actor,
         )

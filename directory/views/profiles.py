@@ -18,6 +18,7 @@ from directory.organisation import may_browse_organisation
 from directory.profile import profile_completion
 from directory.suggestions import profile_suggestions
 from directory.vcard import build_vcard, vcard_filename
+from maillage.french import de
 
 
 def _profile_or_404(request, pk):
@@ -130,8 +131,8 @@ def endorse(request, pk):
     tag = selectors.held_skill(agent, request.POST.get("skill"))
     error = None
     if tag is None:
-        error = _("Cette compétence ne figure pas sur le profil de %(name)s.") % {
-            "name": agent.display_name
+        error = _("Cette compétence ne figure pas sur le profil %(of_name)s.") % {
+            "of_name": de(agent.display_name)
         }
     else:
         try:

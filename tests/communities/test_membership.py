@@ -171,7 +171,8 @@ def test_refused_request_tells_the_reason(
             url("member_action", on_request, membership.pk, "refuse"),
             {"reason": "Réservée aux agents d'Occitanie."},
         )
-    assert "La demande de" in follow_text(client, response)
+    # « de » elided before the agent's vowel-initial name (Anne Martin).
+    assert "La demande d'Anne Martin a été refusée." in follow_text(client, response)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert (
         AuditLog.objects.get(action="request_refused").reason == "Réservée aux agents d'Occitanie."
