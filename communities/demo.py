@@ -34,6 +34,8 @@ COMMUNITIES = [
         "animators": [ANIMATOR],
         "members": 12,
         "demo_agent": "member",
+        # The demo agent's own comment (to edit or delete) on the first announcement.
+        "agent_comment": "Merci pour le modèle : je l'utilise dès les prochains arrêtés.",
         "description": (
             "Les agents de la DREAL, de la DRAAF, des DDTM et des préfectures qui portent la "
             "politique de l'eau en Bretagne : qualité des masses d'eau, algues vertes, "
@@ -461,6 +463,12 @@ def _create(spec, *, admin, by_email, agents):
                 body=COMMENTS[(index + offset) % len(COMMENTS)],
             )
 
+    if spec.get("agent_comment") and spec["announcements"]:
+        first = community.announcements.order_by("created_at", "pk").first()
+        services.comment_create(
+            announcement=first, agent=by_email[AGENT], body=spec["agent_comment"]
+        )
+
     if spec["demo_agent"] == "request":
         services.community_request(
             community=community,
@@ -476,8 +484,38 @@ def _create(spec, *, admin, by_email, agents):
     return community
 
 
+# A proposal waiting for the administrators (the demo agent's), so that their page has one.
+DEMO_PROPOSAL = {
+    "name": "Réseau des référents France Rénov' de l'Ouest",
+    "objective": (
+        "Partager les pratiques d'accompagnement des ménages et harmoniser l'instruction des "
+        "dossiers entre les départements."
+    ),
+    "kind": K.EXPERTISE,
+    "visibility": V.ON_REQUEST,
+    "why": (
+        "Nous sommes une quinzaine de référents en DDT(M) à nous appeler chaque semaine : un "
+        "espace commun nous ferait gagner du temps et garderait la trace des réponses."
+    ),
+    "themes": ["Logement et hébergement"],
+}
+
+
+def _demo_proposal(by_email):
+    from communities.models import CommunityProposal
+    from communities.proposals import proposal_create
+
+    agent = by_email.get(AGENT)
+    if agent is None or CommunityProposal.objects.filter(proposer=agent).exists():
+        return
+    spec = dict(DEMO_PROPOSAL)
+    themes = list(Theme.objects.filter(name__in=spec.pop("themes")))
+    proposal_create(agent=agent, themes=themes, **spec)
+
+
 def load_demo_communities():
-    """Create the demo communities that do not exist yet; return how many were created."""
+    """Create the demo communities that do not exist yet, and the demo agent's pending
+    proposal; return how many communities were created."""
     existing = set(
         Community.objects.filter(slug__in=[s["slug"] for s in COMMUNITIES]).values_list(
             "slug", flat=True
@@ -492,6 +530,7 @@ def load_demo_communities():
         .order_by("email")
     )
     by_email = {agent.email: agent for agent in agents}
+    _demo_proposal(by_email)
     admin = by_email[ADMIN]
     pool = [a for a in agents if a.email.startswith("agent") and a.email != AGENT]
     for spec in missing:

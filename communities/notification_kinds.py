@@ -11,8 +11,13 @@ community are read in one query, then the community's abilities answer for each.
 
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Membership, Report
-from communities.permissions import abilities, communities_of, remember_memberships
+from communities.models import CommunityProposal, Membership, Report
+from communities.permissions import (
+    abilities,
+    communities_of,
+    is_platform_admin,
+    remember_memberships,
+)
 from notifications import kinds
 from notifications.models import Email
 
@@ -92,6 +97,18 @@ def _report_visible(agents, report):
     }
 
 
+def _proposal_visible(agents, proposal):
+    """A new proposal: to the administrators while it waits."""
+    if proposal.status != CommunityProposal.Status.PENDING:
+        return set()
+    return {agent.pk for agent in agents if is_platform_admin(agent)}
+
+
+def _proposal_answer_visible(agents, proposal):
+    """The answer to a proposal: to its proposer only."""
+    return {agent.pk for agent in agents if agent.pk == proposal.proposer_id}
+
+
 kinds.register_communities(of_agent=communities_of, remember_memberships=remember_memberships)
 kinds.register(
     "join_request",
@@ -153,4 +170,20 @@ kinds.register(
     visible_many=_report_visible,
     order=80,
     related=("community",),
+)
+kinds.register(
+    "community_proposal",
+    label=_("Propositions de communautés"),
+    description=_("Un agent propose une communauté (administration de la plateforme)."),
+    visible_many=_proposal_visible,
+    default_email=Email.IMMEDIATE,
+    order=90,
+)
+kinds.register(
+    "proposal_answered",
+    label=_("Réponses à vos propositions de communautés"),
+    description=_("L'administration a accepté ou refusé une communauté que vous avez proposée."),
+    visible_many=_proposal_answer_visible,
+    default_email=Email.IMMEDIATE,
+    order=25,
 )

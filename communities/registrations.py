@@ -26,6 +26,8 @@ AUDIT_ACTIONS = {
     "restored": _("Contenu rétabli"),
     "report_dismissed": _("Signalement classé sans suite"),
     "comment_deleted": _("Commentaire supprimé par l'animation"),
+    "proposal_accepted": _("Proposition de communauté acceptée"),
+    "proposal_declined": _("Proposition de communauté refusée"),
 }
 
 

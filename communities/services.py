@@ -61,10 +61,14 @@ def _refresh_member_count(community):
     Community.objects.filter(pk=community.pk).update(member_count=community.member_count)
 
 
+# Addresses under /communautes/ that are not communities.
+RESERVED_SLUGS = {"creer", "propositions", "invitation", "fichiers"}
+
+
 def unique_slug(name, model=Community):
     base = slugify(name)[:140] or "communaute"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from communities.views import announcements, attachments, browse, charter, membership, moderation
+from communities.views import (
+    announcements,
+    attachments,
+    browse,
+    charter,
+    membership,
+    moderation,
+    proposals,
+)
 
 app_name = "communities"
 
@@ -12,6 +20,15 @@ urlpatterns = [
     path("creer/", browse.community_create, name="create"),
     path("invitation/<str:token>/", membership.external_invitation, name="external_invitation"),
     path("fichiers/<int:pk>/", attachments.download, name="attachment"),
+    # proposals.py — agents propose communities, administrators answer
+    path("propositions/", proposals.proposal_list, name="proposals"),
+    path("propositions/nouvelle/", proposals.proposal_create, name="proposal_create"),
+    path("propositions/<int:proposal_id>/", proposals.proposal_detail, name="proposal"),
+    path(
+        "propositions/<int:proposal_id>/decider/",
+        proposals.proposal_decide,
+        name="proposal_decide",
+    ),
     path("<slug:slug>/", browse.community_home, name="home"),
     path("<slug:slug>/modifier/", browse.community_edit, name="edit"),
     path("<slug:slug>/activite/", browse.community_activity, name="activity"),

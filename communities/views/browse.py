@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities import permissions, selectors, services
+from communities import permissions, proposals, selectors, services
 from communities.forms.community import CommunityCreateForm, CommunityFilterForm, CommunityForm
 from communities.forms.membership import ArchiveForm
 from communities.views.common import back_to, community_view, run_service, safe_next
@@ -44,6 +44,8 @@ def community_list(request):
         "filtered": bool(filters),
         "archived": bool(filters.get("archived")),
         "can_create": permissions.can_create_community(request.user),
+        "can_propose": proposals.can_propose_community(request.user),
+        "proposals_pending": proposals.proposals_pending_count() if is_admin else 0,
         "title": _("Communautés"),
     }
     htmx = getattr(request, "htmx", None)

@@ -50,6 +50,8 @@ def test_each_app_registers_its_own_kinds():
         "mention": "chat.notification_kinds",
         "direct_message": "chat.notification_kinds",
         "report": "communities.notification_kinds",
+        "proposal_answered": "communities.notification_kinds",
+        "community_proposal": "communities.notification_kinds",
     }
 
 
@@ -59,6 +61,7 @@ def test_kinds_keep_their_declared_order():
     assert list(kinds.KINDS) == [
         "join_request",
         "request_answered",
+        "proposal_answered",
         "invitation",
         "charter_version",
         "announcement",
@@ -66,6 +69,7 @@ def test_kinds_keep_their_declared_order():
         "mention",
         "direct_message",
         "report",
+        "community_proposal",
     ]
 
 

@@ -173,6 +173,8 @@ DEFAULTS = {
     "mention": (True, Email.IMMEDIATE),
     "direct_message": (True, Email.IMMEDIATE),
     "report": (True, Email.WEEKLY),
+    "proposal_answered": (True, Email.IMMEDIATE),
+    "community_proposal": (True, Email.IMMEDIATE),
 }
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from chat import services as chat
 from chat.permissions import room_abilities
 from communities import services as communities
-from communities.models import Report
+from communities.models import Community, CommunityProposal, Report
 from communities.permissions import abilities
 from notifications import kinds, services
 from notifications.models import Notification
@@ -130,6 +130,8 @@ MAX_QUERIES = {
     "report": 13,
     "mention": 15,  # and one UPDATE marking the e-mails sent at once
     "direct_message": 11,
+    "community_proposal": 11,
+    "proposal_answered": 11,
 }
 # How many of the recipients the policy lets through (the others are someone else's invitation
 # or conversation).
@@ -144,11 +146,24 @@ REACHED = {
     "report": ALL,
     "mention": ALL,
     "direct_message": ONE,
+    "community_proposal": ALL,  # the administrators
+    "proposal_answered": ONE,  # its proposer
 }
 
 
 def _event(kind, size):
     """(recipients, target, community) of one ``kind`` event with ``size`` agents addressed."""
+    if kind in ("community_proposal", "proposal_answered"):
+        admins = kind == "community_proposal"
+        recipients = [AgentFactory(platform_admin=admins) for _ in range(size)]
+        target = CommunityProposal.objects.create(
+            proposer=AgentFactory() if admins else recipients[0],
+            name="Proposition",
+            objective="Objectif",
+            kind=Community.Kind.POLICY,
+            why="Pourquoi",
+        )
+        return recipients, target, None
     community = CommunityFactory(on_request=True)
     role = {"animator": True} if kind in ("join_request", "report") else {}
     recipients = [MembershipFactory(community=community, **role).agent for _ in range(size)]
