@@ -17,6 +17,7 @@ def register():
         url="chat:index",
         order=30,
         suffix_template="chat/partials/navigation_badge.html",
+        compact_template="chat/partials/navigation_compact.html",
     )
     menu.register(
         "chat",

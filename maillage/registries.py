@@ -23,12 +23,17 @@ class NavigationEntry:
     visible: object = None
     # A template rendered after the link (the chat's unread badge).
     suffix_template: str = ""
+    # A template the header shows beside the menu button on small screens, where the navigation
+    # is folded into the menu: a compact link with its count (the chat's unread messages).
+    compact_template: str = ""
 
 
 _navigation = {}
 
 
-def register_navigation(key, *, label, url, order=100, visible=None, suffix_template=""):
+def register_navigation(
+    key, *, label, url, order=100, visible=None, suffix_template="", compact_template=""
+):
     """An entry of the main navigation (« Communautés », « Annuaire »…); registering a key again
     replaces the entry (a delivered app replaces the « bientôt disponible » placeholder)."""
     _navigation[key] = NavigationEntry(
@@ -38,12 +43,13 @@ def register_navigation(key, *, label, url, order=100, visible=None, suffix_temp
         order=order,
         visible=visible,
         suffix_template=suffix_template,
+        compact_template=compact_template,
     )
 
 
 def navigation_for(request):
-    """``[{"key", "label", "url", "current", "suffix_template"}]`` for this request, in
-    order."""
+    """``[{"key", "label", "url", "current", "suffix_template", "compact_template"}]`` for
+    this request, in order."""
     entries = []
     for entry in sorted(_navigation.values(), key=lambda e: (e.order, e.key)):
         if entry.visible is not None and not entry.visible(request):
@@ -59,6 +65,7 @@ def navigation_for(request):
                 "url": url,
                 "current": request.path.startswith(url),
                 "suffix_template": entry.suffix_template,
+                "compact_template": entry.compact_template,
             }
         )
     return entries

@@ -113,6 +113,14 @@
       if (badge) {
         showCount(badge, total);
       }
+      // The compact copies beside the header's menu button on small screens, with their words.
+      document.querySelectorAll("[data-chat-unread-badge]").forEach(function (compact) {
+        showCount(compact, total);
+      });
+      document.querySelectorAll("[data-chat-unread-words]").forEach(function (words) {
+        words.textContent =
+          total === 0 ? "" : total === 1 ? " message non lu" : " messages non lus";
+      });
       Object.keys(rooms).forEach(function (id) {
         var link = document.querySelector("[data-testid='chat-room-link'][data-room-id='" + id + "']");
         var element = document.querySelector("[data-testid='chat-unread'][data-room-id='" + id + "']");

@@ -3,11 +3,12 @@
    The server pushes {"type": "notifications.unread", "unread": N, "notification": {id, kind,
    summary, url, created}} to every open tab of the agent (notifications.services.push), through
    the tab's WebSocket (window.Maillage.realtime, static/js/realtime.js). This keeps the header's
-   bell (its badge and its accessible name) up to date and shows a small toast, linked to the
-   notification, for each new one. A push can be missed (the socket was reconnecting, the tab
-   slept): the count is asked again (GET data-unread-url of the bell) when the socket reopens,
-   when the tab comes back into view and when the page comes back from the back-forward cache.
-   Without JavaScript the page shows the count of its load. */
+   bell and its compact copy beside the menu button (their badges and the words after them, read
+   in their accessible names: « Notifications 3 non lues ») up to date and shows a small toast,
+   linked to the notification, for each new one. A push can be missed (the socket was
+   reconnecting, the tab slept): the count is asked again (GET data-unread-url of the bell) when
+   the socket reopens, when the tab comes back into view and when the page comes back from the
+   back-forward cache. Without JavaScript the page shows the count of its load. */
 (function () {
   "use strict";
 
@@ -18,11 +19,11 @@
   var pushes = 0; // pushes received: a count asked before the last push is stale
   var lastRefresh = 0;
 
-  function bellLabel(count) {
+  function unreadWords(count) {
     if (count === 0) {
-      return "Notifications (aucune non lue)";
+      return "";
     }
-    return "Notifications (" + count + (count === 1 ? " non lue)" : " non lues)");
+    return count === 1 ? " non lue" : " non lues";
   }
 
   function showCount(count) {
@@ -32,8 +33,8 @@
       badge.hidden = count === 0;
       badge.setAttribute("data-count", String(count));
     });
-    document.querySelectorAll("[data-notifications-bell]").forEach(function (bell) {
-      bell.setAttribute("aria-label", bellLabel(count));
+    document.querySelectorAll("[data-notifications-unread-words]").forEach(function (words) {
+      words.textContent = unreadWords(count);
     });
   }
 

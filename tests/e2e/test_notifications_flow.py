@@ -182,9 +182,11 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     wait_until_live(agent)
     before = badge_count(agent)
     bell = agent.locator("header .fr-header__tools [data-testid='notifications-bell']")
+    # Its accessible name is its text: the visible words and count (« Notifications 3 non lues »).
+    expect(bell).not_to_have_attribute("aria-label", re.compile(r"."))
     if before == 0:
         expect(agent.locator("#notifications-badge")).to_be_hidden()
-    expect(bell).to_have_attribute("aria-label", re.compile(r"^Notifications \("))
+        expect(bell).to_have_accessible_name("Notifications")
     agent.evaluate("window.__sameDocument = true")
 
     # A writes in the community's room, mentioning B by « @Prénom Nom ».
@@ -201,9 +203,7 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     after = before + 1
     expect(agent.locator("#notifications-badge")).to_have_text(str(after))
     expect(agent.locator("#notifications-badge")).to_be_visible()
-    expect(bell).to_have_attribute(
-        "aria-label", f"Notifications ({after} non lue{'s' if after > 1 else ''})"
-    )
+    expect(bell).to_have_accessible_name(f"Notifications {after} non lue{'s' if after > 1 else ''}")
     assert agent.evaluate("window.__sameDocument") is True, "the page was reloaded"
     toast = agent.get_by_test_id("notification-toast").filter(has_text=summary)
     expect(toast).to_be_visible()
@@ -228,3 +228,89 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     expect(agent.locator("#notifications-badge")).to_have_attribute("data-count", str(before))
 
     assert agent_problems == []
+
+
+# --- on a phone ----------------------------------------------------------------------------------
+
+SENDER = ("agent08@demo.gouv.fr", "Sophie", "Sophie Vincent")
+RECIPIENT = ("agent09@demo.gouv.fr", "Valérie", "Valérie Martin")
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_in_sight(page, locator):
+    """``locator`` is visible on the first screen of the page, the menu closed."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    viewport = page.viewport_size
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+    expect(page.locator("#modal-menu")).to_be_hidden()
+
+
+def test_on_a_phone_the_unread_counts_show_beside_the_menu_button(open_page):
+    """On a phone the header's tools and the navigation fold into the menu: a private message
+    to Valérie shows on the bell and on « Messagerie » beside the menu button, live, without
+    opening it; after a reload too. (Sophie Vincent writes to her: no other test uses them.)"""
+    sender, recipient = open_page("sender"), open_page("recipient")
+    recipient_problems = watch(recipient)
+    recipient.set_viewport_size(PHONE)
+    sign_in(sender, SENDER)
+    sign_in(recipient, RECIPIENT)
+    wait_until_live(recipient)
+
+    bell = recipient.get_by_test_id("notifications-bell-compact")
+    chat = recipient.get_by_test_id("chat-compact-link")
+    bell_badge = bell.get_by_test_id("notifications-badge-compact")
+    chat_badge = chat.get_by_test_id("chat-unread-badge-compact")
+    assert_in_sight(recipient, bell)
+    assert_in_sight(recipient, chat)
+    assert_in_sight(recipient, recipient.get_by_role("button", name="Menu"))
+    # Where the whole header has room (the sender's desktop), the compact links are not shown.
+    expect(sender.get_by_test_id("notifications-bell-compact")).to_be_hidden()
+    expect(sender.get_by_test_id("chat-compact-link")).to_be_hidden()
+    # What the demo data left unread; no message yet (the chat's count is known once the page
+    # is live): hidden at zero.
+    before = badge_count(recipient)
+    expect(bell_badge).to_have_attribute("data-count", str(before))
+    expect(chat_badge).to_be_hidden()
+    expect(chat).to_have_accessible_name("Messagerie")
+    recipient.evaluate("window.__sameDocument = true")
+
+    # Sophie writes to Valérie from her profile.
+    profile_url = recipient.get_by_test_id("header-profile").first.get_attribute("href")
+    sender.goto(profile_url)
+    expect(sender.get_by_role("heading", level=1)).to_have_text(RECIPIENT[2])
+    sender.get_by_test_id("profile-message").click()
+    expect(sender).to_have_url(ROOM_URL)
+    wait_until_room_live(sender)
+    text = "Valérie, as-tu la liste des référents pour jeudi ?"
+    sender.locator("#chat-body").fill(text)
+    sender.locator("#chat-body").press("Enter")
+    expect(sender.get_by_test_id("chat-message").filter(has_text=text)).to_have_attribute(
+        "data-id", re.compile(r"^\d+$")
+    )
+
+    # On the phone, without opening the menu or reloading: both counts, with their words.
+    expect(chat_badge).to_have_text("1")
+    assert_in_sight(recipient, chat_badge)
+    expect(chat).to_have_accessible_name("Messagerie 1 message non lu")
+    after = before + 1
+    expect(bell_badge).to_have_text(str(after))
+    assert_in_sight(recipient, bell_badge)
+    expect(bell).to_have_accessible_name(f"Notifications {after} non lue{'s' if after > 1 else ''}")
+    assert recipient.evaluate("window.__sameDocument") is True, "the page was reloaded"
+
+    # After a reload the bell's count comes with the page, the chat's once the page is live.
+    recipient.reload()
+    expect(bell_badge).to_have_text(str(after))
+    assert_in_sight(recipient, bell_badge)
+    wait_until_live(recipient)
+    expect(chat_badge).to_have_text("1")
+    assert_in_sight(recipient, chat_badge)
+
+    # Each leads to its page.
+    chat.click()
+    expect(recipient).to_have_url(re.compile(r"/messagerie/$"))
+    bell.click()
+    expect(recipient).to_have_url(re.compile(r"/notifications/$"))
+    assert recipient_problems == []

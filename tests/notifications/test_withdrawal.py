@@ -154,7 +154,7 @@ def test_hidden_announcement_leaves_the_centre_the_bell_and_its_address(
     page = text(client.get(CENTRE))
     assert "Annonce litigieuse" not in page
     assert KEPT_TITLE in page
-    assert 'aria-label="Notifications (1 non lue)"' in page
+    assert 'data-testid="notifications-badge" data-notifications-badge data-count="1"' in page
     assert "1 notification non lue." in page
     assert client.get(UNREAD).json() == {"unread": 1}
     assert client.get(open_url(doomed)).status_code == 404
@@ -258,7 +258,7 @@ def test_member_banned_from_a_secret_community_sees_nothing_of_it(
         for word in (SECRET, SECRET_TITLE, secret.community.slug):
             assert word not in page
         assert KEPT_TITLE in page
-        assert 'aria-label="Notifications (1 non lue)"' in page
+        assert 'data-testid="notifications-badge" data-notifications-badge data-count="1"' in page
 
     def addresses():
         for notification in theirs:
