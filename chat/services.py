@@ -33,6 +33,7 @@ from chat.permissions import room_abilities
 from chat.thumbnails import make_thumbnail
 from communities.content import audit
 from communities.permissions import agents_visible_to
+from maillage.french import de, long_datetime
 from maillage.http import Refused
 from maillage.text import invalid_text_reason
 from maillage.uploads import check_file
@@ -284,9 +285,8 @@ def _mentioned(room, body):
 
 
 def _muted_message(abilities):
-    until = timezone.localtime(abilities.muted_until)
     return _("Un animateur vous a rendu muet dans cette communauté jusqu'au %(until)s.") % {
-        "until": until.strftime("%d/%m/%Y à %H:%M")
+        "until": long_datetime(abilities.muted_until)
     }
 
 
@@ -421,7 +421,8 @@ def _notify(message, mentioned, *, edit=False):
             others,
             target=message,
             actor=author,
-            summary=_("Nouveau message privé de %(author)s") % {"author": author.display_name},
+            summary=_("Nouveau message privé %(of_author)s")
+            % {"of_author": de(author.display_name)},
             url=message.get_absolute_url(),
         )
 

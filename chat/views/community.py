@@ -15,6 +15,7 @@ from chat.models import Mute
 from chat.views.common import readable_room, status_of
 from communities.models import Community, Membership
 from communities.permissions import abilities as community_abilities
+from maillage.french import long_datetime
 
 
 def _moderated_community(request, slug):
@@ -146,11 +147,10 @@ def mute(request, slug, agent_pk):
             except services.ChatError as refusal:
                 error, status = str(refusal), status_of(refusal)
             else:
-                until = timezone.localtime(muted.until)
                 messages.success(
                     request,
                     _("%(name)s ne peut plus écrire dans la communauté jusqu'au %(until)s.")
-                    % {"name": member.display_name, "until": until.strftime("%d/%m/%Y à %H:%M")},
+                    % {"name": member.display_name, "until": long_datetime(muted.until)},
                 )
                 return redirect("chat:mutes", community.slug)
         else:

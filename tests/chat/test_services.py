@@ -4,6 +4,7 @@ which code and French message, and what is published to the open connections (on
 Publications are read from the real channel layer: a test channel joins the room's group."""
 
 import asyncio
+import re
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -19,6 +20,7 @@ from chat.services import ChatError
 from communities import services as community_services
 from communities.content import moderation
 from communities.models import Report
+from maillage.french import long_datetime
 from tests.factories import AgentFactory, ExternalAgentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -422,7 +424,9 @@ def test_muted_member_is_refused_with_the_date(member, animator, community, main
     mute = services.member_mute(
         agent=animator, community=community, member=member, minutes=90, reason="Ton agressif"
     )
-    until = timezone.localtime(mute.until).strftime("%d/%m/%Y à %H:%M")
+    until = long_datetime(mute.until)
+    # The platform's one date format: « 6 décembre 2026 à 14 h 05 ».
+    assert re.fullmatch(r"\d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2} h \d{2}", until)
     with pytest.raises(ChatError) as error:
         post(member, main_room)
     assert error.value.code == "muted"

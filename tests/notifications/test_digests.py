@@ -12,6 +12,7 @@ from django.core import signing
 from chat import services as chat
 from chat.models import Message
 from communities import services as communities
+from maillage.french import de
 from notifications import services
 from notifications.models import DigestDelivery, Email, Notification
 from notifications.services import NotificationError
@@ -26,7 +27,20 @@ from tests.notifications.conftest import local, make_notification
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failed_tasks")]
 
 SECRET = "Cellule de crise Ouessant"
-FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def _token(url):
@@ -108,13 +122,16 @@ def test_digest_content(anne, digest_world, run_on_commit, mailoutbox):
     assert text.startswith("Bonjour Anne,\n\nVoici votre résumé hebdomadaire : 3 nouveautés")
     sections = re.findall(r"^== (.+) ==$", text, re.MULTILINE)
     assert sections == ["Eau potable", "Zones humides", "Messagerie et compte"]
-    items = re.findall(r"^- (.+) \((\w+) \d+ \w+, \d\d:\d\d\)$", text, re.MULTILINE)
-    assert [summary for summary, _day in items] == [
+    # Each item with its date in the platform's one format: « 6 décembre 2026 à 14 h 05 ».
+    items = re.findall(
+        r"^- (.+) \((\d{1,2}(?:er)? (\w+) \d{4} à \d{1,2} h \d\d)\)$", text, re.MULTILINE
+    )
+    assert [summary for summary, _date, _month in items] == [
         "Nouvelle annonce dans « Eau potable » : Relevés de mars",
         "Nouvelle annonce dans « Zones humides » : Sortie terrain",
-        f"Nouveau message privé de {author}",
+        f"Nouveau message privé {de(author)}",
     ]
-    assert all(day in FRENCH_DAYS for _summary, day in items)
+    assert all(month in FRENCH_MONTHS for _summary, _date, month in items)
     assert text.index("Relevés de mars") < text.index("== Zones humides ==")
     assert text.index("Sortie terrain") < text.index("== Messagerie et compte ==")
     html = unescape(message.alternatives[0].content)
