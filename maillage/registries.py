@@ -35,7 +35,7 @@ def register_navigation(
     key, *, label, url, order=100, visible=None, suffix_template="", compact_template=""
 ):
     """An entry of the main navigation (« Communautés », « Annuaire »…); registering a key again
-    replaces the entry (a delivered app replaces the « bientôt disponible » placeholder)."""
+    replaces the entry. Only installed apps register: an entry leads to a page that exists."""
     _navigation[key] = NavigationEntry(
         key=key,
         label=label,

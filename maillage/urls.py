@@ -23,7 +23,6 @@ urlpatterns = [
         # knows the hashed name once collectstatic has run, and `check` imports this module.
         RedirectView.as_view(url=lazy_static("dsfr/dist/favicon/favicon.ico"), permanent=True),
     ),
-    path("bientot/<slug:feature>/", views.coming_soon, name="coming_soon"),
     path("admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

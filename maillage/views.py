@@ -5,33 +5,8 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-
-# The navigation entries whose feature is still to come (communities, the directory and the
-# messaging are delivered and have their own pages).
-UPCOMING_FEATURES = {
-    "idees": (
-        _("Idées"),
-        _("Proposez, soutenez et suivez les idées d'amélioration de vos communautés."),
-    ),
-    "appels-a-projets": (
-        _("Appels à projets"),
-        _("Proposez une nouvelle communauté et suivez son instruction."),
-    ),
-    "pilotage": (_("Pilotage"), _("Suivez les usages de la plateforme dans votre région.")),
-}
-
-
-def coming_soon(request, feature):
-    """A placeholder for a navigation entry whose feature has not been delivered yet."""
-    try:
-        title, description = UPCOMING_FEATURES[feature]
-    except KeyError:
-        raise Http404 from None
-    return render(request, "coming_soon.html", {"title": title, "description": description})
 
 
 def _check_database():

@@ -16,9 +16,6 @@ NAVIGATION = [
     "Communautés",
     "Annuaire",
     "Messagerie",
-    "Idées",
-    "Appels à projets",
-    "Pilotage",
 ]
 
 

@@ -13,11 +13,10 @@ from directory.models import Agent
 from maillage.asgi import application
 from tests.factories import AgentFactory
 
-NAVIGATION = ["Communautés", "Annuaire", "Messagerie", "Idées", "Appels à projets", "Pilotage"]
-# The entries whose feature is still to come lead to « bientôt disponible »; the delivered ones
-# have no such page any more.
-UPCOMING = {"idees": "Idées", "appels-a-projets": "Appels à projets", "pilotage": "Pilotage"}
-DELIVERED = ["communautes", "annuaire", "messagerie"]
+# What the installed apps registered; nothing announces a feature still to come.
+NAVIGATION = ["Communautés", "Annuaire", "Messagerie"]
+# The former « bientôt disponible » addresses, those of the delivered features included.
+FORMER_PLACEHOLDERS = ["idees", "appels-a-projets", "pilotage", "communautes", "annuaire"]
 
 
 def page_text(response):
@@ -62,7 +61,7 @@ LAYOUT_PAGES = [
     "/connexion/",
     "/inscription/",
     "/mot-de-passe/oubli/",
-    "/bientot/idees/",
+    "/mentions-legales/",
     "/une-page-qui-n-existe-pas/",
 ]
 
@@ -87,8 +86,7 @@ def test_every_page_has_the_dsfr_layout(client, path):
     assert 'href="/communautes/"' in nav
     assert 'href="/annuaire/"' in nav  # the directory is delivered
     assert 'href="/messagerie/"' in nav  # so is the messaging
-    for slug in UPCOMING:
-        assert f'href="/bientot/{slug}/"' in nav
+    assert "/bientot/" not in nav
     assert "fr-skiplinks" in html
     for anchor in ("#content", "#header-navigation", "#footer"):
         assert f'href="{anchor}"' in html
@@ -99,7 +97,7 @@ def test_every_page_has_the_dsfr_layout(client, path):
 @pytest.mark.django_db
 def test_every_page_layout_for_an_agent(agent_client):
     """A signed-in agent's pages have the same layout, with their name and the sign-out form."""
-    for path in ("/", "/compte/", "/bientot/idees/"):
+    for path in ("/", "/compte/", "/donnees-personnelles/"):
         text = page_text(agent_client.get(path))
         assert "fr-header" in text and 'id="footer"' in text
         for label in NAVIGATION:
@@ -109,29 +107,34 @@ def test_every_page_layout_for_an_agent(agent_client):
 
 
 @pytest.mark.django_db
-def test_current_navigation_entry_is_marked(client):
+def test_current_navigation_entry_is_marked(agent_client):
     """The navigation entry of the current section carries aria-current."""
-    html = client.get("/bientot/idees/").content.decode()
-    assert re.search(r'href="/bientot/idees/"\s+aria-current="page"', html)
-    assert not re.search(r'href="/annuaire/"\s+aria-current="page"', html)
+    html = agent_client.get("/annuaire/").content.decode()
+    assert re.search(r'href="/annuaire/"\s+aria-current="page"', html)
+    assert not re.search(r'href="/communautes/"\s+aria-current="page"', html)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("slug", "title"), UPCOMING.items())
-def test_coming_soon_pages(client, slug, title):
-    """Each feature not yet delivered has its « bientôt disponible » page."""
-    response = client.get(f"/bientot/{slug}/")
-    assert response.status_code == 200
-    text = page_text(response)
-    assert f"<h1>{title}</h1>" in text
-    assert "Bientôt disponible" in text
+def test_every_navigation_entry_leads_to_a_page_of_its_app(agent_client):
+    """The navigation shows only what installed apps deliver: each entry opens a real page, none
+    a « bientôt disponible » one."""
+    html = agent_client.get("/").content.decode()
+    nav = html[html.index('id="header-navigation"') :]
+    nav = nav[: nav.index("</nav>")]
+    hrefs = re.findall(r'class="fr-nav__link" href="([^"]+)"', nav)
+    assert hrefs[0] == "/" and len(hrefs) == 1 + len(NAVIGATION), (
+        hrefs
+    )  # « Accueil », then the apps'
+    for href in hrefs:
+        response = agent_client.get(href)
+        assert response.status_code == 200, href
+        assert "Bientôt disponible" not in page_text(response)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("slug", DELIVERED)
-def test_delivered_features_have_no_coming_soon_page(client, slug):
-    """Communities, the directory and the messaging are delivered: their old « bientôt
-    disponible » address answers 404."""
+@pytest.mark.parametrize("slug", FORMER_PLACEHOLDERS)
+def test_former_coming_soon_pages_are_gone(client, slug):
+    """The « bientôt disponible » placeholders are gone: their addresses answer 404."""
     response = client.get(f"/bientot/{slug}/")
     assert response.status_code == 404
     assert "Bientôt disponible" not in page_text(response)
