@@ -165,5 +165,6 @@ def account_close(request):
 @require_POST
 def sign_out(request):
     logout(request)
-    messages.info(request, _("Vous êtes déconnecté."))
+    # Said on the sign-in page it lands on, in neutral French (session closed, not « déconnecté »).
+    messages.success(request, _("Votre session est fermée : à bientôt sur Maillage."))
     return redirect(reverse("login"))

@@ -101,7 +101,9 @@ def test_agent_signs_in_edits_profile_and_signs_out(web_page, maillage_server, p
     # Sign out with the header button.
     header.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{maillage_server}/connexion/")
-    expect(page.locator(".fr-alert--info")).to_have_text("Vous êtes déconnecté.")
+    expect(page.locator(".fr-alert--success")).to_have_text(
+        "Votre session est fermée : à bientôt sur Maillage."
+    )
     expect(header.get_by_role("link", name="Se connecter")).to_be_visible()
     expect(header.get_by_test_id("header-profile")).to_have_count(0)
 
