@@ -28,9 +28,10 @@ PARTICIPANTS_SHOWN = 500
 MAX_QUERY_LENGTH = 200
 
 
-@login_required
-def index(request):
-    rooms = selectors.rooms_for_list(request.user)
+def room_groups(agent):
+    """The agent's rooms as the index and a room's side menu list them: the conversations (most
+    recent first) and each community's rooms (the main one, then by name), with unread counts."""
+    rooms = selectors.rooms_for_list(agent)
     conversations = [room for room in rooms if not room.is_community]
     for room in conversations:
         room.participant_count = len(room._prefetched_participants)
@@ -42,15 +43,19 @@ def index(request):
         {"community": community, "rooms": sorted(group, key=lambda r: (not r.is_main, r.name))}
         for community, group in by_community.values()
     ]
+    return {
+        "conversations": conversations,
+        "communities": communities,
+        "unread_total": sum(room.unread for room in rooms),
+    }
+
+
+@login_required
+def index(request):
     return render(
         request,
         "chat/index.html",
-        {
-            "title": _("Messagerie"),
-            "conversations": conversations,
-            "communities": communities,
-            "unread_total": sum(room.unread for room in rooms),
-        },
+        {"title": _("Messagerie"), **room_groups(request.user)},
     )
 
 
@@ -201,6 +206,8 @@ def render_room(request, room, abilities, *, status=200, composer=None, error=No
         services.read_mark(agent=agent, room=room, message_id=page[-1].pk)
 
     client_id = (composer or {}).get("client_id") or uuid.uuid4().hex
+    # After the read position above: the open room counts nothing unread.
+    sidebar = room_groups(agent)
     context = {
         "title": selectors.room_title(room, agent),
         "room": room,
@@ -223,6 +230,11 @@ def render_room(request, room, abilities, *, status=200, composer=None, error=No
         "first_unread_id": first_unread_id,
         "first_unread_shown": any(e["first_unread"] for e in entries),
         "channels": channels,
+        "sidebar": sidebar,
+        # The community's rooms, when the agent reads them without being a member (the side
+        # menu lists the agent's own).
+        "channels_outside": bool(channels)
+        and not any(group["community"].pk == room.community_id for group in sidebar["communities"]),
         "participants": participants,
         "participants_json": [{"id": a.pk, "name": a.display_name} for a in participants],
         "emojis": services.EMOJIS,

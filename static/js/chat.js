@@ -11,8 +11,13 @@
      the server, everything else goes in as text;
    - replies, inline edits, deletions (confirmed inline), reactions, « Messages plus anciens »;
    - typing indicators, presence, @mention completion, Enter to send (Shift+Enter: new line);
+   - the layout: the room fills the viewport's height (--chat-top, the room's top on the page),
+     its messages scroll in #chat-scroller between the header and the composer, pinned at the
+     bottom; « / » (outside a text field) or Alt+Shift+M goes to the composer; Escape closes
+     an open reactions picker and gives the focus back to its « Réagir »;
    - scrolling: first unread message (or the bottom) on load, follow new messages only when at
-     the bottom; chat.read when the last message is visible in a visible tab;
+     the bottom, keep the position when older messages come in above; chat.read when the last
+     message is visible in a visible tab;
    - after a reconnection, subscribe again from the last sequence number seen (what changed
      meanwhile comes back and is upserted); chat.reset reloads the page. */
 (function () {
@@ -145,6 +150,9 @@
     });
 
     var list = document.getElementById("chat-messages");
+    // What scrolls: the messages between the room's header and the composer.
+    var scroller = document.getElementById("chat-scroller") || list;
+    var layout = section.closest(".chat-layout");
     var form = document.getElementById("chat-composer");
     var textarea = document.getElementById("chat-body");
     var replyInput = form ? form.querySelector("input[name='reply_to']") : null;
@@ -169,6 +177,25 @@
     var subscribed = false;
 
     section.classList.add("chat-room--live");
+
+    /* --- The layout: the room as high as the viewport, the composer at its bottom ---------- */
+
+    function fitToViewport() {
+      if (!layout) {
+        return;
+      }
+      var top = section.getBoundingClientRect().top + window.scrollY;
+      layout.style.setProperty("--chat-top", Math.round(top) + "px");
+      layout.classList.add("chat-layout--live");
+    }
+    fitToViewport();
+    window.addEventListener("resize", function () {
+      var follow = atBottom();
+      fitToViewport();
+      if (follow) {
+        scrollToBottom();
+      }
+    });
     if (window.Maillage.chat) {
       window.Maillage.chat.setFocus(roomId); // chat-live.js: presence and unread counts
     }
@@ -391,15 +418,18 @@
     }
 
     function atBottom() {
-      return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+      return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
     }
 
     function scrollToBottom() {
-      list.scrollTop = list.scrollHeight;
+      scroller.scrollTop = scroller.scrollHeight;
     }
 
     function scrollToMessage(element) {
-      list.scrollTop = Math.max(0, element.offsetTop - 8);
+      scroller.scrollTop = Math.max(
+        0,
+        element.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop - 8
+      );
     }
 
     function lastId() {
@@ -791,11 +821,11 @@
       var purpose = historyWanted.shift();
       var messages = event.messages || [];
       if (purpose === "older") {
-        var fromBottom = list.scrollHeight - list.scrollTop;
+        var fromBottom = scroller.scrollHeight - scroller.scrollTop;
         messages.forEach(function (message) {
           upsert(message, true);
         });
-        list.scrollTop = list.scrollHeight - fromBottom;
+        scroller.scrollTop = scroller.scrollHeight - fromBottom;
         watchLast();
         if (olderLink) {
           if (event.has_more) {
@@ -1259,6 +1289,73 @@
       });
     }
 
+    // The chosen file named on the « Joindre un fichier » line, which stays open.
+    if (fileInput) {
+      var fileToggle = form.querySelector("[data-testid='chat-file-toggle']");
+      fileInput.addEventListener("change", function () {
+        var chosen = fileInput.files && fileInput.files.length ? fileInput.files[0].name : "";
+        if (fileToggle) {
+          fileToggle.textContent = chosen ? "Fichier joint : " + chosen : "Joindre un fichier";
+        }
+      });
+    }
+
+    /* --- Keyboard: the composer's shortcut, Escape on the reactions picker ----------------- */
+
+    function typingInAField(target) {
+      if (!target || !target.closest) {
+        return false;
+      }
+      if (target.isContentEditable || target.closest("textarea, select, [contenteditable='true']")) {
+        return true;
+      }
+      var input = target.closest("input");
+      return !!input && !/^(button|submit|reset|checkbox|radio|file|image|range|color)$/i.test(input.type);
+    }
+
+    // One reactions picker open at a time.
+    section.addEventListener("toggle", function (event) {
+      var opened = event.target;
+      if (!opened.matches || !opened.matches("details.chat-react-picker") || !opened.open) {
+        return;
+      }
+      section.querySelectorAll("details.chat-react-picker[open]").forEach(function (other) {
+        if (other !== opened) {
+          other.open = false;
+        }
+      });
+    }, true);
+
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.isComposing) {
+        return;
+      }
+      if (event.key === "Escape") {
+        var picker = document.activeElement && document.activeElement.closest
+          ? document.activeElement.closest("details.chat-react-picker[open]")
+          : null;
+        picker = picker || section.querySelector("details.chat-react-picker[open]");
+        if (picker) {
+          event.preventDefault();
+          picker.open = false;
+          var summary = picker.querySelector("summary");
+          if (summary) {
+            summary.focus();
+          }
+        }
+        return;
+      }
+      if (!textarea || document.activeElement === textarea) {
+        return;
+      }
+      var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey;
+      var altShiftM = event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === "KeyM";
+      if ((slash && !typingInAField(event.target)) || altShiftM) {
+        event.preventDefault();
+        textarea.focus();
+      }
+    });
+
     if (olderLink && list) {
       olderLink.addEventListener("click", function (event) {
         if (rt.isOpen() && subscribed) {
@@ -1286,15 +1383,27 @@
           );
         })[0] || null;
       }
-      if (target) {
-        scrollToMessage(target);
-      } else {
-        scrollToBottom();
+      var items = shown();
+      if (target === items[items.length - 1]) {
+        target = null; // the newest message: at the bottom, whole, above the composer
       }
-      // The conversation and the composer on screen together.
-      var composerBottom = (form || list).getBoundingClientRect().bottom;
-      if (composerBottom > window.innerHeight && !window.location.hash) {
-        window.scrollBy(0, Math.min(composerBottom - window.innerHeight + 16, list.getBoundingClientRect().top - 16));
+      var place = function () {
+        if (target) {
+          scrollToMessage(target);
+        } else {
+          scrollToBottom();
+        }
+        // The whole room on screen, the composer at the bottom (a link to a message scrolls
+        // the page to it: the scroller shows it instead).
+        var roomBottom = section.getBoundingClientRect().bottom + window.scrollY;
+        window.scrollTo(0, Math.max(0, roomBottom + 16 - window.innerHeight));
+      };
+      place();
+      if (document.readyState !== "complete") {
+        // The browser scrolls to the address's #message-… again until the page has loaded.
+        window.addEventListener("load", function () {
+          window.requestAnimationFrame(place);
+        }, { once: true });
       }
     }
     renderPresence();

@@ -165,8 +165,10 @@ def test_room_page_has_the_markup_the_live_client_reads(client, member, colleagu
         f'<form id="chat-composer" class="chat-composer" method="post" '
         f'enctype="multipart/form-data" action="{send_url(main_room)}"' in html
     )
-    assert '<textarea class="fr-input" name="body" id="chat-body" rows="3" maxlength="10000">' in (
-        html
+    assert re.search(
+        r'<textarea class="fr-input" name="body" id="chat-body" rows="2" maxlength="10000" '
+        r'aria-keyshortcuts="/ Alt\+Shift\+M"',
+        html,
     )
     assert re.fullmatch(r"[0-9a-f]{32}", client_id_of(response))
     assert 'name="reply_to"' in html
