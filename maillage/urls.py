@@ -34,3 +34,6 @@ urlpatterns = [
 
 # Wagtail's page tree serves everything else, starting with the home page.
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# The 500 page in the layout (Django's own renders templates/500.html without the request).
+handler500 = "maillage.errors.server_error"
