@@ -28,12 +28,13 @@
   var TYPING_SHOWN = 5000;
   var READ_DELAY = 600;
   var MENTIONS_SHOWN = 8;
+  // The platform's one date format (maillage/french.py): « 6 décembre 2026 à 14 h 05 ».
   var TIME_FORMAT = new Intl.DateTimeFormat("fr-FR", {
     timeZone: "Europe/Paris",
-    day: "2-digit",
-    month: "2-digit",
+    day: "numeric",
+    month: "long",
     year: "numeric",
-    hour: "2-digit",
+    hour: "numeric",
     minute: "2-digit",
     hourCycle: "h23",
   });
@@ -76,7 +77,11 @@
     TIME_FORMAT.formatToParts(new Date(iso)).forEach(function (part) {
       parts[part.type] = part.value;
     });
-    return parts.day + "/" + parts.month + "/" + parts.year + " à " + parts.hour + ":" + parts.minute;
+    var day = parseInt(parts.day, 10);
+    return (
+      (day === 1 ? "1er" : String(day)) + " " + parts.month + " " + parts.year +
+      " à " + parseInt(parts.hour, 10) + " h " + parts.minute
+    );
   }
 
   function fileSize(bytes) {

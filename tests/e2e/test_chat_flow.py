@@ -109,6 +109,10 @@ def test_two_agents_chat_live_then_a_direct_message_lights_the_badge(
     expect(body.locator("code")).to_have_text("<script>alert(2)</script>")
     expect(received).to_contain_text("Nathalie Moreau")
     expect(agent.locator("#chat-messages script")).to_have_count(0)
+    # Its time in the platform's one date format, as the server writes it (chat.js).
+    expect(received.locator("time")).to_have_text(
+        re.compile(r"^\d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2} h \d{2}$")
+    )
     # On the animator's side the pending message became the stored one.
     sent = message(animator, intro)
     expect(sent).to_have_count(1)
