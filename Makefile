@@ -4,6 +4,7 @@ PORT ?= 8000
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -19,7 +20,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
-setup: $(STAMP) ## Create the virtual environment and install the dependencies
+# axe-core, which the browser tests inject to check accessibility (package.json, tests/e2e/axe.py).
+# Without npm, setup says so and goes on (`make run` needs no Node.js); `make test` installs it
+# after bin/system-packages --check has brought nodejs and npm.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm is missing: the browser tests' accessibility checks need it (bin/system-packages --check installs it)."; fi
+
+setup: $(STAMP) $(NODE_STAMP) ## Create the virtual environment and install the dependencies
 	@mkdir -p var
 
 migrate: setup ## Apply the database migrations (reference data included)
@@ -39,6 +48,7 @@ run: demo ## Set everything up and start the platform with demo data (HOST=, POR
 
 test: setup ## Install what the tests need and run every test
 	@bin/system-packages --check
+	@[ -f $(NODE_STAMP) ] || $(MAKE) --no-print-directory $(NODE_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run --settings=maillage.settings.test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -46,6 +56,7 @@ test-fast: setup ## Run the tests without the browser and multi-server ones
 	$(PY) -m pytest -m "not e2e and not integration" $(PYTEST_ARGS)
 
 test-e2e-scale-out: setup ## Run the browser tests on PostgreSQL and Redis instead of SQLite
+	@[ -f $(NODE_STAMP) ] || $(MAKE) --no-print-directory $(NODE_STAMP)
 	MAILLAGE_E2E_STACK=scale-out $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: setup ## Check the code style and the floor plan (import contracts in pyproject.toml)
@@ -61,4 +72,4 @@ bench: setup ## Run the benchmarks and print their figures
 	$(PY) -m bench
 
 clean: ## Remove the virtual environment and local data
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

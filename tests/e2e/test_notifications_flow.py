@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 from pytest_redis import factories as redis_factories
 
 from tests.e2e.accounts import sign_in
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS, _reports
 from tests.e2e.pages import wait_until_live, wait_until_room_live
 from tests.integration.servers import (
@@ -207,6 +208,9 @@ def test_a_mention_lights_the_bell_live_then_leads_to_the_message(open_page):
     assert agent.evaluate("window.__sameDocument") is True, "the page was reloaded"
     toast = agent.get_by_test_id("notification-toast").filter(has_text=summary)
     expect(toast).to_be_visible()
+    # The bell with its count, the toast: axe finds nothing serious (the bell's name once did
+    # not contain its visible count: label-content-name-mismatch).
+    assert_accessible(agent, where="a page with an unread notification and its toast")
     expect(toast.get_by_role("link")).to_have_attribute(
         "href", re.compile(r"^/notifications/\d+/$")
     )
@@ -299,6 +303,7 @@ def test_on_a_phone_the_unread_counts_show_beside_the_menu_button(open_page):
     assert_in_sight(recipient, bell_badge)
     expect(bell).to_have_accessible_name(f"Notifications {after} non lue{'s' if after > 1 else ''}")
     assert recipient.evaluate("window.__sameDocument") is True, "the page was reloaded"
+    assert_accessible(recipient, where="a phone's page with unread counts")
 
     # After a reload the bell's count comes with the page, the chat's once the page is live.
     recipient.reload()
