@@ -98,7 +98,7 @@ def test_the_shortcut_to_the_composer_is_announced(client, member, main_room):
     hint); the composer is an ordinary form posting to the send address."""
     html = login(client, member).get(room_url(main_room)).content.decode()
     assert re.search(r'<textarea [^>]*id="chat-body"[^>]*aria-keyshortcuts="/ Alt\+Shift\+M"', html)
-    assert "Raccourci pour revenir ici : « / » ou Alt+Maj+M." in html
+    assert '<span id="chat-shortcut-hint">Raccourci : « / » ou Alt+Maj+M.</span>' in html
     assert re.search(
         rf'<form id="chat-composer" [^>]*method="post" [^>]*action="{send_url(main_room)}"', html
     )
