@@ -30,6 +30,7 @@ AGENT_PAGES = [
     ("directory search", "/annuaire/"),
     ("directory search with a query", "/annuaire/?q=urbanisme"),
     ("chat index", "/messagerie/"),
+    ("group conversation's participants", "/messagerie/nouveau/?q=Vincent"),
     ("notifications centre", "/notifications/"),
     ("notification preferences", "/notifications/preferences/"),
     ("account", "/compte/"),
