@@ -966,8 +966,9 @@
       mentionMatches = [];
       mentionActive = -1;
       if (textarea) {
+        // No aria-expanded: a textarea is a textbox, which does not take it (axe-core's
+        // aria-allowed-attr); aria-controls and aria-activedescendant announce the list.
         textarea.removeAttribute("aria-activedescendant");
-        textarea.setAttribute("aria-expanded", "false");
       }
     }
 
@@ -1053,7 +1054,6 @@
         })
       );
       mentionList.hidden = false;
-      textarea.setAttribute("aria-expanded", "true");
       highlightMention(0);
     }
 

@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.accounts import PASSWORD
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.pages import wait_until_live, wait_until_room_live
 from tests.e2e.test_chat_flow import message, watch
@@ -202,6 +203,7 @@ def test_a_room_laid_out_as_a_chat(web_page, second_page, chromium, maillage_ser
             "img => img.complete && img.naturalWidth === 320", arg=live.element_handle()
         )
         assert_composer_at_the_bottom(writer)
+        assert_accessible(reader, where="a room with its side menu and a thumbnail")
 
         assert problems == [[], [], []]
     finally:
@@ -232,6 +234,7 @@ def test_on_a_phone_the_rooms_are_above_the_room(chromium, maillage_server):
         assert_composer_at_the_bottom(page)
         toggle.click()
         expect(links.first).to_be_visible()
+        assert_accessible(page, where="a room on a phone, its side menu open")
         assert problems == []
     finally:
         page.context.close()
