@@ -37,7 +37,7 @@ migrate: setup ## Apply the database migrations (reference data included)
 demo: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py load_demo_data
 
-run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change)
+run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change; DJANGO_DEBUG=1 for Django's debug pages)
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
 	@# The background-task worker and the e-mail digests' scheduler run beside the web server
 	@# and stop with it.
