@@ -826,12 +826,12 @@
       var purpose = historyWanted.shift();
       var messages = event.messages || [];
       if (purpose === "older") {
+        // What is on screen stays where it is: the distance to the bottom is kept across
+        // everything that changes above (the messages inserted, the link removed).
         var fromBottom = scroller.scrollHeight - scroller.scrollTop;
         messages.forEach(function (message) {
           upsert(message, true);
         });
-        scroller.scrollTop = scroller.scrollHeight - fromBottom;
-        watchLast();
         if (olderLink) {
           if (event.has_more) {
             olderLink.setAttribute("href", "/messagerie/" + roomId + "/?avant=" + firstId());
@@ -841,6 +841,8 @@
             olderLink = null;
           }
         }
+        scroller.scrollTop = scroller.scrollHeight - fromBottom;
+        watchLast();
         return;
       }
       messages.forEach(function (message) {

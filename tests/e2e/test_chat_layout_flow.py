@@ -78,12 +78,15 @@ def box(page, selector):
     return page.locator(selector).bounding_box()
 
 
-def assert_composer_at_the_bottom(page):
+def assert_composer_at_the_bottom(page, *, newest_shown=True):
     """The composer's bottom edge is at the viewport's bottom (within the room's margin), the
-    page itself not scrolled away from it, and the newest message visible above it."""
+    page itself not scrolled away from it, and (unless the agent scrolled up) the newest
+    message visible above it."""
     height = page.viewport_size["height"]
     composer = box(page, "#chat-composer")
     assert height - 40 <= composer["y"] + composer["height"] <= height, composer
+    if not newest_shown:
+        return
     last = page.get_by_test_id("chat-message").last
     expect(last).to_be_in_viewport()
     last_box = last.bounding_box()
@@ -204,6 +207,31 @@ def test_a_room_laid_out_as_a_chat(web_page, second_page, chromium, maillage_ser
         )
         assert_composer_at_the_bottom(writer)
         assert_accessible(reader, where="a room with its side menu and a thumbnail")
+
+        # Older messages loaded above keep what is on screen where it is: the conversation
+        # opened around its last message (a page of 26, two older ones left), « Messages plus
+        # anciens » brings them in over the WebSocket.
+        for n in range(11):
+            send(writer, f"Historique A {n}")
+            send(reader, f"Historique B {n}")
+        last = message(reader, "Historique B 10").get_attribute("data-id")
+        reader.goto(f"/messagerie/{direct_id}/?autour={last}#message-{last}")
+        wait_until_room_live(reader)
+        shown = reader.get_by_test_id("chat-message")
+        expect(shown).to_have_count(26)
+        expect(message(reader, "Historique B 10")).to_be_in_viewport()
+        # The agent scrolls up to the link; the first message shown stays put when it is used.
+        older = reader.get_by_test_id("chat-older")
+        older.scroll_into_view_if_needed()
+        first = reader.locator(f"#message-{shown.first.get_attribute('data-id')}")
+        expect(first).to_be_in_viewport()
+        before = first.bounding_box()["y"]
+        older.click()
+        expect(shown).to_have_count(28)
+        expect(older).to_have_count(0)
+        assert abs(first.bounding_box()["y"] - before) <= 2
+        assert reader.locator("#chat-scroller").evaluate("s => s.scrollTop") > 0
+        assert_composer_at_the_bottom(reader, newest_shown=False)
 
         assert problems == [[], [], []]
     finally:
