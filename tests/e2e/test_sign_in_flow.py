@@ -84,7 +84,7 @@ def test_agent_signs_in_edits_profile_and_signs_out(web_page, maillage_server, p
     expect(page.get_by_test_id("profile-skills").locator(".fr-tag")).to_have_text(
         ["droit des sols", "littoral", "urbanisme"]
     )
-    photo = page.get_by_role("img", name="Photo de Erwan Kerjean")
+    photo = page.get_by_role("img", name="Photo d'Erwan Kerjean")
     expect(photo).to_be_visible()
     expect(photo).to_have_js_property("complete", True)
     assert photo.evaluate("img => img.naturalWidth") > 0  # the browser decoded it
