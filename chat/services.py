@@ -285,9 +285,10 @@ def _mentioned(room, body):
 
 
 def _muted_message(abilities):
-    return _("Un animateur vous a rendu muet dans cette communauté jusqu'au %(until)s.") % {
-        "until": long_datetime(abilities.muted_until)
-    }
+    return _(
+        "L'animation de la communauté a suspendu vos messages dans cette communauté jusqu'au "
+        "%(until)s."
+    ) % {"until": long_datetime(abilities.muted_until)}
 
 
 def _check_can_post(abilities):

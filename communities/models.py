@@ -165,7 +165,7 @@ class Membership(models.Model):
         REQUESTED = "requested", _("Demande en attente")
         INVITED = "invited", _("Invitation en attente")
         ACTIVE = "active", _("Membre")
-        BANNED = "banned", _("Exclu")
+        BANNED = "banned", _("Exclusion")
 
     class Role(models.TextChoices):
         # Neutral labels: the role, not a masculine title (« Animation », not « Animateur »).

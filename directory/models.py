@@ -194,8 +194,8 @@ class Agent(AbstractBaseUser, PermissionsMixin):
 
     class Role(models.TextChoices):
         AGENT = "agent", _("Agent")
-        SGAR = "sgar", _("Chargé de mission SGAR")
-        ADMIN = "admin", _("Administrateur de la plateforme")
+        SGAR = "sgar", _("Mission numérique du SGAR")
+        ADMIN = "admin", _("Administration de la plateforme")
 
     email = models.EmailField(_("adresse électronique"), unique=True)
     first_name = models.CharField(_("prénom"), max_length=100)

@@ -431,7 +431,8 @@ def test_muted_member_is_refused_with_the_date(member, animator, community, main
         post(member, main_room)
     assert error.value.code == "muted"
     assert str(error.value) == (
-        f"Un animateur vous a rendu muet dans cette communauté jusqu'au {until}."
+        "L'animation de la communauté a suspendu vos messages dans cette communauté jusqu'au "
+        f"{until}."
     )
     assert not Message.objects.exists()
 

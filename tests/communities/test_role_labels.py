@@ -27,6 +27,15 @@ def test_the_role_labels_are_neutral():
     assert Membership.Role.MEMBER.label == "Membre"
 
 
+def test_the_platform_roles_and_the_exclusion_are_neutral_too():
+    """The platform roles shown on profiles and the banned state name a function, not a man."""
+    from directory.models import Agent
+
+    assert Agent.Role.SGAR.label == "Mission numérique du SGAR"
+    assert Agent.Role.ADMIN.label == "Administration de la plateforme"
+    assert Membership.State.BANNED.label == "Exclusion"
+
+
 def test_members_page_and_cards_show_the_neutral_role(client, animator, open_community):
     """The members page and the communities' cards label the animator's role « Animation »."""
     MembershipFactory(community=open_community)
