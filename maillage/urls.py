@@ -27,6 +27,7 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("communautes/", include("communities.urls")),
+    path("communautes/", include("forums.urls")),
     path("messagerie/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("directory.urls")),

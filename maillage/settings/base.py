@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "communities",
     "search",
     "chat",
+    "forums",
     "notifications",
     "cms",
 ]

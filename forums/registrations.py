@@ -1,0 +1,5 @@
+"""Everything the forums register with the platform's floor, called once from ``ForumsConfig``."""
+
+
+def register():
+    pass
