@@ -10,12 +10,20 @@ module composes them, as every community tool does.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from chat.models import Message, Mute, Participant, Room
 from communities.models import Membership
-from communities.permissions import UNSET, CommunityAbilities, abilities, is_platform_admin
+from communities.permissions import (
+    UNSET,
+    CommunityAbilities,
+    abilities,
+    is_platform_admin,
+    remember_own_membership,
+    with_own_membership,
+)
+from maillage import policy
 
 S = Membership.State
 
@@ -101,13 +109,7 @@ def room_abilities(agent, room, membership=UNSET):
     if room.is_community:
         community_abilities = abilities(agent, room.community, membership)
         if agent.is_authenticated and community_abilities.is_member:
-            muted_until = (
-                Mute.objects.filter(
-                    community_id=room.community_id, agent=agent, until__gt=timezone.now()
-                )
-                .values_list("until", flat=True)
-                .first()
-            )
+            muted_until = muted_until_of(agent, room.community_id)
     elif agent.is_authenticated:
         is_participant = Participant.objects.filter(room=room, agent=agent).exists()
     return RoomAbilities(
@@ -117,6 +119,49 @@ def room_abilities(agent, room, membership=UNSET):
         is_participant=is_participant,
         muted_until=muted_until,
     )
+
+
+def mute_key(agent_id, community_id):
+    """Where the policy's scope remembers an agent's mute in a community (``maillage.policy``)."""
+    return ("chat_mute", agent_id, community_id)
+
+
+def muted_until_of(agent, community_id):
+    """Until when the agent may not write in the community's rooms (None: not muted), read once
+    per request or event: a mute saved or lifted forgets it (``chat.signals``)."""
+    return policy.remembered(
+        mute_key(agent.pk, community_id),
+        lambda: (
+            Mute.objects.filter(community_id=community_id, agent=agent, until__gt=timezone.now())
+            .values_list("until", flat=True)
+            .first()
+        ),
+    )
+
+
+def with_own_standing(queryset, agent):
+    """Rooms that bring, in the same query, the agent's membership of their community and their
+    mute there, for ``remember_own_standing``: the paths taken for every message and every read
+    position then ask the policy without another query."""
+    if not agent.is_authenticated:
+        return queryset
+    return with_own_membership(queryset, agent).annotate(
+        own_mute=FilteredRelation(
+            "community__chat_mutes",
+            condition=Q(
+                community__chat_mutes__agent=agent,
+                community__chat_mutes__until__gt=timezone.now(),
+            ),
+        ),
+        own_muted_until=F("own_mute__until"),
+    )
+
+
+def remember_own_standing(agent, room):
+    """Remember in the current scope what a ``with_own_standing`` room brought."""
+    if agent.is_authenticated and room.community_id is not None:
+        remember_own_membership(agent, room, room.community_id)
+        policy.remember(mute_key(agent.pk, room.community_id), room.own_muted_until)
 
 
 def rooms_of(agent):

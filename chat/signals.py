@@ -4,8 +4,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from chat import events
+from chat.models import Mute
+from chat.permissions import mute_key
 from communities.models import Community, Membership
 from directory.signals import agent_closed
+from maillage import policy
 
 
 @receiver(post_save, sender=Community, dispatch_uid="chat_main_room")
@@ -35,6 +38,13 @@ def membership_changed(sender, instance, raw=False, **kwargs):
     or stop receiving them at once."""
     if not raw:
         events.rooms_changed_for_agents([instance.agent_id])
+
+
+@receiver(post_save, sender=Mute, dispatch_uid="chat_mute_saved")
+@receiver(post_delete, sender=Mute, dispatch_uid="chat_mute_deleted")
+def mute_changed(sender, instance, raw=False, **kwargs):
+    """A mute saved or lifted: the policy's scope reads it again."""
+    policy.forget(mute_key(instance.agent_id, instance.community_id))
 
 
 @receiver(agent_closed, dispatch_uid="chat_account_closed")

@@ -25,7 +25,7 @@ still readable by link by whoever could read it before; nobody joins or writes).
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from communities.models import Community, Membership
 from directory.roles import principal
@@ -69,6 +69,28 @@ def remember_memberships(agent, community_ids):
     }
     for community_id in community_ids:
         policy.remember(membership_key(agent.pk, community_id), found.get(community_id))
+
+
+def with_own_membership(queryset, agent, community_path="community"):
+    """``queryset`` whose rows bring the agent's membership of their community in the same query
+    (a join on the one membership an agent may hold there), for ``remember_own_membership``: the
+    paths taken for every chat message and read position then ask the policy without a second
+    query."""
+    if not agent.is_authenticated:
+        return queryset
+    return queryset.annotate(
+        own_membership=FilteredRelation(
+            f"{community_path}__memberships",
+            condition=Q(**{f"{community_path}__memberships__agent": agent}),
+        )
+    ).select_related("own_membership")
+
+
+def remember_own_membership(agent, row, community_id):
+    """Remember, in the current scope, the membership a ``with_own_membership`` row brought (or
+    that there is none)."""
+    if agent.is_authenticated and community_id is not None:
+        policy.remember(membership_key(agent.pk, community_id), row.__dict__.get("own_membership"))
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chat import events, presence, selectors, services
 from chat.models import Message, Room
-from chat.permissions import rooms_readable_by
+from chat.permissions import remember_own_standing, rooms_readable_by, with_own_standing
 from chat.realtime import protocol
 from maillage import realtime
 from maillage.http import Refused
@@ -258,12 +258,18 @@ class ChatHandlers(realtime.Handlers):
 
     def _stored_room(self, room_id):
         """The room as stored, for a service that asks the policy itself whether the agent may
-        read it (``room_abilities``, the same rule as ``rooms_readable_by``): one simple query
-        instead of ``_readable_room``'s two, on the paths taken for every message and every
-        read position."""
-        room = Room.objects.select_related("community").filter(pk=room_id).first()
+        read it (``room_abilities``, the same rule as ``rooms_readable_by``): one query that
+        brings the agent's membership and mute in the room's community too (remembered for this
+        event), instead of ``_readable_room``'s two and the policy's own, on the paths taken for
+        every message and every read position."""
+        room = (
+            with_own_standing(Room.objects.select_related("community"), self.agent)
+            .filter(pk=room_id)
+            .first()
+        )
         if room is None:
             raise Refused(_("Ce salon n'existe pas ou ne vous est pas ouvert."), "room_forbidden")
+        remember_own_standing(self.agent, room)
         return room
 
     @staticmethod

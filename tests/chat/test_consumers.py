@@ -820,6 +820,40 @@ def test_demoted_animator_loses_moderation_at_once(
     assert not Message.objects.get(pk=second.pk).is_deleted
 
 
+def test_a_mute_given_or_lifted_elsewhere_counts_at_the_next_send(
+    animator, member, community, main_room
+):
+    """The send path reads the membership and the mute with the room, for each event: a mute
+    given by an animator in another process stops the next message over a connection opened
+    before, and its lifting lets the one after through."""
+    tab = Socket(member)
+
+    def mute():
+        services.member_mute(agent=animator, community=community, member=member, minutes=30)
+
+    def unmute():
+        services.member_unmute(agent=animator, community=community, member=member)
+
+    async def scenario():
+        await tab.open()
+        await tab.send("chat.send", room=main_room.pk, body="Avant", client_id="onglet-muet0001")
+        assert (await tab.until("chat.ack"))["client_id"] == "onglet-muet0001"
+        await db(mute)()
+        await tab.send("chat.send", room=main_room.pk, body="Pendant", client_id="onglet-muet0002")
+        error = await tab.until("error")
+        assert error["code"] == "muted"
+        assert "muet" in error["message"]
+        await db(unmute)()
+        await tab.send("chat.send", room=main_room.pk, body="Après", client_id="onglet-muet0003")
+        assert (await tab.until("chat.ack"))["client_id"] == "onglet-muet0003"
+        await tab.close()
+
+    run(scenario)
+    assert list(
+        Message.objects.filter(room=main_room, author=member).values_list("body", flat=True)
+    ) == ["Avant", "Après"]
+
+
 # --- history, room list, read markers ------------------------------------------------------------
 
 

@@ -807,3 +807,62 @@ def test_animator_creates_and_deletes_a_channel(animator, member, community, mai
     assert not Message.objects.exists()
     with pytest.raises(ChatError):
         services.channel_delete(agent=animator, room=main_room)
+
+
+# --- the queries of the paths taken for every message ---------------------------------------------
+
+
+class _Connection:
+    """What the chat's handlers use of the tab's connection, for the synchronous paths."""
+
+    channel_name = "test"
+
+    def __init__(self, agent):
+        self.agent = agent
+
+    async def send(self, text):  # pragma: no cover - the synchronous paths send nothing
+        raise AssertionError(text)
+
+
+@pytest.mark.parametrize("muted", [False, True], ids=["free", "muted"])
+def test_a_message_sent_over_the_socket_costs_seven_queries(
+    muted, animator, member, community, main_room, django_assert_num_queries
+):
+    """The room, the sender's membership and mute come in one query; then the resend check and
+    the write (the room's sequence, the message, the sender's read marker, in a savepoint). A
+    muted member costs the first query only (then the refusal), however many members,
+    messages or mutes the community has."""
+    from chat.realtime.handlers import ChatHandlers
+    from maillage import policy
+    from maillage.http import Refused
+
+    handlers = ChatHandlers(_Connection(member))
+    if muted:
+        services.member_mute(agent=animator, community=community, member=member, minutes=5)
+    for n in range(2):  # the second send reads nothing the first one left behind
+        with policy.scope():
+            if muted:
+                with django_assert_num_queries(2), pytest.raises(Refused) as refused:
+                    handlers._send_sync(main_room.pk, f"Message {n}", f"client-{n:04d}-q", None)
+                assert refused.value.code == "muted"
+            else:
+                with django_assert_num_queries(7):
+                    handlers._send_sync(main_room.pk, f"Message {n}", f"client-{n:04d}-q", None)
+    assert Message.objects.filter(room=main_room).count() == (0 if muted else 2)
+
+
+def test_a_read_position_over_the_socket_costs_four_queries(
+    member, colleague, main_room, post, django_assert_num_queries
+):
+    """The room with the reader's membership and mute in one query, the message's position, the
+    marker read and written."""
+    from chat.realtime.handlers import ChatHandlers
+    from maillage import policy
+
+    handlers = ChatHandlers(_Connection(member))
+    with policy.scope():  # the agent's first read in the room creates the marker
+        handlers._read_sync(main_room.pk, post(colleague, main_room, "Lu").pk)
+    message = post(colleague, main_room, "À lire")
+    with policy.scope(), django_assert_num_queries(4):
+        handlers._read_sync(main_room.pk, message.pk)
+    assert ReadMarker.objects.get(room=main_room, agent=member).last_read_id == message.pk
