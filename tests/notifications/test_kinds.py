@@ -38,7 +38,7 @@ def test_notifications_import_no_producer():
 
 
 def test_each_app_registers_its_own_kinds():
-    """The communities and the chat register their kinds from their own modules."""
+    """The communities, the forums and the chat register their kinds from their own modules."""
     owners = {key: spec.visible_many.__module__ for key, spec in kinds.KINDS.items()}
     assert owners == {
         "join_request": "communities.notification_kinds",
@@ -47,6 +47,10 @@ def test_each_app_registers_its_own_kinds():
         "charter_version": "communities.notification_kinds",
         "announcement": "communities.notification_kinds",
         "comment": "communities.notification_kinds",
+        "forum_topic": "forums.notification_kinds",
+        "forum_reply": "forums.notification_kinds",
+        "forum_solution": "forums.notification_kinds",
+        "forum_mention": "forums.notification_kinds",
         "mention": "chat.notification_kinds",
         "direct_message": "chat.notification_kinds",
         "report": "communities.notification_kinds",
@@ -66,7 +70,11 @@ def test_kinds_keep_their_declared_order():
         "charter_version",
         "announcement",
         "comment",
+        "forum_topic",
+        "forum_reply",
+        "forum_solution",
         "mention",
+        "forum_mention",
         "direct_message",
         "report",
         "community_proposal",
