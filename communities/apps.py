@@ -13,12 +13,19 @@ class CommunitiesConfig(AppConfig):
             communities_readable_by,
             content_abilities,
             content_readable_by,
+            post_abilities,
         )
         from maillage import policy
 
         policy.register(Community, abilities=abilities, readable=communities_readable_by)
-        for model in (Announcement, AnnouncementComment):
-            policy.register(model, abilities=content_abilities, readable=content_readable_by(model))
+        policy.register(
+            Announcement, abilities=post_abilities, readable=content_readable_by(Announcement)
+        )
+        policy.register(
+            AnnouncementComment,
+            abilities=content_abilities,
+            readable=content_readable_by(AnnouncementComment),
+        )
         from communities import pages
 
         pages.register()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from communities.content.models import Comment, ModeratedContent  # noqa: F401
+from communities.content.models import Comment, ModeratedContent, Rating  # noqa: F401
 
 
 class Theme(models.Model):
@@ -286,8 +286,23 @@ class Invitation(models.Model):
 
 
 class Announcement(ModeratedContent):
+    """A post of the community's blog: an annonce (the animators', notified to the members and
+    pinnable) or an article (any member who may contribute). A draft (``published_at`` empty) is
+    seen by its author only; published, it is listed, rated and commented."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "annonce", _("Annonce")
+        ARTICLE = "article", _("Article")
+
+    # Lookups that must be set for the content to be seen by anyone but its author (a draft is
+    # not): ``communities.permissions.content_visible_to`` and ``ContentAbilities`` read them.
+    published_with = ("published_at",)
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="announcements")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("type de billet"), max_length=10, choices=Kind.choices, default=Kind.ANNOUNCEMENT
+    )
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(
         _("texte"),
@@ -297,10 +312,24 @@ class Announcement(ModeratedContent):
     pinned = models.BooleanField(_("épinglée"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Empty for a draft. A published post keeps its date when it is edited (``edited_at``).
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True, default=timezone.now)
+    edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
+    featured_at = models.DateTimeField(_("mis en avant le"), null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept by ``communities.blog.post_rate`` so that lists read them without a join.
+    rating_average = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-pinned", "-created_at"]
-        indexes = [models.Index(fields=["community", "is_hidden", "-pinned", "-created_at"])]
+        ordering = ["-pinned", "-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["community", "is_hidden", "-pinned", "-created_at"]),
+            models.Index(fields=["community", "published_at"], name="blog_published"),
+            models.Index(fields=["author", "published_at"], name="blog_by_author"),
+        ]
 
     def __str__(self):
         return self.title
@@ -308,9 +337,36 @@ class Announcement(ModeratedContent):
     def get_absolute_url(self):
         return reverse("communities:announcement", args=[self.community.slug, self.pk])
 
+    @property
+    def is_draft(self):
+        return self.published_at is None
+
+    @property
+    def is_article(self):
+        return self.kind == self.Kind.ARTICLE
+
+    @property
+    def is_featured(self):
+        return self.featured_at is not None
+
+
+class AnnouncementRating(Rating):
+    """An agent's 1–5 rating of a published post of the blog (``communities.blog.post_rate``)."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="ratings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "agent"], name="one_rating_per_post")
+        ]
+
+    def __str__(self):
+        return f"{self.stars}/5"
+
 
 class AnnouncementComment(Comment):
     hidden_with = ("announcement__is_hidden",)  # see permissions.content_visible_to
+    published_with = ("announcement__published_at",)  # none on a draft, but never listed with one
 
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, related_name="comments"

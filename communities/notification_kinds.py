@@ -69,7 +69,7 @@ def _charter_visible(agents, version):
 
 
 def _announcement_visible(agents, announcement):
-    if announcement.is_hidden:
+    if announcement.is_hidden or announcement.is_draft:
         return set()
     return {
         agent.pk
@@ -80,7 +80,12 @@ def _announcement_visible(agents, announcement):
 
 def _comment_visible(agents, comment):
     """A comment of a followed announcement: while both are visible, to who may read them."""
-    if comment.is_hidden or comment.is_deleted or comment.announcement.is_hidden:
+    if (
+        comment.is_hidden
+        or comment.is_deleted
+        or comment.announcement.is_hidden
+        or comment.announcement.is_draft
+    ):
         return set()
     return {
         agent.pk for agent, ability in abilities_many(agents, comment.community) if ability.can_read

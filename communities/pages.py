@@ -21,7 +21,7 @@ def _always(ab, community):
 
 def register():
     register_navigation("communities", label=_("Communautés"), url="communities:list", order=10)
-    register_tool("announcements", label=_("Annonces"), order=10)
+    register_tool("announcements", label=_("Blog et annonces"), order=10)
     register_dashboard_block(
         "invitations",
         template="communities/dashboard/invitations.html",
@@ -49,7 +49,7 @@ def register():
         ),
         (
             "announcements",
-            _("Annonces"),
+            _("Blog"),
             "announcements",
             lambda ab, community: ab.can_read and community.tool_announcements,
             20,

@@ -264,6 +264,16 @@ class CommunityAbilities:
         return self.can_moderate and self.tool("announcements")
 
     @property
+    def can_write_article(self):
+        """Write an article in the blog: any member who may contribute (charter accepted, not
+        archived) while the tool is on."""
+        return self.can_contribute and self.tool("announcements")
+
+    @property
+    def can_write_post(self):
+        return self.can_write_article or self.can_post_announcement
+
+    @property
     def can_see_audit_log(self):
         return self.is_admin or self.is_animator
 
@@ -351,6 +361,9 @@ def content_visible_to(agent, queryset, community_field="community"):
     # Content that hangs below another (a comment below its announcement) goes with it.
     for lookup in getattr(queryset.model, "hidden_with", ()):
         queryset = queryset.filter(**{lookup: False})
+    # A draft is nobody's reading but its author's (``drafts_of`` lists those).
+    for lookup in getattr(queryset.model, "published_with", ()):
+        queryset = queryset.filter(**{f"{lookup}__isnull": False})
     return queryset
 
 
@@ -399,6 +412,17 @@ class ContentAbilities:
         return False
 
     @property
+    def is_draft(self):
+        """Not published yet (``published_with``): seen by its author only."""
+        for lookup in getattr(type(self.content), "published_with", ()):
+            value = self.content
+            for name in lookup.split("__"):
+                value = getattr(value, name)
+            if value is None:
+                return True
+        return False
+
+    @property
     def can_moderate(self):
         return self.community_abilities.can_moderate
 
@@ -408,6 +432,8 @@ class ContentAbilities:
             return False
         tool = _tool_of(type(self.content))
         if tool is not None and not self.community_abilities.tool(tool):
+            return False
+        if self.is_draft and not self.is_author:
             return False
         return not self.is_hidden or self.can_moderate
 
@@ -456,6 +482,65 @@ def _tool_of(model):
 def content_abilities(agent, content):
     return ContentAbilities(
         agent=agent, content=content, community_abilities=abilities(agent, content.community)
+    )
+
+
+@dataclass
+class PostAbilities(ContentAbilities):
+    """What one agent may do with one post of the blog (an annonce or an article): its author
+    writes, publishes and deletes it while they may write its kind; the animators unpublish,
+    feature and delete any; the members who may contribute rate and comment the others'
+    published posts."""
+
+    @property
+    def can_write_kind(self):
+        ab = self.community_abilities
+        return ab.can_write_article if self.content.is_article else ab.can_post_announcement
+
+    @property
+    def can_edit(self):
+        return self.is_author and not self.is_hidden and self.can_read and self.can_write_kind
+
+    @property
+    def can_publish(self):
+        return self.is_draft and self.can_edit
+
+    @property
+    def can_unpublish(self):
+        return not self.is_draft and self.can_read and self.can_moderate
+
+    @property
+    def can_delete(self):
+        if not self.can_read or self.community_abilities.archived:
+            return False
+        return self.can_moderate or self.can_edit
+
+    @property
+    def can_feature(self):
+        return not self.is_draft and not self.is_hidden and self.can_read and self.can_moderate
+
+    @property
+    def can_rate(self):
+        return (
+            not self.is_draft
+            and not self.is_hidden
+            and not self.is_author
+            and self.can_read
+            and self.community_abilities.can_contribute
+        )
+
+    @property
+    def can_comment(self):
+        return not self.is_draft and not self.is_hidden and self.community_abilities.can_contribute
+
+    @property
+    def can_report(self):
+        return not self.is_draft and super().can_report
+
+
+def post_abilities(agent, post):
+    return PostAbilities(
+        agent=agent, content=post, community_abilities=abilities(agent, post.community)
     )
 
 

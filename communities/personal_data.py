@@ -1,7 +1,9 @@
 """What the communities hold about an agent, for their personal-data export."""
 
 from communities.models import (
+    Announcement,
     AnnouncementComment,
+    AnnouncementRating,
     Attachment,
     CharterAcceptance,
     Membership,
@@ -36,6 +38,30 @@ def export_communities(agent):
         "commentaires": [
             {"annonce": c.announcement.title, "texte": c.body, "le": c.created_at}
             for c in AnnouncementComment.objects.filter(author=agent).select_related("announcement")
+        ],
+        # The blog: the agent's own posts (articles, annonces, drafts) and their ratings.
+        "billets": [
+            {
+                "communaute": p.community.name,
+                "type": p.get_kind_display(),
+                "titre": p.title,
+                "texte": p.body,
+                "etat": "publié" if p.published_at else "brouillon",
+                "publie_le": p.published_at,
+                "ecrit_le": p.created_at,
+            }
+            for p in Announcement.objects.filter(author=agent).select_related("community")
+        ],
+        "notes": [
+            {
+                "communaute": r.announcement.community.name,
+                "billet": r.announcement.title,
+                "etoiles": r.stars,
+                "le": r.updated_at,
+            }
+            for r in AnnouncementRating.objects.filter(agent=agent).select_related(
+                "announcement__community"
+            )
         ],
         "signalements": [
             {"communaute": r.community.name, "motif": r.reason, "le": r.created_at}

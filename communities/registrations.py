@@ -26,6 +26,10 @@ AUDIT_ACTIONS = {
     "restored": _("Contenu rétabli"),
     "report_dismissed": _("Signalement classé sans suite"),
     "comment_deleted": _("Commentaire supprimé par l'animation"),
+    "post_unpublished": _("Billet du blog dépublié par l'animation"),
+    "post_deleted": _("Billet du blog supprimé par l'animation"),
+    "post_featured": _("Billet du blog mis en avant"),
+    "post_unfeatured": _("Billet du blog retiré de la une"),
     "proposal_accepted": _("Proposition de communauté acceptée"),
     "proposal_declined": _("Proposition de communauté refusée"),
 }

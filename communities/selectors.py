@@ -77,14 +77,15 @@ def animators_of(community):
 
 
 def announcements_for(agent, community, *, include_hidden=False):
-    qs = Announcement.objects.filter(community=community)
+    """The published posts of the blog (``communities.blog.posts_for`` filters and sorts)."""
+    qs = Announcement.objects.filter(community=community, published_at__isnull=False)
     if not include_hidden:
         qs = content_visible_to(agent, qs)
     # Explicit order: Meta.ordering is dropped from the GROUP BY query the count makes.
     return (
         qs.select_related("author")
         .annotate(comment_count=Count("comments", filter=Q(comments__is_hidden=False)))
-        .order_by("-pinned", "-created_at", "-pk")
+        .order_by("-pinned", "-published_at", "-pk")
     )
 
 

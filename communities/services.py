@@ -767,59 +767,35 @@ def charter_accept(*, community, agent, version_id):
 
 
 def announcement_create(*, community, actor, title, body, pinned=False, attachment=None):
-    _check(
-        abilities(actor, community).can_post_announcement,
-        _("Seule l'animation publie des annonces."),
+    """An animator's annonce, published at once (``communities.blog.post_create``)."""
+    from communities import blog
+
+    return blog.post_create(
+        community=community,
+        actor=actor,
+        title=title,
+        body=body,
+        kind=Announcement.Kind.ANNOUNCEMENT,
+        pinned=pinned,
+        attachment=attachment,
     )
-    _check(bool((title or "").strip()), _("Donnez un titre à l'annonce."))
-    _check(bool((body or "").strip()), _("L'annonce est vide."))
-    with transaction.atomic():
-        announcement = Announcement.objects.create(
-            community=community, author=actor, title=title.strip(), body=body, pinned=pinned
-        )
-        if attachment is not None:
-            content_services.attach(target=announcement, upload=attachment, uploaded_by=actor)
-        # Its author hears of the comments (``communities.content`` followers).
-        content_services.follow(agent=actor, target=announcement)
-        activity.record(
-            community=community,
-            actor=actor,
-            verb="announcement",
-            target=announcement,
-            summary=_("Annonce : %(title)s") % {"title": announcement.title},
-        )
-        notify(
-            "announcement",
-            _member_ids(community),
-            target=announcement,
-            community=community,
-            actor=actor,
-            summary=_("Nouvelle annonce dans « %(community)s » : %(title)s")
-            % {"community": community.name, "title": announcement.title},
-            url=announcement.get_absolute_url(),
-        )
-    return announcement
 
 
 def announcement_update(
     *, announcement, actor, title, body, pinned, attachment=None, remove_attachments=()
 ):
-    _check(
-        abilities(actor, announcement.community).can_post_announcement,
-        _("Seule l'animation modifie les annonces."),
+    """Its author edits an annonce (``communities.blog.post_update``)."""
+    from communities import blog
+
+    return blog.post_update(
+        post=announcement,
+        actor=actor,
+        title=title,
+        body=body,
+        pinned=pinned,
+        attachment=attachment,
+        remove_attachments=remove_attachments,
     )
-    _check(bool((title or "").strip()), _("Donnez un titre à l'annonce."))
-    _check(bool((body or "").strip()), _("L'annonce est vide."))
-    with transaction.atomic():
-        announcement.title, announcement.body, announcement.pinned = title.strip(), body, pinned
-        announcement.save()
-        removed = {int(pk) for pk in remove_attachments}
-        for existing in content_services.attachments_of(announcement):
-            if existing.pk in removed:
-                content_services.attachment_delete(attachment=existing)
-        if attachment is not None:
-            content_services.attach(target=announcement, upload=attachment, uploaded_by=actor)
-    return announcement
 
 
 def comment_create(*, announcement, agent, body):
@@ -829,6 +805,7 @@ def comment_create(*, announcement, agent, body):
         raise CommunityError(_("Acceptez la charte de la communauté avant de contribuer."))
     _check(ability.can_contribute, _("Seuls les membres commentent."))
     _check(not announcement.is_hidden, _("Cette annonce a été masquée."))
+    _check(not announcement.is_draft, _("Un brouillon ne se commente pas."))
     body = body.strip()
     _check(bool(body), _("Le commentaire est vide."))
     with transaction.atomic():

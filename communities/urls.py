@@ -60,14 +60,44 @@ urlpatterns = [
     path(
         "<slug:slug>/charte/acceptations/", charter.charter_acceptances, name="charter_acceptances"
     ),
-    # announcements.py — the community's blog
+    # announcements.py — the community's blog (annonces and articles)
     path("<slug:slug>/annonces/", announcements.announcement_list, name="announcements"),
     path(
         "<slug:slug>/annonces/nouvelle/",
         announcements.announcement_create,
         name="announcement_create",
     ),
+    path(
+        "<slug:slug>/annonces/brouillons/",
+        announcements.announcement_drafts,
+        name="announcement_drafts",
+    ),
     path("<slug:slug>/annonces/<int:pk>/", announcements.announcement_detail, name="announcement"),
+    path(
+        "<slug:slug>/annonces/<int:pk>/publier/",
+        announcements.announcement_publish,
+        name="announcement_publish",
+    ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/depublier/",
+        announcements.announcement_unpublish,
+        name="announcement_unpublish",
+    ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/supprimer/",
+        announcements.announcement_delete,
+        name="announcement_delete",
+    ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/mettre-en-avant/",
+        announcements.announcement_feature,
+        name="announcement_feature",
+    ),
+    path(
+        "<slug:slug>/annonces/<int:pk>/noter/",
+        announcements.announcement_rate,
+        name="announcement_rate",
+    ),
     path(
         "<slug:slug>/annonces/<int:pk>/suivre/",
         announcements.announcement_follow,

@@ -91,6 +91,56 @@ class AnnouncementForm(DsfrFormMixin, forms.Form):
             del self.fields["remove_attachments"]
 
 
+POST_KINDS = [
+    ("article", _("Article : un billet de membre, noté et commenté")),
+    ("annonce", _("Annonce : une information de l'animation, notifiée à tous les membres")),
+]
+
+
+class PostForm(AnnouncementForm):
+    """A post of the blog. ``kinds``: the kinds the writer may choose (the field shows only when
+    there are two; ``default_kind`` when none is posted); ``pinnable``: an animator's annonce may
+    be pinned."""
+
+    kind = forms.ChoiceField(
+        label=_("Type de billet"),
+        choices=POST_KINDS,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Choisissez une annonce ou un article.")},
+    )
+    field_order = ["kind", "title", "body", "pinned", "attachment", "remove_attachments"]
+
+    def __init__(self, *args, kinds=("article",), default_kind=None, pinnable=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_kind = default_kind if default_kind in kinds else (kinds or ["article"])[0]
+        what = self.data.get("kind") if self.is_bound else None
+        what = what if what in kinds else self.default_kind
+        if what == "article":
+            self.fields["title"].error_messages["required"] = _("Indiquez le titre de l'article.")
+            self.fields["body"].error_messages["required"] = _("Écrivez le texte de l'article.")
+        self.fields["pinned"].help_text = _(
+            "Une annonce épinglée reste en tête du blog (sans effet sur un article)."
+        )
+        if len(kinds) < 2:
+            del self.fields["kind"]
+        else:
+            self.fields["kind"].choices = [c for c in POST_KINDS if c[0] in kinds]
+            self.fields["kind"].initial = self.default_kind
+        if not pinnable:
+            del self.fields["pinned"]
+
+    def clean(self):
+        cleaned = super().clean()
+        posted = self.data.get("kind")
+        if posted and "kind" not in self.fields and posted != self.default_kind:
+            # A kind the writer may not choose (a member's forged « annonce »).
+            raise forms.ValidationError(_("Ce type de billet ne vous est pas ouvert."))
+        if not cleaned.get("kind"):
+            cleaned["kind"] = self.default_kind
+        return cleaned
+
+
 class CommentForm(DsfrFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Votre commentaire"),

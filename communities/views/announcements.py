@@ -1,35 +1,48 @@
-"""The community's announcements: its collective blog, written by the animators, commented on by
-the members who accepted the charter."""
+"""The community's blog: annonces of the animators and articles of the members, drafts and
+publication, ratings 1 to 5, comments, and the animators' « mise en avant »."""
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities import selectors, services
+from communities import blog, services
 from communities.content import services as content_services
-from communities.forms.content import AnnouncementForm, CommentForm
+from communities.forms.content import CommentForm, PostForm
 from communities.models import Announcement, AnnouncementComment
-from communities.permissions import content_abilities, content_visible_to
+from communities.permissions import content_abilities, content_visible_to, post_abilities
 from communities.views.common import community_view, run_service
 from maillage.http import id_or_404
 
 PER_PAGE = 10
+KIND_FILTERS = {"annonce": _("Annonces"), "article": _("Articles")}
 
 
-def _announcement_of(community, ab, pk):
-    """The announcement ``pk`` of this community; 404 for another community's, and for a hidden
-    one unless the viewer moderates."""
+def _announcement_of(community, ab, pk, request):
+    """The post ``pk`` of this community; 404 for another community's, for a hidden one unless
+    the viewer moderates, and for someone else's draft."""
     announcement = get_object_or_404(
-        Announcement.objects.select_related("author"), pk=pk, community=community
+        Announcement.objects.select_related("author"), pk=id_or_404(pk), community=community
     )
+    announcement.community = community  # spares a query in every get_absolute_url
+    draft_of_another = announcement.is_draft and announcement.author_id != request.user.pk
+    if draft_of_another:
+        raise Http404
     if announcement.is_hidden and not ab.can_moderate:
         raise Http404
-    announcement.community = community  # spares a query in every get_absolute_url
     return announcement
+
+
+def _post_of(request, community, ab, pk):
+    post = _announcement_of(community, ab, pk, request)
+    post.ab = post_abilities(request.user, post)
+    if not post.ab.can_read:
+        raise Http404
+    return post
 
 
 def _content_types():
@@ -39,71 +52,142 @@ def _content_types():
     }
 
 
+def _kinds_for(ab):
+    kinds = []
+    if ab.can_write_article:
+        kinds.append(Announcement.Kind.ARTICLE)
+    if ab.can_post_announcement:
+        kinds.append(Announcement.Kind.ANNOUNCEMENT)
+    return kinds
+
+
 @community_view(tool="announcements", ability="can_read")
 def announcement_list(request, community, ab):
-    announcements = selectors.announcements_for(
-        request.user, community, include_hidden=ab.can_moderate
+    kind = request.GET.get("type", "")
+    kind = kind if kind in KIND_FILTERS else ""
+    sort = request.GET.get("tri", "date")
+    sort = sort if sort in blog.SORTS else "date"
+    posts = blog.posts_for(
+        request.user, community, include_hidden=ab.can_moderate, kind=kind or None, sort=sort
     )
-    page = Paginator(announcements, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(posts, PER_PAGE).get_page(request.GET.get("page"))
     page.pages_list = page.paginator.get_elided_page_range(page.number)
     return render(
         request,
         "communities/announcements.html",
-        {"community": community, "ab": ab, "title": _("Annonces"), "page_obj": page},
+        {
+            "community": community,
+            "ab": ab,
+            "title": _("Blog et annonces"),
+            "page_obj": page,
+            "kind": kind,
+            "sort": sort,
+            "kind_filters": KIND_FILTERS.items(),
+            "draft_count": blog.drafts_of(request.user, community).count()
+            if ab.can_write_post
+            else 0,
+        },
     )
 
 
-@community_view(tool="announcements", ability="can_post_announcement")
+@community_view(tool="announcements", ability="can_read")
+def announcement_drafts(request, community, ab):
+    """« Mes brouillons »: the agent's own drafts in this community."""
+    drafts = list(blog.drafts_of(request.user, community))
+    for draft in drafts:
+        draft.community = community
+    return render(
+        request,
+        "communities/blog_drafts.html",
+        {"community": community, "ab": ab, "title": _("Mes brouillons"), "drafts": drafts},
+    )
+
+
+@community_view(tool="announcements", ability="can_write_post")
 def announcement_create(request, community, ab):
-    form = AnnouncementForm(request.POST or None, request.FILES or None)
+    kinds = _kinds_for(ab)
+    # « Écrire un article » and « Nouvelle annonce » say which (``?type=``); an animator's
+    # default is the annonce, as before the blog.
+    default_kind = request.GET.get("type")
+    if default_kind not in kinds:
+        default_kind = kinds[-1]
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        kinds=kinds,
+        default_kind=default_kind,
+        pinnable=ab.can_post_announcement,
+    )
     status = 200
     if request.method == "POST":
+        publish = request.POST.get("action") != "draft"
         if form.is_valid():
-            announcement, ok = run_service(
+            data = form.cleaned_data
+            post, ok = run_service(
                 request,
-                services.announcement_create,
+                blog.post_create,
                 community=community,
                 actor=request.user,
-                success=_("L'annonce est publiée."),
-                **form.cleaned_data,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                pinned=data.get("pinned", False),
+                attachment=data.get("attachment"),
+                publish=publish,
+                success=_("Le billet est publié.")
+                if publish
+                else _("Le brouillon est enregistré : il n'est visible que de vous."),
             )
             if ok:
-                return redirect(announcement.get_absolute_url())
+                return redirect(post.get_absolute_url())
         status = 400
     return render(
         request,
         "communities/announcement_form.html",
-        {"community": community, "ab": ab, "title": _("Nouvelle annonce"), "form": form},
+        {"community": community, "ab": ab, "title": _("Nouveau billet"), "form": form},
         status=status,
     )
 
 
-@community_view(tool="announcements", ability="can_post_announcement")
+@community_view(tool="announcements", ability="can_read")
 def announcement_edit(request, community, ab, pk):
-    announcement = _announcement_of(community, ab, pk)
-    form = AnnouncementForm(
+    post = _post_of(request, community, ab, pk)
+    if not post.ab.can_edit:
+        raise Http404
+    form = PostForm(
         request.POST or None,
         request.FILES or None,
-        attachments=content_services.attachments_of(announcement),
-        initial={
-            "title": announcement.title,
-            "body": announcement.body,
-            "pinned": announcement.pinned,
-        },
+        kinds=(post.kind,),
+        pinnable=not post.is_article,
+        attachments=content_services.attachments_of(post),
+        initial={"title": post.title, "body": post.body, "pinned": post.pinned},
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             _result, ok = run_service(
                 request,
-                services.announcement_update,
-                announcement=announcement,
+                blog.post_update,
+                post=post,
                 actor=request.user,
-                success=_("L'annonce est modifiée."),
-                **form.cleaned_data,
+                title=data["title"],
+                body=data["body"],
+                pinned=data.get("pinned"),
+                attachment=data.get("attachment"),
+                remove_attachments=data.get("remove_attachments", ()),
+                success=_("Le billet est modifié."),
             )
             if ok:
-                return redirect(announcement.get_absolute_url())
+                if request.POST.get("action") == "publish" and post.is_draft:
+                    run_service(
+                        request,
+                        blog.post_publish,
+                        post=post,
+                        actor=request.user,
+                        success=_("Le billet est publié."),
+                    )
+                return redirect(post.get_absolute_url())
         status = 400
     return render(
         request,
@@ -111,17 +195,103 @@ def announcement_edit(request, community, ab, pk):
         {
             "community": community,
             "ab": ab,
-            "title": _("Modifier l'annonce"),
+            "title": _("Modifier le billet"),
             "form": form,
-            "announcement": announcement,
+            "announcement": post,
         },
         status=status,
     )
 
 
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_publish(request, community, ab, pk):
+    """Its author publishes a draft."""
+    post = _post_of(request, community, ab, pk)
+    run_service(
+        request,
+        blog.post_publish,
+        post=post,
+        actor=request.user,
+        success=_("Le billet est publié."),
+    )
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_unpublish(request, community, ab, pk):
+    """An animator takes a published post back to its author's drafts."""
+    post = _post_of(request, community, ab, pk)
+    _result, ok = run_service(
+        request,
+        blog.post_unpublish,
+        post=post,
+        actor=request.user,
+        success=_(
+            "Le billet est dépublié : il retourne dans les brouillons de la personne qui l'a écrit."
+        ),
+    )
+    if ok and post.author_id != request.user.pk:
+        return redirect("communities:announcements", community.slug)
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_delete(request, community, ab, pk):
+    """Its author or an animator deletes a post."""
+    post = _post_of(request, community, ab, pk)
+    url = post.get_absolute_url()
+    _result, ok = run_service(
+        request,
+        blog.post_delete,
+        post=post,
+        actor=request.user,
+        success=_("Le billet est supprimé."),
+    )
+    return redirect(reverse("communities:announcements", args=[community.slug]) if ok else url)
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_feature(request, community, ab, pk):
+    """An animator puts a post forward on the home (``featured=1``) or takes it off (``0``)."""
+    post = _post_of(request, community, ab, pk)
+    featured = request.POST.get("featured") == "1"
+    run_service(
+        request,
+        blog.post_feature,
+        post=post,
+        actor=request.user,
+        featured=featured,
+        success=_("Le billet est mis en avant sur l'accueil de la communauté.")
+        if featured
+        else _("Le billet n'est plus mis en avant."),
+    )
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@community_view(tool="announcements", ability="can_read")
+def announcement_rate(request, community, ab, pk):
+    """A member rates someone else's published post (1 to 5 stars; 0 withdraws the rating)."""
+    post = _post_of(request, community, ab, pk)
+    stars = request.POST.get("stars", "")
+    run_service(
+        request,
+        blog.post_rate,
+        post=post,
+        agent=request.user,
+        stars=stars,
+        success=_("Votre note est retirée.") if stars == "0" else _("Votre note est enregistrée."),
+    )
+    return redirect(post.get_absolute_url() + "#note")
+
+
 @community_view(tool="announcements", ability="can_read")
 def announcement_detail(request, community, ab, pk):
-    announcement = _announcement_of(community, ab, pk)
+    announcement = _post_of(request, community, ab, pk)
     form = CommentForm()
     status = 200
     if request.method == "POST":
@@ -152,7 +322,7 @@ def announcement_detail(request, community, ab, pk):
         comments = comments.prefetch_related("revisions")
     else:
         comments = content_visible_to(request.user, comments)
-    comments = list(comments)
+    comments = list(comments) if not announcement.is_draft else []
     for comment in comments:
         comment.announcement, comment.community = announcement, community
         comment_ab = content_abilities(request.user, comment)
@@ -163,11 +333,16 @@ def announcement_detail(request, community, ab, pk):
         {
             "community": community,
             "ab": ab,
+            "post_ab": announcement.ab,
             "title": announcement.title,
             "announcement": announcement,
             "comments": comments,
             "attachments": attachments,
             "following": content_services.is_following(request.user, announcement),
+            "my_rating": blog.rating_of(request.user, announcement)
+            if announcement.ab.can_rate
+            else 0,
+            "stars": range(1, 6),
             "form": form,
             **_content_types(),
         },
@@ -179,8 +354,8 @@ def announcement_detail(request, community, ab, pk):
 @community_view(tool="announcements", ability="can_read")
 def announcement_follow(request, community, ab, pk):
     """Follow the comments of an announcement (``follow=1``) or stop (``follow=0``)."""
-    announcement = _announcement_of(community, ab, pk)
-    if announcement.is_hidden:
+    announcement = _post_of(request, community, ab, pk)
+    if announcement.is_hidden or announcement.is_draft:
         raise Http404
     if request.POST.get("follow") == "1":
         content_services.follow(agent=request.user, target=announcement)
@@ -207,7 +382,7 @@ def _comment_of(community, announcement, comment_id):
 @community_view(tool="announcements", ability="can_read")
 def comment_edit(request, community, ab, pk, comment_id):
     """Its author edits a comment (a page of its own: it works without JavaScript)."""
-    announcement = _announcement_of(community, ab, pk)
+    announcement = _post_of(request, community, ab, pk)
     comment = _comment_of(community, announcement, comment_id)
     if not content_abilities(request.user, comment).can_edit:
         raise Http404
@@ -246,7 +421,7 @@ def comment_edit(request, community, ab, pk, comment_id):
 @community_view(tool="announcements", ability="can_read")
 def comment_delete(request, community, ab, pk, comment_id):
     """Its author or the animators delete a comment; it then shows as « Commentaire supprimé »."""
-    announcement = _announcement_of(community, ab, pk)
+    announcement = _post_of(request, community, ab, pk)
     comment = _comment_of(community, announcement, comment_id)
     if not content_abilities(request.user, comment).can_read:
         raise Http404

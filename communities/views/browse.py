@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities import permissions, proposals, selectors, services
+from communities import blog, permissions, proposals, selectors, services
 from communities.forms.community import CommunityCreateForm, CommunityFilterForm, CommunityForm
 from communities.forms.membership import ArchiveForm
 from communities.views.common import back_to, community_view, run_service, safe_next
@@ -67,6 +67,7 @@ def community_home(request, community, ab):
     if ab.can_read:
         if community.tool_announcements:
             announcements = selectors.announcements_for(request.user, community)
+            context["featured"] = list(blog.featured_for(request.user, community))
             context["pinned"] = list(announcements.filter(pinned=True))
             context["announcements"] = list(announcements.filter(pinned=False)[:HOME_ANNOUNCEMENTS])
         context["activity"] = list(

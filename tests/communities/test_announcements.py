@@ -162,9 +162,29 @@ def test_announcement_form_errors_in_french(client, world):
     assert Announcement.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["member", "newcomer", "outsider"])
+def test_a_member_writes_articles_not_annonces(client, world):
+    """A member who accepted the charter gets the writing page for an article only: a posted
+    « annonce » is refused in French, the animators' annonce is not theirs to edit (404)."""
+    client.force_login(world.member)
+    page = text(client.get(create_url(world.community)))
+    assert "Indiquez le titre" not in page and 'name="kind"' not in page
+    response = client.post(
+        create_url(world.community), {"kind": "annonce", "title": "Pirate", "body": "x"}
+    )
+    assert response.status_code == 400
+    assert "Ce type de billet ne vous est pas ouvert." in text(response)
+    assert not Announcement.objects.filter(title="Pirate").exists()
+    response = client.post(
+        edit_url(world.community, world.announcement), {"title": "Pirate", "body": "x"}
+    )
+    assert response.status_code == 404
+    assert fresh(world.announcement).title == "Réunion du réseau en mars"
+
+
+@pytest.mark.parametrize("who", ["newcomer", "outsider"])
 def test_non_animators_cannot_post_or_edit(client, world, who):
-    """Members and outsiders get 404 on the writing pages; nothing is saved."""
+    """A member without the charter and outsiders get 404 on the writing pages; nothing is
+    saved."""
     client.force_login(AgentFactory() if who == "outsider" else getattr(world, who))
     assert client.get(create_url(world.community)).status_code == 404
     response = client.post(create_url(world.community), {"title": "Pirate", "body": "x"})
@@ -343,7 +363,8 @@ def test_detail_query_count_does_not_grow(client, world, django_assert_max_num_q
     client.force_login(world.member)
     detail = detail_url(world.community, world.announcement)
     baseline = queries_of(client, detail)
-    assert baseline <= 8  # session, agent, community, membership, announcement, comments, layout
+    # session, agent, community, membership, announcement, comments, the member's rating, layout
+    assert baseline <= 9
     for n in range(20):
         author = add_member(world.community) if n % 5 == 0 else world.member
         services.comment_create(announcement=world.announcement, agent=author, body=f"Avis {n}")

@@ -281,7 +281,7 @@ def voted_tables():
                 models.UniqueConstraint(fields=["announcement", "agent"], name="vote_once_t")
             ]
 
-    class AnnouncementRating(Rating):
+    class AnnouncementTestRating(Rating):
         announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="+")
 
         class Meta:
@@ -290,7 +290,7 @@ def voted_tables():
                 models.UniqueConstraint(fields=["announcement", "agent"], name="rate_once_t")
             ]
 
-    tables = (AnnouncementVote, AnnouncementRating)
+    tables = (AnnouncementVote, AnnouncementTestRating)
     with connection.schema_editor() as editor:
         for table in tables:
             editor.create_model(table)
