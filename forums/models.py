@@ -60,6 +60,11 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("forums:category", args=[self.community.slug, self.pk])
+
 
 class Topic(ModeratedContent):
     """A discussion (or a question) in a category."""
@@ -168,6 +173,12 @@ class Post(ModeratedContent):
     @property
     def is_opening(self):
         return self.number == 1
+
+    def get_absolute_url(self):
+        """The permalink (it redirects to the page of the topic that shows the post)."""
+        from django.urls import reverse
+
+        return reverse("forums:post", args=[self.community.slug, self.pk])
 
 
 class PostRevision(models.Model):
