@@ -257,21 +257,22 @@ def post_feature(*, post, actor, featured=True):
 
 
 def parse_stars(value):
-    """A rating typed in a form: 0 (withdraw) to 5, or a French refusal."""
+    """A rating typed in a form: 1 to 5 stars, or a French refusal."""
     try:
         stars = int(str(value).strip())
     except (TypeError, ValueError):
         stars = None
-    if stars is None or not 0 <= stars <= 5:
-        raise CommunityError(_("Une note va de 1 à 5 étoiles."))
+    if stars is None or not 1 <= stars <= 5:
+        raise CommunityError(_("Choisissez une note de 1 à 5 étoiles."))
     return stars
 
 
-def post_rate(*, post, agent, stars):
-    """The agent's rating of someone else's published post, 1 to 5 (0 withdraws it); the post's
-    average and count are kept on it for the lists. Returns ``(average, count)``."""
+def post_rate(*, post, agent, stars, withdraw=False):
+    """The agent's rating of someone else's published post, 1 to 5 stars (``withdraw``: take it
+    back); the post's average and count are kept on it for the lists. Returns
+    ``(average, count)``."""
     _check_archived(post.community)
-    stars = parse_stars(stars)
+    stars = 0 if withdraw else parse_stars(stars)
     ab = post_abilities(agent, post)
     _check(not ab.is_author, _("Vous ne notez pas vos propres billets."))
     if ab.community_abilities.must_accept_charter:

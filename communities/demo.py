@@ -36,6 +36,31 @@ COMMUNITIES = [
         "demo_agent": "member",
         # The demo agent's own comment (to edit or delete) on the first announcement.
         "agent_comment": "Merci pour le modèle : je l'utilise dès les prochains arrêtés.",
+        # The blog: members' articles (the first one featured, the others rated), the demo
+        # agent's own article and draft.
+        "articles": [
+            (
+                "Contrôles des prélèvements : ce que nous avons appris en 2025",
+                "Trois enseignements de la campagne de contrôle dans le Finistère :\n\n"
+                "1. croiser les déclarations avec les compteurs télérelevés ;\n"
+                "2. prévenir les irrigants en amont des tournées ;\n"
+                "3. partager les constats avec la police de l'eau du département voisin.",
+            ),
+            (
+                "Algues vertes : un tableau de bord partagé avec l'ARS",
+                "Nous avons mis en place avec l'ARS un tableau de bord hebdomadaire des sites "
+                "d'échouage. Je peux vous en présenter la **méthode** au prochain comité.",
+            ),
+        ],
+        "agent_article": (
+            "Instruire une dérogation sécheresse : ma check-list",
+            "Avant de signer, je vérifie :\n\n- l'usage prioritaire invoqué ;\n"
+            "- le débit de référence du cours d'eau ;\n- l'avis de l'OFB.",
+        ),
+        "agent_draft": (
+            "Brouillon : retour d'expérience sur les comités ressource",
+            "À compléter avant publication : le calendrier des comités et les indicateurs.",
+        ),
         "description": (
             "Les agents de la DREAL, de la DRAAF, des DDTM et des préfectures qui portent la "
             "politique de l'eau en Bretagne : qualité des masses d'eau, algues vertes, "
@@ -469,6 +494,8 @@ def _create(spec, *, admin, by_email, agents):
             announcement=first, agent=by_email[AGENT], body=spec["agent_comment"]
         )
 
+    _blog(spec, community, animator=animator, accepted=accepted, agent=by_email[AGENT])
+
     if spec["demo_agent"] == "request":
         services.community_request(
             community=community,
@@ -482,6 +509,43 @@ def _create(spec, *, admin, by_email, agents):
     if spec.get("archived"):
         services.community_archive(community=community, actor=admin, reason="Plan de relance clos.")
     return community
+
+
+def _blog(spec, community, *, animator, accepted, agent):
+    """The community's articles (by members who accepted the charter), rated by the others, the
+    first one featured by the animation; the demo agent's article and draft."""
+    from communities import blog
+
+    writers = [member for member in accepted if member.pk != agent.pk]
+    for index, (title, body) in enumerate(spec.get("articles", ())):
+        if not writers:
+            break
+        author = writers[index % len(writers)]
+        article = blog.post_create(
+            community=community, actor=author, kind="article", title=title, body=body
+        )
+        for offset, rater in enumerate(m for m in accepted if m.pk != author.pk):
+            if offset >= 4 + index:
+                break
+            blog.post_rate(post=article, agent=rater, stars=5 - (offset + index) % 3)
+        if index == 0:
+            blog.post_feature(post=article, actor=animator)
+    if spec.get("agent_article"):
+        title, body = spec["agent_article"]
+        mine = blog.post_create(
+            community=community, actor=agent, kind="article", title=title, body=body
+        )
+        blog.post_rate(post=mine, agent=animator, stars=4)
+    if spec.get("agent_draft"):
+        title, body = spec["agent_draft"]
+        blog.post_create(
+            community=community,
+            actor=agent,
+            kind="article",
+            title=title,
+            body=body,
+            publish=False,
+        )
 
 
 # A proposal waiting for the administrators (the demo agent's), so that their page has one.

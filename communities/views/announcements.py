@@ -275,16 +275,17 @@ def announcement_feature(request, community, ab, pk):
 @require_POST
 @community_view(tool="announcements", ability="can_read")
 def announcement_rate(request, community, ab, pk):
-    """A member rates someone else's published post (1 to 5 stars; 0 withdraws the rating)."""
+    """A member rates someone else's published post (1 to 5 stars), or withdraws the rating."""
     post = _post_of(request, community, ab, pk)
-    stars = request.POST.get("stars", "")
+    withdraw = request.POST.get("withdraw") == "1"
     run_service(
         request,
         blog.post_rate,
         post=post,
         agent=request.user,
-        stars=stars,
-        success=_("Votre note est retirée.") if stars == "0" else _("Votre note est enregistrée."),
+        stars=request.POST.get("stars", ""),
+        withdraw=withdraw,
+        success=_("Votre note est retirée.") if withdraw else _("Votre note est enregistrée."),
     )
     return redirect(post.get_absolute_url() + "#note")
 

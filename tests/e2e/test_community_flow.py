@@ -164,7 +164,7 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
     expect(member_row).to_contain_text("Non acceptée")
 
     # The animator opens the announcement: no comment of the agent yet.
-    community_menu(animator).get_by_role("link", name="Annonces", exact=True).click()
+    community_menu(animator).get_by_role("link", name="Blog", exact=True).click()
     animator.get_by_test_id("announcements").get_by_role("link", name=ANNOUNCEMENT).click()
     expect(animator.get_by_role("heading", level=2, name=ANNOUNCEMENT)).to_be_visible()
     expect(animator.get_by_test_id("comment").filter(has_text=agent_name)).to_have_count(0)
@@ -193,7 +193,7 @@ def test_agent_joins_on_request_community_accepts_charter_and_comments(
     expect(agent.get_by_test_id("charter-banner")).to_have_count(0)
 
     # They open the announcements, then the announcement, and comment.
-    community_menu(agent).get_by_role("link", name="Annonces", exact=True).click()
+    community_menu(agent).get_by_role("link", name="Blog", exact=True).click()
     expect(agent).to_have_url(f"{maillage_server}{COMMUNITY_URL}annonces/")
     agent.get_by_test_id("announcements").get_by_role("link", name=ANNOUNCEMENT).click()
     expect(agent).to_have_url(re.compile(rf"{re.escape(COMMUNITY_URL)}annonces/\d+/$"))

@@ -77,7 +77,7 @@ def test_the_community_menu_follows_the_abilities(client):
             label
             for label in [
                 "Accueil",
-                "Annonces",
+                "Blog",
                 "Charte",
                 "Membres",
                 "Messagerie",
@@ -91,7 +91,7 @@ def test_the_community_menu_follows_the_abilities(client):
 
     assert entries(member) == [
         "Accueil",
-        "Annonces",
+        "Blog",
         "Charte",
         "Membres",
         "Messagerie",
@@ -99,7 +99,7 @@ def test_the_community_menu_follows_the_abilities(client):
     ]
     assert entries(animator) == [
         "Accueil",
-        "Annonces",
+        "Blog",
         "Charte",
         "Membres",
         "Messagerie",
