@@ -187,7 +187,6 @@ def category_create(
             community=community,
             actor=actor,
             action="forum_category_created",
-            target=category,
             reason=category.name,
         )
     return category
@@ -222,7 +221,6 @@ def category_update(
             community=category.community,
             actor=actor,
             action="forum_category_updated",
-            target=category,
             reason="; ".join(changes) or category.name,
         )
     return category

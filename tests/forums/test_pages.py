@@ -4,6 +4,7 @@ but does not post."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from forums import services
 from forums.models import Category
@@ -54,7 +55,180 @@ def test_every_page_renders_for_the_animator(client, forum):
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-    topic_page = client.get(reverse("forums:topic", args=[slug, forum["topic"].pk])).content.decode()
+    topic_page = client.get(
+        reverse("forums:topic", args=[slug, forum["topic"].pk])
+    ).content.decode()
     assert 'data-testid="solution-box"' in topic_page
     assert f'data-forum-topic="{forum["topic"].pk}"' in topic_page
     assert client.get(reverse("forums:post", args=[slug, forum["reply"].pk])).status_code == 302
+
+
+def _other_forum():
+    community = CommunityFactory(open=True)
+    author = MembershipFactory(community=community).agent
+    category = Category.objects.create(community=community, name="Ailleurs")
+    topic = services.topic_create(category=category, agent=author, title="Autre", body="Autre")
+    reply = services.post_reply(topic=topic, agent=author, body="Autre réponse")
+    return category, topic, reply
+
+
+def test_ids_of_another_community_answer_404(client, forum):
+    """A topic, post or category of another community, put in this community's address, is
+    not found (GET and POST alike), even for a platform administrator."""
+    category, topic, reply = _other_forum()
+    slug = forum["community"].slug
+    client.force_login(forum["animator"])
+    gets = [
+        reverse("forums:category", args=[slug, category.pk]),
+        reverse("forums:topic_new", args=[slug, category.pk]),
+        reverse("forums:category_edit", args=[slug, category.pk]),
+        reverse("forums:category_delete", args=[slug, category.pk]),
+        reverse("forums:topic", args=[slug, topic.pk]),
+        reverse("forums:topic_unread", args=[slug, topic.pk]),
+        reverse("forums:post", args=[slug, reply.pk]),
+        reverse("forums:post_edit", args=[slug, reply.pk]),
+        reverse("forums:post_delete", args=[slug, reply.pk]),
+        reverse("forums:post_history", args=[slug, reply.pk]),
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    posts = [
+        (reverse("forums:reply", args=[slug, topic.pk]), {"body": "Intrus"}),
+        (reverse("forums:solution", args=[slug, topic.pk]), {"post": reply.pk}),
+        (reverse("forums:solution", args=[slug, forum["topic"].pk]), {"post": reply.pk}),
+        (reverse("forums:post_vote", args=[slug, reply.pk]), {"utile": "1"}),
+        (reverse("forums:post_react", args=[slug, reply.pk]), {"emoji": "👍"}),
+        (reverse("forums:post_delete", args=[slug, reply.pk]), {}),
+        (reverse("forums:mark_read", args=[slug]), {"category": category.pk}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (302, 404), url
+        if response.status_code == 302:  # the solution of this topic, with another's post
+            assert (
+                "Choisissez une réponse de ce sujet"
+                in client.get(response["Location"]).content.decode()
+            )
+    reply.refresh_from_db()
+    assert reply.vote_count == 0 and not reply.is_deleted
+    assert reply.topic.last_number == 2
+    forum["topic"].refresh_from_db()
+    assert forum["topic"].solution_id == forum["reply"].pk
+
+
+def test_html_and_script_are_inert_everywhere(client, forum):
+    """HTML typed in a title, a post, a category's name and description is shown as text."""
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    category = services.category_create(
+        community=forum["community"],
+        actor=forum["animator"],
+        name=f"Cat {evil}"[:100],
+        description=f"Desc {evil}",
+    )
+    topic = services.topic_create(
+        category=category, agent=forum["member"], title=f"Titre {evil}", body=f"Corps {evil}"
+    )
+    services.post_reply(
+        topic=topic, agent=forum["animator"], body=f"[lien](javascript:alert(1)) {evil}"
+    )
+    slug = forum["community"].slug
+    client.force_login(forum["member"])
+    for url in [
+        reverse("forums:index", args=[slug]),
+        reverse("forums:category", args=[slug, category.pk]),
+        topic.get_absolute_url(),
+    ]:
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page, url
+        assert "onerror=alert" not in page.replace("onerror=alert(1)&gt;", ""), url
+        assert "javascript:alert" not in page, url
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert" in page  # shown, as text
+
+
+def test_a_member_without_the_charter_reads_but_does_not_post(client, forum):
+    """The topic page shows the charter prompt instead of the reply form; a forged reply or
+    new topic is refused with the French message and nothing is written."""
+    reader = MembershipFactory(community=forum["community"], without_charter=True).agent
+    client.force_login(reader)
+    slug = forum["community"].slug
+    page = client.get(forum["topic"].get_absolute_url()).content.decode()
+    assert 'data-testid="forum-charter-prompt"' in page
+    assert 'data-testid="reply-form"' not in page
+    assert "Réponse modifiée" in page  # reads
+    response = client.post(
+        reverse("forums:reply", args=[slug, forum["topic"].pk]), {"body": "Forcé"}, follow=True
+    )
+    assert "Acceptez la charte de la communauté avant de contribuer." in response.content.decode()
+    response = client.post(
+        reverse("forums:topic_new", args=[slug, forum["category"].pk]),
+        {"title": "Forcé", "body": "Forcé"},
+    )
+    assert response.status_code == 400
+    assert "Acceptez la charte de la communauté avant de contribuer." in response.content.decode()
+    assert not forum["topic"].posts.filter(body="Forcé").exists()
+    assert forum["topic"].posts.count() == 2
+
+
+def test_an_outsider_of_a_private_community_gets_404(client, forum):
+    """A private community's forum answers 404 to an outsider; a switched-off forum to all."""
+    from tests.factories import AgentFactory
+
+    private = CommunityFactory(private_listed=True)
+    client.force_login(AgentFactory())
+    assert client.get(reverse("forums:index", args=[private.slug])).status_code == 404
+    forum["community"].tool_forum = False
+    forum["community"].save()
+    client.force_login(forum["member"])
+    assert client.get(reverse("forums:index", args=[forum["community"].slug])).status_code == 404
+    assert client.get(forum["topic"].get_absolute_url()).status_code == 404
+
+
+def test_reply_quote_vote_and_solution_through_the_pages(client, forum):
+    """Quote prefills the reply with a Markdown quote; a reply lands on its anchor; « utile »
+    is counted once and withdrawn; the question's author marks and unmarks the solution."""
+    slug = forum["community"].slug
+    topic = forum["topic"]
+    client.force_login(forum["member"])
+    page = client.get(f"{topic.get_absolute_url()}?citer={forum['reply'].pk}").content.decode()
+    assert "&gt; **" in page and "a écrit (message n° 2)" in page
+    response = client.post(reverse("forums:reply", args=[slug, topic.pk]), {"body": "Merci !"})
+    assert response["Location"].endswith("?page=1#message-3")
+    response = client.post(reverse("forums:reply", args=[slug, topic.pk]), {"body": " "})
+    assert response.status_code == 400 and "fr-error-text" in response.content.decode()
+    vote = reverse("forums:post_vote", args=[slug, forum["reply"].pk])
+    client.post(vote, {"utile": "1"})
+    client.post(vote, {"utile": "1"})
+    forum["reply"].refresh_from_db()
+    assert forum["reply"].vote_count == 1
+    client.post(vote, {"utile": "0"})
+    forum["reply"].refresh_from_db()
+    assert forum["reply"].vote_count == 0
+    client.post(reverse("forums:solution", args=[slug, topic.pk]), {"action": "retirer"})
+    topic.refresh_from_db()
+    assert topic.solution_id is None
+    client.post(reverse("forums:solution", args=[slug, topic.pk]), {"post": forum["reply"].pk})
+    topic.refresh_from_db()
+    assert topic.solution_id == forum["reply"].pk
+
+
+def test_the_community_journal_shows_the_forums_audit_lines(client, forum):
+    """Categories created, renamed and deleted, a post deleted by the animation: the
+    community's journal lists them in French (an audit line never points at an object the
+    journal cannot describe)."""
+    community, animator = forum["community"], forum["animator"]
+    category = services.category_create(community=community, actor=animator, name="Temporaire")
+    services.category_update(category=category, actor=animator, name="Provisoire")
+    services.category_delete(category=category, actor=animator)
+    services.post_delete(post=forum["topic"].posts.get(number=1), agent=animator)
+    client.force_login(animator)
+    response = client.get(reverse("communities:audit_log", args=[community.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for label in (
+        "Catégorie de forum créée",
+        "Catégorie de forum modifiée",
+        "Catégorie de forum supprimée",
+        "Message de forum supprimé par l'animation",
+    ):
+        assert escape(label) in page, label

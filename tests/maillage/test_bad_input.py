@@ -479,6 +479,11 @@ def _seeds(email):
 
     # The announcement that carries a file (``_enrich``).
     seeds.append(Announcement.objects.filter(community__slug=WATER).first().get_absolute_url())
+    from forums.models import Topic
+
+    # The demo forum and each of its topics (``forums.demo``: a solved question, an edited post).
+    seeds.append(f"/communautes/{WATER}/forum/")
+    seeds += [topic.get_absolute_url() for topic in Topic.objects.filter(community__slug=WATER)]
     for slug in Community.objects.values_list("slug", flat=True):
         seeds += [f"/communautes/{slug}/", f"/messagerie/communaute/{slug}/"]
     seeds += [f"/agents/{pk}/photo/" for pk in Agent.objects.values_list("pk", flat=True)[:1]]
