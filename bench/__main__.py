@@ -3,12 +3,15 @@
 make bench            # or: .venv/bin/python -m bench
 python -m bench --only directory --agents 2000      # a quick run of one benchmark
 python -m bench --only chat --chat-agents 50        # the chat benchmark alone, smaller
+python -m bench --only forums --forum-posts 100000  # the forums benchmark, smaller
 
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
 directory --database postgres://…``, so that Django reads its settings afresh; the figures of both
 are then printed side by side. The chat benchmark (bench/chat.py) starts its own servers (Daphne,
 Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a process of its own.
+The forums benchmark (bench/forums.py) runs on a throw-away PostgreSQL only, in a child process
+``python -m bench --only forums --database postgres://…``.
 """
 
 import argparse
@@ -21,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ("pages", "directory", "chat")
+BENCHMARKS = ("pages", "directory", "chat", "forums")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,6 +58,18 @@ def parse_args(argv=None):
     parser.add_argument(
         "--chat-seconds", type=float, default=10.0, help="measured seconds, after warm-up (chat)"
     )
+    parser.add_argument(
+        "--forum-posts", type=int, default=1_000_000, help="posts of the forums benchmark"
+    )
+    parser.add_argument(
+        "--forum-topics", type=int, default=None, help="topics (forums; default: posts / 20)"
+    )
+    parser.add_argument("--forum-communities", type=int, default=500, help="communities (forums)")
+    parser.add_argument(
+        "--forum-explain",
+        action="store_true",
+        help="EXPLAIN ANALYZE the slowest queries of the forum pages that miss their target",
+    )
     return parser.parse_args(argv)
 
 
@@ -69,8 +84,11 @@ def main(argv=None):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings.test")
         os.environ["LOG_LEVEL"] = "WARNING"  # one log line per request would drown the figures
         sys.path.insert(0, str(ROOT))
-        if "pages" in selected or "directory" in selected:
+        forums_here = "forums" in selected and (args.database or "").startswith("postgres")
+        if "pages" in selected or "directory" in selected or forums_here:
             _in_process(args, selected, workdir)
+        if "forums" in selected and not forums_here:
+            _forums_on_postgresql(args, workdir)
         if "chat" in selected:
             from bench import chat
 
@@ -121,6 +139,16 @@ def _in_process(args, selected, workdir):
         if len(reports) > 1 or not args.json:
             directory.print_comparison(reports)
 
+    if "forums" in selected and engine == "PostgreSQL":
+        from bench import forums
+
+        forums.run(
+            communities=args.forum_communities,
+            topics=args.forum_topics,
+            posts=args.forum_posts,
+            explain=args.forum_explain,
+        )
+
 
 def _directory_on_postgresql(agents, workdir):
     """Run the directory benchmark in a child process on a throw-away PostgreSQL server."""
@@ -162,6 +190,34 @@ def _directory_on_postgresql(agents, workdir):
     except PostgreSQLUnavailable as error:
         print(f"\nPostgreSQL indisponible, banc SQLite seulement : {error}")
         return None
+
+
+def _forums_on_postgresql(args, workdir):
+    """Run the forums benchmark in a child process on a throw-away PostgreSQL server."""
+    from bench.postgresql import PostgreSQLUnavailable, ThrowAwayPostgreSQL
+
+    try:
+        with ThrowAwayPostgreSQL() as server:
+            url = server.create_database("maillage_bench_forums")
+            print(f"\nForums : PostgreSQL {server.version} jetable sur {url}")
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
+            }
+            env["PYTHONUNBUFFERED"] = "1"
+            command = [sys.executable, "-m", "bench", "--only", "forums", "--database", url]
+            command += ["--forum-posts", str(args.forum_posts)]
+            command += ["--forum-communities", str(args.forum_communities)]
+            if args.forum_topics:
+                command += ["--forum-topics", str(args.forum_topics)]
+            if args.forum_explain:
+                command.append("--forum-explain")
+            result = subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603
+            if result.returncode != 0:
+                print(f"\nLe banc des forums a échoué (code {result.returncode}).")
+    except PostgreSQLUnavailable as error:
+        print(f"\nPostgreSQL indisponible, pas de banc des forums : {error}")
 
 
 if __name__ == "__main__":

@@ -565,7 +565,11 @@ def generate_forums(
                 moment = _moment(created)
                 edited_at = deleted_at = deleted_by = None
                 if state == 1:
+                    # As forums.services.post_delete does: the text leaves the post for its
+                    # history.
                     deleted_at, deleted_by = _moment(created + 600), author
+                    revisions.append((post_id, body, deleted_at, author))
+                    body = ""
                 elif state == 2:
                     edited_at = _moment(created + rng.uniform(60, 3 * DAY))
                     revisions.append((post_id, body, edited_at, author))

@@ -102,16 +102,27 @@ class ThrowAwayPostgreSQL:
 
     def create_database(self, name):
         """Create an empty database ``name``; return its DATABASE_URL."""
+        import time
+
         import psycopg
         from psycopg import sql
 
-        with psycopg.connect(
-            host=self.executor.host,
-            port=self.executor.port,
-            user=self.executor.user,
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
+        for attempt in range(60):
+            # pg_ctl -w may return while the server still answers « starting up ».
+            try:
+                connection = psycopg.connect(
+                    host=self.executor.host,
+                    port=self.executor.port,
+                    user=self.executor.user,
+                    dbname="postgres",
+                    autocommit=True,
+                )
+                break
+            except psycopg.OperationalError as error:
+                if "starting up" not in str(error) or attempt == 59:
+                    raise
+                time.sleep(0.5)
+        with connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return f"postgres://{self.executor.user}@{self.executor.host}:{self.executor.port}/{name}"
