@@ -31,6 +31,14 @@ def _content_of(community, content_type_id, object_id):
     content = content_registry.resolve(content_type_id, object_id)
     if content is None or content.community_id != community.pk:
         raise Http404
+    # A draft (a blog post not published) is its author's alone: nobody reports or moderates
+    # it, and a forged address must not tell its title.
+    for lookup in getattr(type(content), "published_with", ()):
+        value = content
+        for name in lookup.split("__"):
+            value = getattr(value, name)
+        if value is None:
+            raise Http404
     return content
 
 

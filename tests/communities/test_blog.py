@@ -252,6 +252,22 @@ def test_a_draft_takes_no_comment_and_no_report(client, world):
     assert not post_abilities(world.member, world.draft).can_report
 
 
+def test_a_forged_report_or_moderation_of_a_draft_answers_404(client, world):
+    """The animator forges the report and hide addresses of someone's draft: 404, its title
+    is not shown, nothing is hidden."""
+    from django.contrib.contenttypes.models import ContentType
+
+    type_id = ContentType.objects.get_for_model(Announcement).pk
+    slug = world.community.slug
+    client.force_login(world.animator)
+    report = reverse("communities:report", args=[slug, type_id, world.draft.pk])
+    response = client.get(report)
+    assert response.status_code == 404 and "Brouillon secret" not in page(response)
+    hide = reverse("communities:moderate", args=[slug, type_id, world.draft.pk, "hide"])
+    assert client.post(hide).status_code == 404
+    assert not fresh(world.draft).is_hidden
+
+
 def test_unpublishing_takes_the_post_out_and_back_to_its_author(client, world, capture_effects):
     """An animator unpublishes an annonce: it leaves the list, the activity and the members'
     notifications, the audit log says so, and its author finds it in their drafts."""
