@@ -55,6 +55,18 @@ def _build_secret_world():
     member = Agent.objects.get(pk=member.pk)
     comment = services.comment_create(announcement=announcement, agent=member, body=f"Avis {WORD}")
     moderation.report_create(agent=member, content=comment, reason=f"Motif {WORD}")
+    from forums import services as forum_services
+
+    forum_category = forum_services.category_create(
+        community=community,
+        actor=animator,
+        name=f"Catégorie {WORD}",
+        description=f"Description {WORD}",
+    )
+    topic = forum_services.topic_create(
+        category=forum_category, agent=member, title=f"Sujet {WORD}", body=f"Question {WORD}"
+    )
+    forum_post = forum_services.post_reply(topic=topic, agent=member, body=f"Réponse {WORD}")
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(
@@ -73,6 +85,9 @@ def _build_secret_world():
         "member": member,
         "announcement": announcement,
         "comment": comment,
+        "forum_category": forum_category,
+        "topic": topic,
+        "forum_post": forum_post,
     }
 
 
@@ -114,6 +129,15 @@ def _urls(world):
             reverse("communities:edit", args=[slug]),
             reverse("communities:invite", args=[slug]),
             reverse("communities:request", args=[slug]),
+            reverse("forums:index", args=[slug]),
+            reverse("forums:index", args=[slug]) + "?filtre=non-resolus",
+            reverse("forums:category", args=[slug, world["forum_category"].pk]),
+            reverse("forums:topic_new", args=[slug, world["forum_category"].pk]),
+            reverse("forums:topic", args=[slug, world["topic"].pk]),
+            reverse("forums:topic_unread", args=[slug, world["topic"].pk]),
+            reverse("forums:post", args=[slug, world["forum_post"].pk]),
+            reverse("forums:post_history", args=[slug, world["forum_post"].pk]),
+            reverse("forums:categories", args=[slug]),
         ],
     }
 
@@ -153,6 +177,7 @@ def test_the_member_does_see_the_word(client, secret_world):
     client.force_login(secret_world["member"])
     assert WORD in client.get(reverse("communities:list") + f"?q={WORD}").content.decode()
     assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
+    assert WORD in client.get(secret_world["topic"].get_absolute_url()).content.decode()
     assert Membership.objects.filter(agent=secret_world["member"], state="active").count() == 1
 
 

@@ -10,6 +10,7 @@ from communities import services
 from communities.models import Announcement, AnnouncementComment, Community, Membership
 from communities.permissions import abilities, membership_of
 from directory.models import Agent
+from forums.models import Category, Post, Topic
 from maillage import policy
 from tests.factories import AgentFactory, CommunityFactory, MembershipFactory
 
@@ -70,7 +71,7 @@ def test_scopes_are_not_shared_between_requests(client):
 
 
 def test_every_app_registers_its_models():
-    """The communities, the chat and the directory registered the policy of their objects."""
+    """The communities, the chat, the directory and the forums registered the policy of their objects."""
     assert set(policy.registered_models()) >= {
         Community,
         Announcement,
@@ -78,6 +79,9 @@ def test_every_app_registers_its_models():
         Room,
         Message,
         Agent,
+        Category,
+        Topic,
+        Post,
     }
     with pytest.raises(LookupError):
         policy.registration(Membership)
