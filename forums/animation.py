@@ -284,7 +284,14 @@ def content_hide(*, obj, actor, hidden, reason=""):
                 Topic.objects.filter(pk=topic.pk).update(solution=None)
                 topic.solution = None
             recount_topic(topic)
-            from forums import realtime
-
-            realtime.publish_changed(obj)
     return obj
+
+
+def post_hidden(post, hidden):
+    """The one moderation hid or restored a post (from the topic's page or the community's
+    moderation queue; called on commit, ``register_content``'s ``on_hidden``): the topic's
+    reply count follows and its live readers fetch the post again."""
+    from forums import realtime
+
+    recount_topic(post.topic)
+    realtime.publish_changed(post)

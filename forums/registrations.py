@@ -27,6 +27,7 @@ def _register_policy():
 
 def _register_content():
     from communities.content import audit, register_content
+    from forums.animation import post_hidden
     from forums.models import Post, Topic
     from maillage.markup import plain_text
 
@@ -42,6 +43,7 @@ def _register_content():
         label=_("message de forum"),
         text=lambda post: plain_text(post.body, 120) or "(message supprimé)",
         tool="forum",
+        on_hidden=post_hidden,
     )
     for code, label in AUDIT_ACTIONS.items():
         audit.register_action(code, label)

@@ -420,7 +420,8 @@ def post_delete(*, post, agent):
         post.save(update_fields=["body", "deleted_at", "deleted_by"])
         post.mentions.clear()
         topic_changes = {}
-        if post.number > 1:
+        # A hidden reply was already left out of the count (forums.animation.content_hide).
+        if post.number > 1 and not post.is_hidden:
             topic_changes["reply_count"] = F("reply_count") - 1
         if post.topic.solution_id == post.pk:
             topic_changes["solution"] = None

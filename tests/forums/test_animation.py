@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from communities.content import services as content
+from communities.content.moderation import content_set_hidden
 from communities.models import AuditLog
-from forums import animation
+from forums import animation, services
 from forums.models import Category, Post, Topic
 from tests.factories import AgentFactory, CommunityFactory
 from tests.forums.social_helpers import category, member, reply, start_topic
@@ -308,6 +309,31 @@ def test_hide_and_restore_a_post(forum, client):
     opening = Post.objects.get(topic=forum["topic"], number=1)
     with pytest.raises(animation.AnimationError):
         animation.content_hide(obj=opening, actor=forum["animator"], hidden=True)
+
+
+def test_hidden_from_the_moderation_queue_the_count_follows(
+    forum, django_capture_on_commit_callbacks
+):
+    """A reply hidden through the community's moderation (not the topic's button) is out of the
+    topic's reply count too, and back in once restored."""
+    post = reply(forum["topic"], member(forum["community"]))
+    for hidden, count in ((True, 0), (False, 1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            content_set_hidden(
+                content=Post.objects.get(pk=post.pk), actor=forum["animator"], hidden=hidden
+            )
+        assert Topic.objects.get(pk=forum["topic"].pk).reply_count == count
+
+
+def test_a_hidden_reply_deleted_afterwards_keeps_the_counters_right(forum):
+    """A hidden reply is out of the topic's reply count; deleting it afterwards does not count
+    it out twice (the count never goes below zero, which the database refuses)."""
+    post = reply(forum["topic"], member(forum["community"]))
+    animation.content_hide(obj=post, actor=forum["animator"], hidden=True)
+    services.post_delete(
+        post=Post.objects.select_related("topic").get(pk=post.pk), agent=forum["animator"]
+    )
+    assert Topic.objects.get(pk=forum["topic"].pk).reply_count == 0
 
 
 def test_buttons_show_to_animators_only(forum, client):
