@@ -232,3 +232,39 @@ def test_the_community_journal_shows_the_forums_audit_lines(client, forum):
         "Message de forum supprimé par l'animation",
     ):
         assert escape(label) in page, label
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_rows(client, forum):
+    """The forum's home, a category and a page of a topic cost the same number of queries with
+    a few rows or with full pages (votes, reactions and files on every post)."""
+    slug = forum["community"].slug
+    topic = forum["topic"]
+    reader = MembershipFactory(community=forum["community"]).agent
+    client.force_login(reader)
+    urls = [
+        reverse("forums:index", args=[slug]),
+        reverse("forums:category", args=[slug, forum["category"].pk]),
+        topic.get_absolute_url(),
+    ]
+    client.get(urls[2])  # the read position exists from now on, as it will below
+    before = [_count_queries(client, url) for url in urls]
+    for i in range(30):
+        services.topic_create(
+            category=forum["category"], agent=forum["member"], title=f"Sujet {i}", body="Texte"
+        )
+        post = services.post_reply(topic=topic, agent=forum["member"], body=f"Réponse {i}")
+        services.post_vote(post=post, agent=forum["animator"])
+        services.post_react(post=post, agent=reader, emoji="👍")
+    client.get(urls[2])
+    after = [_count_queries(client, url) for url in urls]
+    assert after == before
