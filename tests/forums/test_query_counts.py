@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.forum_generator import generate_forums
 from forums import services
-from forums.models import POSTS_PER_PAGE, Category
+from forums.models import POSTS_PER_PAGE, Category, Post, Topic
 from forums.selectors import unread_counts
 from tests.factories import CommunityFactory, MembershipFactory
 
@@ -167,3 +168,33 @@ def test_query_counts_do_not_grow_with_the_forum(client, django_assert_max_num_q
         _reply(client, forum, "Ma réponse sur le grand forum.")()
     forum.reply_to.refresh_from_db()
     assert forum.reply_to.reply_count == replies + 1
+
+
+def test_posts_by_topic_have_one_index_the_topic_number_one():
+    """The posts' only index that starts with the topic is the unique (topic, number) one: a
+    second one on the topic alone led PostgreSQL to read a whole long topic for its first
+    page."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Post._meta.db_table)
+    by_topic = [
+        c["columns"]
+        for c in constraints.values()
+        if c["index"] or c["unique"]
+        if c["columns"] and c["columns"][0] == "topic_id"
+    ]
+    assert by_topic == [["topic_id", "number"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_first_page_of_a_long_topic_reads_its_twenty_posts_only():
+    """On PostgreSQL, page 1 of a 5,000-reply topic reads posts 1 to 20 through the (topic,
+    number) index, not the 5,001 posts of the topic. (At this size, most posts have a number
+    under 20, as at a million: with an index on the topic alone, the planner took it.)"""
+    made = generate_forums(
+        communities=5, topics=2000, posts=30000, agents=100, long_topics=1, long_replies=5000
+    )
+    topic = Topic.objects.get(pk=made["long_topic"])
+    posts = Post.objects.filter(topic=topic, number__range=(1, POSTS_PER_PAGE)).order_by("number")
+    plan = posts.explain(analyze=True)
+    assert "forum_post_number_once" in plan, plan
+    assert "Rows Removed by Filter" not in plan, plan
