@@ -145,9 +145,7 @@ class Post(ModeratedContent):
     # both, PostgreSQL read the first page of a 5,000-reply topic through the topic's index alone
     # (it guesses « number <= 20 » matches most posts, as it does over the whole table) and
     # filtered all 5,000 posts (bench/forums.py, tests/forums/test_query_counts.py).
-    topic = models.ForeignKey(
-        Topic, on_delete=models.CASCADE, related_name="posts", db_index=False
-    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts", db_index=False)
     number = models.PositiveIntegerField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), max_length=20000)
