@@ -347,3 +347,30 @@ def read_number(agent, topic):
 def first_unread_number(agent, topic):
     """The number of the first post the agent has not seen (the last post when all are read)."""
     return min(read_number(agent, topic) + 1, topic.last_number)
+
+
+def unread_topics_of(agent, limit=5):
+    """The agent's latest unread topics across the forums of the communities they are an active
+    member of (one query), for the dashboard."""
+    from communities.permissions import communities_of
+
+    if not agent.is_authenticated:
+        return []
+    since = timezone.now() - UNREAD_WINDOW
+    rows = (
+        with_read_state(
+            Topic.objects.filter(
+                community__in=communities_of(agent),
+                community__tool_forum=True,
+                community__archived_at__isnull=True,
+                is_hidden=False,
+                last_post_at__gt=since,
+            ),
+            agent,
+        )
+        .filter(Q(read_number__isnull=True) | Q(read_number__lt=F("last_number")))
+        .filter(Q(category_read_at__isnull=True) | Q(last_post_at__gt=F("category_read_at")))
+        .select_related("community", "last_post_author")
+        .order_by("-last_post_at", "-id")[:limit]
+    )
+    return list(rows)

@@ -169,3 +169,25 @@ def test_permalinks_land_on_the_right_page_of_a_topic_of_5000_replies(client, fo
     page = client.get(f"{topic.get_absolute_url()}?page=999999").content.decode()
     assert 'id="message-5001"' in page  # beyond the last page: the last page
     assert selectors.page_count(topic) == last_page
+
+
+def test_the_dashboard_lists_the_unread_topics_of_the_agents_forums(client, forum):
+    """The home's « Forums : nouveaux messages » links the member's unread topics to their first
+    unread post, and goes once they are read; an outsider's forum is not listed."""
+    topic = _topic(forum, title="Crue de la Vilaine")
+    elsewhere = CommunityFactory(open=True)
+    stranger = MembershipFactory(community=elsewhere).agent
+    services.topic_create(
+        category=Category.objects.create(community=elsewhere, name="Ailleurs"),
+        agent=stranger,
+        title="Sujet d'une autre communauté",
+        body="Texte",
+    )
+    client.force_login(forum["reader"])
+    page = client.get("/").content.decode()
+    assert 'data-testid="dashboard-forums"' in page
+    assert "Crue de la Vilaine" in page
+    assert reverse("forums:topic_unread", args=[forum["community"].slug, topic.pk]) in page
+    assert "Sujet d&#x27;une autre communauté" not in page
+    services.topic_read(forum["reader"], topic, 1)
+    assert 'data-testid="dashboard-forums"' not in client.get("/").content.decode()
