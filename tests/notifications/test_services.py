@@ -131,6 +131,10 @@ MAX_QUERIES = {
     "report": 13,
     "mention": 15,  # and one UPDATE marking the e-mails sent at once
     "direct_message": 11,
+    "forum_topic": 12,
+    "forum_reply": 13,  # the post's topic, for the policy
+    "forum_solution": 13,
+    "forum_mention": 14,  # and the UPDATE of the e-mails sent at once
     "community_proposal": 11,
     "proposal_answered": 11,
 }
@@ -147,9 +151,32 @@ REACHED = {
     "report": ALL,
     "mention": ALL,
     "direct_message": ONE,
+    "forum_topic": ALL,
+    "forum_reply": ALL,
+    "forum_solution": ALL,
+    "forum_mention": ALL,
     "community_proposal": ALL,  # the administrators
     "proposal_answered": ONE,  # its proposer
 }
+
+
+def _forum_event(kind, community):
+    """The target of a forums' kind: a new topic, or a reply (marked as the question's
+    solution for « forum_solution »)."""
+    from forums import services as forums
+    from forums.models import Category
+
+    author = MembershipFactory(community=community).agent
+    category = Category.objects.create(community=community, name="Entraide", is_help=True)
+    topic = forums.topic_create(category=category, agent=author, title="Question", body="Texte")
+    if kind == "forum_topic":
+        return topic
+    post = forums.post_reply(
+        topic=topic, agent=MembershipFactory(community=community).agent, body="Réponse"
+    )
+    if kind == "forum_solution":
+        forums.solution_mark(topic=topic, agent=author, post=post)
+    return post
 
 
 def _event(kind, size):
@@ -190,6 +217,8 @@ def _event(kind, size):
             reporter=AgentFactory(),
             reason="Hors sujet",
         )
+    elif kind.startswith("forum_"):
+        target = _forum_event(kind, community)
     elif kind == "mention":
         room = chat.room_for_community(community)
         target = chat.message_send(

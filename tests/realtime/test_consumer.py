@@ -265,6 +265,6 @@ def test_a_prefix_is_handled_by_one_app(only_probe):
 
 
 def test_the_platform_apps_are_registered():
-    """The chat and the notifications are clients of the kernel, registered from their
-    ``ready()``."""
-    assert list(registry.registered()) == ["chat", "notifications"]
+    """The chat, the forums and the notifications are clients of the kernel, registered from
+    their ``ready()``."""
+    assert list(registry.registered()) == ["chat", "forum", "notifications"]
