@@ -93,6 +93,16 @@ def topic_new(request, community, ab, fa, category_id):
     return render(request, "forums/topic_form.html", context, status=status)
 
 
+# The reactions offered under a post (the content contract accepts any emoji).
+REACTIONS = [
+    ("👍", "D'accord"),
+    ("❤️", "J'aime"),
+    ("🎉", "Bravo"),
+    ("💡", "Bonne idée"),
+    ("👀", "Je regarde"),
+]
+
+
 def quote_of(post):
     """The Markdown quote of a post that prefills a reply."""
     lines = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
@@ -148,6 +158,7 @@ def render_topic(request, community, ab, fa, topic, *, page=None, form=None, sta
         form=form,
         can_reply=fa.can_reply(topic),
         post_ct=ContentType.objects.get_for_model(Post),
+        reaction_choices=REACTIONS,
         has_unread=request.user.is_authenticated and read_before < topic.last_number,
     )
     return render(request, "forums/topic.html", context, status=status)

@@ -268,3 +268,19 @@ def test_query_counts_do_not_grow_with_the_rows(client, forum):
     client.get(urls[2])
     after = [_count_queries(client, url) for url in urls]
     assert after == before
+
+
+def test_reactions_are_offered_and_counted(client, forum):
+    """Under a post, a member picks a reaction among five; it shows with its count, pressed for
+    them, and a second press takes it back."""
+    slug = forum["community"].slug
+    client.force_login(forum["member"])
+    page = client.get(forum["topic"].get_absolute_url()).content.decode()
+    assert page.count('name="emoji" value="❤️"') >= 2  # under each post
+    react = reverse("forums:post_react", args=[slug, forum["reply"].pk])
+    client.post(react, {"emoji": "❤️"})
+    page = client.get(forum["topic"].get_absolute_url()).content.decode()
+    assert 'aria-pressed="true">❤️ 1</button>' in page
+    client.post(react, {"emoji": "❤️"})
+    page = client.get(forum["topic"].get_absolute_url()).content.decode()
+    assert "❤️ 1</button>" not in page
