@@ -98,7 +98,8 @@ def _reply_created(sender, post, **kwargs):
     content.follow(agent=post.author, target=topic)
     # The post's mentions are stored after this signal (``mentioned``): the followers it
     # mentions are left out once it commits, so they hear of it once, by the mention.
-    transaction.on_commit(lambda: _notify_reply(post, followers))
+    # Robust: the reply is committed by then; a failure is logged, never the reply's 500.
+    transaction.on_commit(lambda: _notify_reply(post, followers), robust=True)
 
 
 def _notify_reply(post, followers):
