@@ -88,7 +88,13 @@ def topic_new(request, community, ab, fa, category_id):
                 return redirect(topic.get_absolute_url())
         status = 400
     context = base_context(
-        community, ab, fa, title=_("Nouveau sujet"), category=category, form=form
+        community,
+        ab,
+        fa,
+        title=_("Nouveau sujet"),
+        category=category,
+        form=form,
+        can_start=fa.can_start(category),
     )
     return render(request, "forums/topic_form.html", context, status=status)
 

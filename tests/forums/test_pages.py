@@ -2,6 +2,8 @@
 community answer 404, text typed by agents is inert, and a member without the charter reads
 but does not post."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -284,3 +286,27 @@ def test_reactions_are_offered_and_counted(client, forum):
     client.post(react, {"emoji": "❤️"})
     page = client.get(forum["topic"].get_absolute_url()).content.decode()
     assert "❤️ 1</button>" not in page
+
+
+def test_who_may_not_start_a_topic_is_told_why(client, forum):
+    """In an animators-only category a member gets the reason instead of the form, and a forged
+    POST is refused in French; an outsider of the open community reads but gets no form."""
+    from tests.factories import AgentFactory
+
+    news = Category.objects.create(
+        community=forum["community"], name="Annonces", who_may_start="animators"
+    )
+    url = reverse("forums:topic_new", args=[forum["community"].slug, news.pk])
+    client.force_login(forum["member"])
+    page = unescape(client.get(url).content.decode())
+    assert 'data-testid="topic-form"' not in page
+    assert "seule l'animation ouvre des sujets" in page
+    response = client.post(url, {"title": "Forcé", "body": "Forcé"})
+    assert response.status_code == 400
+    assert "seule l'animation ouvre des sujets" in unescape(response.content.decode())
+    client.force_login(AgentFactory())
+    page = client.get(
+        reverse("forums:topic_new", args=[forum["community"].slug, forum["category"].pk])
+    ).content.decode()
+    assert "Seuls les membres de la communauté ouvrent des sujets." in page
+    assert not news.topics.exists()
