@@ -41,7 +41,7 @@ def register():
 
     register_content(
         Announcement,
-        label=_("annonce"),
+        label=_("billet du blog"),
         text=lambda announcement: announcement.title,
         children=lambda announcement: [announcement.comments.all()],
         tool="announcements",

@@ -44,7 +44,7 @@ def pdf(name="ordre-du-jour.pdf", content=PDF):
 def test_the_three_content_types_are_registered_with_their_labels():
     """Announcements, comments and chat messages are community content, each with its label."""
     labels = {model: str(label) for model, label in content_registry.registered_models()}
-    assert labels[Announcement] == "annonce"
+    assert labels[Announcement] == "billet du blog"  # an annonce or an article
     assert labels[AnnouncementComment] == "commentaire"
     assert labels[Message] == "message de messagerie"
 
