@@ -162,8 +162,3 @@ def load_demo_forums():
     Topic.objects.filter(pk=locked.pk).update(is_locked=True)
     posts += 1
     return posts
-
-
-def summary():
-    count = Topic.objects.count()
-    return f"{count} sujets de forum" if count else None

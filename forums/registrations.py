@@ -55,10 +55,10 @@ def register():
     from forums import pages
 
     pages.register()
-    from forums.demo import load_demo_forums, summary
+    from forums.demo import load_demo_forums
     from maillage import demo
 
-    demo.register(40, load_demo_forums, summary=summary)
+    demo.register(40, load_demo_forums)
     from forums import social  # following, notifications, animation, live page, personal data
 
     social.register()

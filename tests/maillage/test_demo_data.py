@@ -79,6 +79,7 @@ def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
         "directory.demo.load_demo_agents",
         "communities.demo.load_demo_communities",
         "chat.demo.load_demo_chat",
+        "forums.demo.load_demo_forums",
     ]
     seen = []
 
