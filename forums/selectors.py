@@ -259,10 +259,12 @@ def posts_page(agent, topic, page):
     and the agent's), the agent's votes and the attachments (five queries)."""
     page = page_number(page, page_count(topic))
     first = (page - 1) * POSTS_PER_PAGE + 1
+    # The slice changes no row (numbers are unique) but tells PostgreSQL there are 20: guessing
+    # thousands (« number <= 20 » matches most posts), it read every agent to join the authors.
     posts = list(
         Post.objects.filter(topic=topic, number__range=(first, first + POSTS_PER_PAGE - 1))
         .select_related("author")
-        .order_by("number")
+        .order_by("number")[:POSTS_PER_PAGE]
     )
     decorate(agent, topic, posts)
     return PostPage(topic=topic, number=page, posts=posts)
