@@ -310,3 +310,25 @@ def test_who_may_not_start_a_topic_is_told_why(client, forum):
     ).content.decode()
     assert "Seuls les membres de la communauté ouvrent des sujets." in page
     assert not news.topics.exists()
+
+
+def test_headings_follow_each_other(client, forum):
+    """The forum's home lists its recent topics under « Sujets récents » (h3) as h4, a category
+    under its name (h2) as h3: no heading level is skipped."""
+    import re
+    from itertools import pairwise
+
+    client.force_login(forum["member"])
+    slug = forum["community"].slug
+    for url in (
+        reverse("forums:index", args=[slug]),
+        reverse("forums:category", args=[slug, forum["category"].pk]),
+        forum["topic"].get_absolute_url(),
+    ):
+        page = client.get(url).content.decode()
+        main = page[page.index("<h1") :]
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (url, levels)
+    home = client.get(reverse("forums:index", args=[slug])).content.decode()
+    recent = home[home.index('id="forum-recent-title"') :]
+    assert '<h4 class="fr-text--md fr-mb-1v">' in recent  # each topic below « Sujets récents »
