@@ -299,6 +299,22 @@ def test_batched_policy_check_agrees_with_the_one_by_one_check():
             client_id="batched-02",
         ),
     }
+    # The forums: a topic, a reply (the question's solution), read as the forums' policy says.
+    from forums import services as forums
+    from forums.models import Category
+    from maillage import policy as platform_policy
+
+    question = forums.topic_create(
+        category=Category.objects.create(community=community, name="Entraide", is_help=True),
+        agent=member,
+        title="Question",
+        body="Texte",
+    )
+    answer = forums.post_reply(topic=question, agent=memberships["animator"].agent, body="Oui")
+    forums.solution_mark(topic=question, agent=member, post=answer)
+    targets.update(
+        forum_topic=question, forum_reply=answer, forum_solution=answer, forum_mention=answer
+    )
     # The policy asked agent by agent, as a page would.
     policy = {
         "join_request": lambda a, t: abilities(a, community).can_manage_members,
@@ -309,6 +325,10 @@ def test_batched_policy_check_agrees_with_the_one_by_one_check():
         "report": lambda a, t: abilities(a, community).can_moderate,
         "mention": lambda a, t: room_abilities(a, t.room).can_read,
         "direct_message": lambda a, t: room_abilities(a, t.room).can_read,
+        **dict.fromkeys(
+            ("forum_topic", "forum_reply", "forum_solution", "forum_mention"),
+            lambda a, t: platform_policy.can_read(a, type(t).objects.get(pk=t.pk)),
+        ),
     }
     for key, target in targets.items():
         spec = kinds.get(key)
