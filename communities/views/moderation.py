@@ -191,10 +191,9 @@ def dismiss(request, community, ab, report_id):
 def _describe_target(content):
     if isinstance(content, CharterVersion):
         return _("Charte, version %(n)s") % {"n": content.number}
-    try:
-        label, text = content_registry.describe(content)
-    except (KeyError, TypeError):  # not registered content
+    if content_registry.kind_of(content) is None:  # not community content: a category…
         return str(content)
+    label, text = content_registry.describe(content)
     return f"{label.capitalize()} « {text} »"
 
 

@@ -349,6 +349,21 @@ def test_audit_log_says_actions_in_french(client, world):
     assert "role_animator" not in rows
 
 
+def test_audit_log_names_a_target_that_is_not_community_content(client, world):
+    """An audit line may target any object of the community (a forum's category, a membership):
+    the log names it by its own name instead of failing."""
+    from communities.content import audit
+
+    membership = world.community.memberships.get(agent=world.member)
+    audit.record(
+        community=world.community, actor=world.animator, action="member_note", target=membership
+    )
+    client.force_login(world.animator)
+    response = client.get(audit_url(world.community))
+    assert response.status_code == 200
+    assert str(membership) in text(response)
+
+
 def test_audit_log_is_paginated(client, world, django_assert_max_num_queries):
     """Twenty-five lines a page; the query count does not grow with the lines."""
     client.force_login(world.animator)
