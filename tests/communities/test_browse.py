@@ -682,14 +682,18 @@ def test_back_office_lists_the_themes(client, platform_admin):
 
 
 def test_the_settings_offer_only_the_installed_tools(client, animator):
-    """« Outils de la communauté » lists the tools the apps registered (announcements, chat), not
+    """« Outils de la communauté » lists the tools the apps registered (blog, forum, chat), not
     a switch for a tool that does not exist yet; posting one is refused with a reason."""
     community = CommunityFactory(name="Outils")
     MembershipFactory(community=community, agent=animator, role=Membership.Role.ANIMATOR)
     client.force_login(animator)
     url = reverse("communities:edit", args=[community.slug])
     form = client.get(url).context["form"]
-    assert [key for key, _label in form.fields["tools"].choices] == ["announcements", "chat"]
+    assert [key for key, _label in form.fields["tools"].choices] == [
+        "announcements",
+        "forum",
+        "chat",
+    ]
     assert "Boîte à idées" not in page_text(client.get(url))
     response = client.post(url, community_data(name="Outils", tools=["announcements", "wiki"]))
     assert response.status_code == 400
