@@ -842,7 +842,7 @@ def test_a_mute_given_or_lifted_elsewhere_counts_at_the_next_send(
         await tab.send("chat.send", room=main_room.pk, body="Pendant", client_id="onglet-muet0002")
         error = await tab.until("error")
         assert error["code"] == "muted"
-        assert "muet" in error["message"]
+        assert "suspendu vos messages" in error["message"]
         await db(unmute)()
         await tab.send("chat.send", room=main_room.pk, body="Après", client_id="onglet-muet0003")
         assert (await tab.until("chat.ack"))["client_id"] == "onglet-muet0003"
