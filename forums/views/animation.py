@@ -85,22 +85,28 @@ def topic_lock(request, community, ab, fa, topic_id):
     )
 
 
+def _hide(request, obj, *, hidden_message, restored_message):
+    """Hide or restore a topic or a post through the one moderation (``action`` = masquer or
+    retablir)."""
+    hidden = _flag(request, "masquer", "retablir")
+    if hidden is None:
+        messages.error(request, _("Action inconnue."))
+        return
+    run_service(
+        request,
+        animation.content_hide,
+        success=hidden_message if hidden else restored_message,
+        obj=obj,
+        actor=request.user,
+        hidden=hidden,
+    )
+
+
 @require_POST
 @forum_view("can_moderate")
 def topic_hide(request, community, ab, fa, topic_id):
     topic = topic_or_404(community, fa, topic_id)
-    hidden = _flag(request, "masquer", "retablir")
-    if hidden is None:
-        messages.error(request, _("Action inconnue."))
-    else:
-        run_service(
-            request,
-            animation.content_hide,
-            success=_("Sujet masqué.") if hidden else _("Sujet rétabli."),
-            obj=topic,
-            actor=request.user,
-            hidden=hidden,
-        )
+    _hide(request, topic, hidden_message=_("Sujet masqué."), restored_message=_("Sujet rétabli."))
     return _back(request, topic)
 
 
@@ -108,18 +114,9 @@ def topic_hide(request, community, ab, fa, topic_id):
 @forum_view("can_moderate")
 def post_hide(request, community, ab, fa, post_id):
     post = post_or_404(community, fa, post_id)
-    hidden = _flag(request, "masquer", "retablir")
-    if hidden is None:
-        messages.error(request, _("Action inconnue."))
-    else:
-        run_service(
-            request,
-            animation.content_hide,
-            success=_("Message masqué.") if hidden else _("Message rétabli."),
-            obj=post,
-            actor=request.user,
-            hidden=hidden,
-        )
+    _hide(
+        request, post, hidden_message=_("Message masqué."), restored_message=_("Message rétabli.")
+    )
     return redirect(safe_next(request, post.get_absolute_url()))
 
 
