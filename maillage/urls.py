@@ -28,6 +28,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("communautes/", include("communities.urls")),
     path("communautes/", include("forums.urls")),
+    path("communautes/", include("wiki.urls")),
+    path("communautes/", include("documents.urls")),
     path("messagerie/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("directory.urls")),

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "search",
     "chat",
     "forums",
+    "wiki",
+    "documents",
     "notifications",
     "cms",
 ]
