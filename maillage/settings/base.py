@@ -236,6 +236,12 @@ UPLOAD_TYPES = {
     "md": None,
 }
 
+# --- Document libraries (documents/) -----------------------------------------------------------
+# A community's quota when its animators set none (every version kept counts), and one file's
+# largest size.
+DOCUMENTS_QUOTA_BYTES = int(env("DOCUMENTS_QUOTA_BYTES", str(1024 * 1024 * 1024)))
+DOCUMENTS_MAX_FILE_BYTES = int(env("DOCUMENTS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+
 # --- Notifications ---------------------------------------------------------------------------
 # Digests go out once the day (daily) or the Monday (weekly) reaches this local hour.
 NOTIFICATIONS_DIGEST_HOUR = 7
