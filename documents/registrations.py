@@ -1,5 +1,49 @@
-"""Everything the documents app registers with the platform's floor, called once from ``DocumentsConfig``."""
+"""Everything the documents app registers with the platform's floor, called once from
+``DocumentsConfig``."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _register_policy():
+    from documents.models import Document, DocumentComment, DocumentVersion, Folder
+    from documents.permissions import (
+        comments_readable_by,
+        documents_readable_by,
+        folders_readable_by,
+        object_abilities,
+        versions_readable_by,
+    )
+    from maillage import policy
+
+    policy.register(Folder, abilities=object_abilities, readable=folders_readable_by)
+    policy.register(Document, abilities=object_abilities, readable=documents_readable_by)
+    policy.register(DocumentVersion, abilities=object_abilities, readable=versions_readable_by)
+    policy.register(DocumentComment, abilities=object_abilities, readable=comments_readable_by)
+
+
+def _register_content():
+    from communities.content import audit, register_content
+    from documents.models import Document, DocumentComment
+    from documents.services import AUDIT_ACTIONS
+    from maillage.markup import plain_text
+
+    register_content(
+        Document,
+        label=_("document"),
+        text=lambda document: document.name,
+        children=lambda document: [document.comments.all()],
+        tool="documents",
+    )
+    register_content(
+        DocumentComment,
+        label=_("commentaire de document"),
+        text=lambda comment: plain_text(comment.body, 120) or "(commentaire supprimé)",
+        tool="documents",
+    )
+    for code, label in AUDIT_ACTIONS.items():
+        audit.register_action(code, label)
 
 
 def register():
-    pass
+    _register_policy()
+    _register_content()
