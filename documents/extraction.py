@@ -15,6 +15,7 @@ seconds have passed (checked between paragraphs and pages: one step is bounded b
 above). It runs in the background task (``documents.tasks``), never in a request.
 """
 
+import io
 import logging
 import re
 import time
@@ -163,7 +164,8 @@ def _odf(file, collector):
     from odfdo import Document
 
     _check_zip(file, ("content.xml", "styles.xml", "meta.xml"))
-    document = Document(file)
+    # odfdo opens a path or a BytesIO, not a storage's file object.
+    document = Document(io.BytesIO(file.read()))
     body = document.body
     if body is None:
         raise _Unreadable("no body")

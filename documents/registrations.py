@@ -23,6 +23,7 @@ def _register_policy():
 
 def _register_content():
     from communities.content import audit, register_content
+    from documents.media import searchable_text
     from documents.models import Document, DocumentComment
     from documents.services import AUDIT_ACTIONS
     from maillage.markup import plain_text
@@ -30,7 +31,7 @@ def _register_content():
     register_content(
         Document,
         label=_("document"),
-        text=lambda document: document.name,
+        text=searchable_text,
         children=lambda document: [document.comments.all()],
         tool="documents",
     )
@@ -45,5 +46,11 @@ def _register_content():
 
 
 def register():
+    from documents import media
+
     _register_policy()
     _register_content()
+    media.connect()
+    from documents import pages
+
+    pages.register()
