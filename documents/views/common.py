@@ -1,0 +1,87 @@
+"""What every library view starts with: the community, the abilities, the ids checked against
+the community of the address (another community's folder, file or version answers 404)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404
+
+from communities.views.common import community_view
+from documents import services
+from documents.models import Document, DocumentVersion, Folder
+from documents.permissions import LibraryAbilities
+from maillage.http import Refused
+
+
+def library_view(ability="can_read"):
+    """Decorate a view ``(request, community, ab, la, ...)``: 404 unless the agent reads the
+    community's library (tool on) and has ``ability``."""
+
+    def decorator(view):
+        @community_view(tool="documents", ability="can_read")
+        @wraps(view)
+        def wrapper(request, community, ab, *args, **kwargs):
+            la = LibraryAbilities(agent=request.user, community=community, ab=ab)
+            if not la.can_read or not getattr(la, ability):
+                raise Http404
+            return view(request, community, ab, la, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def folder_or_404(community, folder_id):
+    """A live folder of this community (the root included)."""
+    folder = Folder.objects.filter(
+        pk=folder_id, community=community, deleted_at__isnull=True
+    ).first()
+    if folder is None:
+        raise Http404
+    folder.community = community
+    return folder
+
+
+def root_of(community):
+    root = services.library_root(community)
+    root.community = community
+    return root
+
+
+def document_or_404(community, la, document_id):
+    """A live file of this community (hidden ones for those who moderate only)."""
+    document = (
+        Document.objects.select_related("folder", "created_by", "updated_by", "current_version")
+        .filter(pk=document_id, community=community)
+        .first()
+    )
+    if document is None or not la.can_read_document(document):
+        raise Http404
+    document.community = community
+    document.folder.community = community
+    return document
+
+
+def version_or_404(document, number):
+    version = DocumentVersion.objects.filter(document=document, number=number).first()
+    if version is None:
+        raise Http404
+    version.document = document
+    return version
+
+
+def base_context(community, ab, la, **extra):
+    return {"community": community, "ab": ab, "library_ab": la, **extra}
+
+
+def attempt(request, func, *, success=None, **kwargs):
+    """Call a service: ``(result, None)``, or ``(None, refusal)`` with its French message put on
+    the page (the view answers with the refusal's status)."""
+    try:
+        result = func(**kwargs)
+    except Refused as error:
+        messages.error(request, str(error))
+        return None, error
+    if success:
+        messages.success(request, success)
+    return result, None

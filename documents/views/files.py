@@ -1,0 +1,273 @@
+"""A file's page (its current version, every version, comments, preview), its downloads, a new
+version, « Restaurer cette version », its rename, move and deletion to the bin, and comments."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from documents import selectors, services
+from documents.forms import CommentForm, DocumentNameForm, MoveForm, VersionForm
+from documents.models import DocumentComment
+from documents.views.common import (
+    attempt,
+    base_context,
+    document_or_404,
+    folder_or_404,
+    library_view,
+    version_or_404,
+)
+from maillage.http import positive_id
+from maillage.uploads import protected_download
+
+
+def _preview_template():
+    """documents-media's preview partial, when it is there."""
+    try:
+        return get_template(PREVIEW_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+
+
+PREVIEW_TEMPLATE = "documents/partials/preview.html"
+
+
+def _crumbs(document):
+    """The folders from the root down to the file's folder included."""
+    return [*selectors.breadcrumb(document.folder), document.folder]
+
+
+def render_document(
+    request, community, ab, la, document, *, version_form=None, comment_form=None, status=200
+):
+    """The file's page (shown again with its errors by a refused new version or comment)."""
+    comments = selectors.comments_of(document, can_moderate=la.can_moderate)
+    for comment in comments:
+        comment.can_delete = la.can_delete_comment(comment)
+    context = base_context(
+        community,
+        ab,
+        la,
+        title=document.name,
+        document=document,
+        version=document.current_version,
+        versions=selectors.versions_of(document),
+        comments=comments,
+        preview_template=_preview_template(),
+        crumbs=_crumbs(document),
+        version_form=version_form or VersionForm(),
+        comment_form=comment_form or CommentForm(),
+        can_change=la.can_change_document(document),
+        can_add_version=la.can_add_version(document),
+        can_comment=la.can_comment(document),
+    )
+    return render(request, "documents/document.html", context, status=status)
+
+
+@library_view()
+def document_detail(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    return render_document(request, community, ab, la, document)
+
+
+@library_view()
+def download(request, community, ab, la, document_id, number=None):
+    """A version of the file (the current one without ``number``), as an attachment."""
+    document = document_or_404(community, la, document_id)
+    if number is None:
+        version = document.current_version
+        if version is None:
+            raise Http404
+        name = document.name
+    else:
+        version = version_or_404(document, number)
+        name = version.original_name
+    return protected_download(version.file, name=name, content_type=version.content_type)
+
+
+@require_POST
+@library_view()
+def version_new(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    form = VersionForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        _result, error = attempt(
+            request,
+            services.version_add,
+            document=document,
+            agent=request.user,
+            upload=form.cleaned_data["file"],
+            comment=form.cleaned_data["comment"],
+            success=_("La nouvelle version est enregistrée."),
+        )
+        if error is None:
+            return redirect(document.get_absolute_url())
+        status = error.status
+    return render_document(request, community, ab, la, document, version_form=form, status=status)
+
+
+@require_POST
+@library_view()
+def version_restore(request, community, ab, la, document_id, number):
+    document = document_or_404(community, la, document_id)
+    version_or_404(document, number)
+    _result, error = attempt(
+        request,
+        services.version_restore,
+        document=document,
+        agent=request.user,
+        number=number,
+        success=_("La version %(number)s est de nouveau la version actuelle.") % {"number": number},
+    )
+    if error is not None and error.status >= 403:
+        document.refresh_from_db()
+        return render_document(request, community, ab, la, document, status=error.status)
+    return redirect(document.get_absolute_url())
+
+
+def _document_form_view(request, community, ab, la, document, *, form, title, template, call):
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            _result, error = call(form.cleaned_data)
+            if error is None:
+                return redirect(document.get_absolute_url())
+            status = error.status
+    context = base_context(
+        community,
+        ab,
+        la,
+        title=title,
+        document=document,
+        crumbs=_crumbs(document),
+        form=form,
+        allowed=la.can_change_document(document),
+    )
+    return render(request, template, context, status=status)
+
+
+@library_view()
+def document_rename(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    form = DocumentNameForm(request.POST or None, initial={"name": document.name})
+    return _document_form_view(
+        request,
+        community,
+        ab,
+        la,
+        document,
+        form=form,
+        title=_("Renommer le fichier"),
+        template="documents/document_rename.html",
+        call=lambda data: attempt(
+            request,
+            services.document_rename,
+            document=document,
+            agent=request.user,
+            name=data["name"],
+            success=_("Le fichier est renommé."),
+        ),
+    )
+
+
+@library_view()
+def document_move(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    choices = [c for c in selectors.folder_choices(community) if c[0] != document.folder_id]
+    form = MoveForm(request.POST or None, choices=choices)
+
+    def call(data):
+        target = folder_or_404(community, data["target"])
+        return attempt(
+            request,
+            services.document_move,
+            document=document,
+            agent=request.user,
+            target=target,
+            success=_("Le fichier est déplacé."),
+        )
+
+    return _document_form_view(
+        request,
+        community,
+        ab,
+        la,
+        document,
+        form=form,
+        title=_("Déplacer le fichier"),
+        template="documents/document_move.html",
+        call=call,
+    )
+
+
+@library_view()
+def document_delete(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    status = 200
+    if request.method == "POST":
+        _result, error = attempt(
+            request,
+            services.document_delete,
+            document=document,
+            agent=request.user,
+            success=_("« %(name)s » est dans la corbeille.") % {"name": document.name},
+        )
+        if error is None:
+            return redirect(document.folder.get_absolute_url())
+        status = error.status
+    context = base_context(
+        community,
+        ab,
+        la,
+        title=_("Supprimer le fichier"),
+        document=document,
+        crumbs=_crumbs(document),
+        allowed=la.can_change_document(document),
+    )
+    return render(request, "documents/document_delete.html", context, status=status)
+
+
+@require_POST
+@library_view()
+def comment_new(request, community, ab, la, document_id):
+    document = document_or_404(community, la, document_id)
+    form = CommentForm(request.POST)
+    status = 400
+    if form.is_valid():
+        comment, error = attempt(
+            request,
+            services.comment_add,
+            document=document,
+            agent=request.user,
+            body=form.cleaned_data["body"],
+            success=_("Votre commentaire est publié."),
+        )
+        if error is None:
+            return redirect(document.get_absolute_url() + f"#commentaire-{comment.pk}")
+        status = error.status
+    return render_document(request, community, ab, la, document, comment_form=form, status=status)
+
+
+@require_POST
+@library_view()
+def comment_delete(request, community, ab, la, document_id, comment_id):
+    document = document_or_404(community, la, document_id)
+    comment = DocumentComment.objects.filter(
+        pk=positive_id(comment_id), document=document, community=community
+    ).first()
+    if comment is None:
+        raise Http404
+    _result, error = attempt(
+        request,
+        services.comment_delete,
+        comment=comment,
+        agent=request.user,
+        success=_("Le commentaire est supprimé."),
+    )
+    if error is not None:
+        return render_document(request, community, ab, la, document, status=error.status)
+    return redirect(document.get_absolute_url() + "#commentaires")
