@@ -4,6 +4,8 @@ make bench            # or: .venv/bin/python -m bench
 python -m bench --only directory --agents 2000      # a quick run of one benchmark
 python -m bench --only chat --chat-agents 50        # the chat benchmark alone, smaller
 python -m bench --only forums --forum-posts 100000  # the forums benchmark, smaller
+python -m bench --only wiki --wiki-pages 2000 --wiki-revisions 10000   # the wiki's, smaller
+python -m bench --only documents --documents-files 2000                # the library's, smaller
 
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
@@ -11,7 +13,8 @@ directory --database postgres://…``, so that Django reads its settings afresh;
 are then printed side by side. The chat benchmark (bench/chat.py) starts its own servers (Daphne,
 Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a process of its own.
 The forums benchmark (bench/forums.py) runs on a throw-away PostgreSQL only, in a child process
-``python -m bench --only forums --database postgres://…``.
+``python -m bench --only forums --database postgres://…``. So do the wiki's (bench/wiki.py) and
+the document library's (bench/documents.py), each on a server of its own.
 """
 
 import argparse
@@ -24,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ("pages", "directory", "chat", "forums")
+BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents")
+ON_POSTGRESQL_ONLY = ("wiki", "documents")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,6 +74,19 @@ def parse_args(argv=None):
         action="store_true",
         help="EXPLAIN ANALYZE the slowest queries of the forum pages that miss their target",
     )
+    parser.add_argument("--wiki-pages", type=int, default=20_000, help="pages (wiki)")
+    parser.add_argument("--wiki-revisions", type=int, default=100_000, help="revisions (wiki)")
+    parser.add_argument(
+        "--wiki-long-revisions", type=int, default=1000, help="revisions of the long page (wiki)"
+    )
+    parser.add_argument(
+        "--documents-files", type=int, default=10_000, help="files of the big folder (documents)"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN ANALYZE the slowest queries of the wiki and documents pages that miss",
+    )
     return parser.parse_args(argv)
 
 
@@ -85,10 +102,16 @@ def main(argv=None):
         os.environ["LOG_LEVEL"] = "WARNING"  # one log line per request would drown the figures
         sys.path.insert(0, str(ROOT))
         forums_here = "forums" in selected and (args.database or "").startswith("postgres")
-        if "pages" in selected or "directory" in selected or forums_here:
+        tools_here = (args.database or "").startswith("postgres") and any(
+            tool in selected for tool in ON_POSTGRESQL_ONLY
+        )
+        if "pages" in selected or "directory" in selected or forums_here or tools_here:
             _in_process(args, selected, workdir)
         if "forums" in selected and not forums_here:
             _forums_on_postgresql(args, workdir)
+        for tool in ON_POSTGRESQL_ONLY:
+            if tool in selected and not tools_here:
+                _tool_on_postgresql(tool, args)
         if "chat" in selected:
             from bench import chat
 
@@ -148,6 +171,21 @@ def _in_process(args, selected, workdir):
             posts=args.forum_posts,
             explain=args.forum_explain,
         )
+
+    if "wiki" in selected and engine == "PostgreSQL":
+        from bench import wiki
+
+        wiki.run(
+            pages=args.wiki_pages,
+            revisions=args.wiki_revisions,
+            long_revisions=args.wiki_long_revisions,
+            explain=args.explain,
+        )
+
+    if "documents" in selected and engine == "PostgreSQL":
+        from bench import documents
+
+        documents.run(files=args.documents_files, explain=args.explain)
 
 
 def _directory_on_postgresql(agents, workdir):
@@ -218,6 +256,37 @@ def _forums_on_postgresql(args, workdir):
                 print(f"\nLe banc des forums a échoué (code {result.returncode}).")
     except PostgreSQLUnavailable as error:
         print(f"\nPostgreSQL indisponible, pas de banc des forums : {error}")
+
+
+def _tool_on_postgresql(tool, args):
+    """Run the wiki's or the library's benchmark in a child process on a throw-away PostgreSQL
+    server of its own."""
+    from bench.postgresql import PostgreSQLUnavailable, ThrowAwayPostgreSQL
+
+    try:
+        with ThrowAwayPostgreSQL() as server:
+            url = server.create_database(f"maillage_bench_{tool}")
+            print(f"\n{tool.capitalize()} : PostgreSQL {server.version} jetable sur {url}")
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
+            }
+            env["PYTHONUNBUFFERED"] = "1"
+            command = [sys.executable, "-m", "bench", "--only", tool, "--database", url]
+            if tool == "wiki":
+                command += ["--wiki-pages", str(args.wiki_pages)]
+                command += ["--wiki-revisions", str(args.wiki_revisions)]
+                command += ["--wiki-long-revisions", str(args.wiki_long_revisions)]
+            else:
+                command += ["--documents-files", str(args.documents_files)]
+            if args.explain:
+                command.append("--explain")
+            result = subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603
+            if result.returncode != 0:
+                print(f"\nLe banc « {tool} » a échoué (code {result.returncode}).")
+    except PostgreSQLUnavailable as error:
+        print(f"\nPostgreSQL indisponible, pas de banc « {tool} » : {error}")
 
 
 if __name__ == "__main__":

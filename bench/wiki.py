@@ -1,0 +1,248 @@
+"""The wiki benchmark: a community wiki of 20,000 pages on PostgreSQL, next to the minimal-view
+baseline.
+
+``python -m bench --only wiki`` starts a throw-away PostgreSQL server (bench/postgresql.py) and
+runs ``python -m bench --only wiki --database postgres://…`` in a child process, which migrates,
+loads the demo data, generates the wiki (bench/wiki_generator.py: 20,000 pages, 100,000
+revisions, one page of 1,000 revisions of about 50 KB; ``--wiki-pages 2000 --wiki-revisions
+10000`` for a shorter run), runs VACUUM ANALYZE as autovacuum would soon after a bulk load, then
+measures with Django's test client, signed in as a member of the community: the page of 1,000
+revisions, its history (page 1 and a late page), the diff of its last two revisions (50 KB
+each), « Modifications récentes » (page 1 and a page reached by following « plus anciennes »
+twenty times, a keyset cursor), the list of pages (page 1 and a late page), the wiki's home, and
+an edit saved (the POST) on an ordinary page.
+
+With ``--explain``, the slowest queries of every page that misses the target are printed with
+PostgreSQL's EXPLAIN ANALYZE.
+"""
+
+import html
+import logging
+import os
+import re
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.runner import measure
+from bench.wiki_generator import check_invariants, generate_wiki
+from wiki.models import PAGES_PER_PAGE, REVISIONS_PER_PAGE, Page
+
+BASELINE = "base : vue Django minimale"
+TARGET_MS = 150
+ITERATIONS, MIN_ITERATIONS, BUDGET_SECONDS, WARMUP = 100, 15, 4.0, 3
+LATER_CHANGES = 20  # « plus anciennes » followed this many times for the later keyset page
+CURSOR = re.compile(r'href="[^"]*[?&](?:amp;)?avant=([^"&]+)"')
+
+
+def run(
+    *,
+    pages=20_000,
+    revisions=100_000,
+    long_revisions=1000,
+    long_size=50_000,
+    agents=3000,
+    explain=False,
+    seed=1,
+):
+    """Generate the wiki, measure every page; print the table and return the report."""
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    made = generate_wiki(
+        pages=pages,
+        revisions=revisions,
+        long_revisions=long_revisions,
+        long_size=long_size,
+        agents=agents,
+        seed=seed,
+    )
+    generation = made["seconds"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    problems = check_invariants()
+    print(
+        f"\nWiki généré en {generation:.0f} s (vérifié et analysé en "
+        f"{time.perf_counter() - started - generation:.0f} s) : {made['pages']} pages, "
+        f"{made['revisions']} révisions, {made['links']} liens ; la page longue a "
+        f"{long_revisions} révisions, la dernière de {made['long_length']} caractères"
+    )
+    for problem in problems:
+        print(f"  ! invariant : {problem}")
+
+    from directory.models import Agent
+
+    viewer = Agent.objects.get(pk=made["viewer"])
+    client = Client()
+    client.force_login(viewer)
+    slug = made["community"]
+    long_page = Page.objects.get(pk=made["long_page"])
+    last = long_page.last_number
+    history_pages = -(-last // REVISIONS_PER_PAGE)
+    late_history = max(1, history_pages - 1)  # the last full page
+    list_pages = -(-made["pages"] // PAGES_PER_PAGE)
+    late_list = max(1, list_pages - 1)
+    page_url = reverse("wiki:page", args=[slug, long_page.slug])
+    history_url = reverse("wiki:history", args=[slug, long_page.slug])
+    diff_url = reverse("wiki:diff", args=[slug, long_page.slug])
+    recent_url = reverse("wiki:recent", args=[slug])
+    pages_url = reverse("wiki:pages", args=[slug])
+    notes = []
+    later_recent = _follow_cursor(client, recent_url, LATER_CHANGES, notes)
+    # An edit goes to an ordinary page of a few revisions, as most edits do.
+    ordinary = (
+        Page.objects.filter(community_id=made["community_id"], last_number__range=(2, 6))
+        .exclude(kind=Page.Kind.FAQ)
+        .order_by("-updated_at")
+        .first()
+    )
+    scenarios = [
+        ("accueil du wiki", _get(client, reverse("wiki:home", args=[slug]))),
+        (f"page de {last} révisions (50 Ko)", _get(client, page_url)),
+        ("son historique, page 1", _get(client, history_url)),
+        (
+            f"son historique, page {late_history} sur {history_pages}",
+            _get(client, f"{history_url}?page={late_history}"),
+        ),
+        (
+            f"diff des révisions {last - 1} et {last} (50 Ko)",
+            _get(client, f"{diff_url}?de={last - 1}&a={last}"),
+        ),
+        (f"diff des révisions 1 et {last}", _get(client, f"{diff_url}?de=1&a={last}")),
+        (f"modifications récentes ({made['pages']} pages), page 1", _get(client, recent_url)),
+    ]
+    if later_recent:
+        scenarios.append(
+            (
+                f"modifications récentes, page {LATER_CHANGES + 1} (curseur)",
+                _get(client, later_recent),
+            )
+        )
+    scenarios += [
+        ("liste des pages, page 1", _get(client, pages_url)),
+        (
+            f"liste des pages, page {late_list} sur {list_pages}",
+            _get(client, f"{pages_url}?page={late_list}"),
+        ),
+    ]
+    if ordinary is not None:
+        scenarios.append(("enregistrer une modification (POST)", _edit(client, ordinary)))
+    else:
+        notes.append("aucune page de 2 à 6 révisions à modifier : POST non mesuré")
+
+    load_before = os.getloadavg()[0]
+    rows = [measure(BASELINE, _get(client, "/__bench__/baseline"), iterations=200, warmup=10)]
+    for name, request in scenarios:
+        try:
+            request()
+        except AssertionError as error:
+            notes.append(f"« {name} » : {error}, non mesurée")
+            continue
+        row = measure(
+            name,
+            request,
+            iterations=ITERATIONS,
+            warmup=WARMUP,
+            budget_seconds=BUDGET_SECONDS,
+            min_iterations=MIN_ITERATIONS,
+        )
+        rows.append(row)
+        if explain and row["p95"] >= TARGET_MS and connection.vendor == "postgresql":
+            explain_request(name, request)
+    load = (load_before + os.getloadavg()[0]) / 2
+    print_table(
+        f"Wiki (PostgreSQL, {made['pages']} pages, {made['revisions']} révisions, en processus ; "
+        f"charge de la machine {load:.1f} pour {os.cpu_count()} cœurs)",
+        rows,
+        f"à {made['pages']} pages",
+    )
+    for note in notes:
+        print(f"  ! {note}")
+    return {"made": made, "rows": rows, "notes": notes, "load": load, "problems": problems}
+
+
+def _follow_cursor(client, url, times, notes):
+    """The address reached by following « plus anciennes » ``times`` times from ``url``."""
+    for _ in range(times):
+        response = client.get(url)
+        found = CURSOR.search(response.content.decode())
+        if response.status_code != 200 or found is None:
+            notes.append(f"pas de lien « plus anciennes » sur {url} : page lointaine non mesurée")
+            return None
+        url = f"{url.split('?')[0]}?avant={html.unescape(found.group(1))}"
+    return url
+
+
+def _edit(client, page):
+    """Save the page again with one more sentence each time, from its current revision."""
+    url = reverse("wiki:page_edit", args=[page.community.slug, page.slug])
+    counter = iter(range(1, 10**9))
+
+    def request():
+        page.refresh_from_db(fields=["last_number", "body", "title"])
+        body = f"{page.body}\n\nPrécision n° {next(counter)} : le délai court à réception."
+        data = {
+            "title": page.title,
+            "body": body,
+            "summary": "Précision sur les délais",
+            "base_number": page.last_number,
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302, f"{url} répond {response.status_code}"
+
+    return request
+
+
+def print_table(title, rows, scale):
+    """The benchmarks' French table, with the target's verdict."""
+    baseline = next(row for row in rows if row["name"] == BASELINE)
+    width = max(34, *(len(row["name"]) + 2 for row in rows))
+    print(f"\n{title}")
+    header = (
+        f"{'requête':<{width}}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}"
+        f"{'requêtes SQL':>14}{'× base p50':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(
+            f"{row['name']:<{width}}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}"
+            f"{row['rps']:>9.0f}{row['queries']:>14}{row['p50'] / baseline['p50']:>12.0f}"
+        )
+    slow = [f"{row['name']} ({row['p95']:.0f} ms)" for row in rows if row["p95"] >= TARGET_MS]
+    verdict = "atteint" if not slow else "MANQUÉ pour :\n    " + "\n    ".join(slow)
+    print(f"\nObjectif p95 < {TARGET_MS} ms {scale} : {verdict}")
+
+
+def _get(client, url):
+    def request():
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} répond {response.status_code}"
+
+    return request
+
+
+def explain_request(name, request, top=3):
+    """Print the slowest queries of one ``request`` with their plans."""
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    elapsed = (time.perf_counter() - started) * 1000
+    in_sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+    print(
+        f"\n— « {name} » : {elapsed:.0f} ms dont {in_sql:.0f} ms en SQL pour {len(captured)} "
+        f"requêtes ; les {top} plus lentes —"
+    )
+    with connection.cursor() as cursor:
+        for query in slowest[:top]:
+            sql = query["sql"]
+            print(f"\n{float(query['time']) * 1000:.1f} ms : {sql[:600]}")
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            for (line,) in cursor.fetchall():
+                print(f"    {line}")
