@@ -1,0 +1,124 @@
+"""A page's history, the diff of two of its revisions, one revision, and its restore."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from maillage.http import positive_id, status_of
+from wiki import diff, markup, selectors, services
+from wiki.views.common import base_context, page_view
+
+
+@page_view()
+def history(request, community, ab, wa, page):
+    """The revisions, newest first, 30 at a time; two radio columns choose the diff."""
+    history_page = selectors.history_page(page, request.GET.get("page"))
+    context = base_context(
+        community,
+        ab,
+        wa,
+        title=_("Historique de « %(title)s »") % {"title": page.title},
+        page=page,
+        history=history_page,
+        can_restore=wa.can_restore(page),
+    )
+    return render(request, "wiki/history.html", context)
+
+
+@page_view()
+def compare(request, community, ab, wa, page):
+    """The diff from revision ``de`` to revision ``a`` (by default the last change); numbers
+    that are not revisions of the page answer 404, two equal numbers a French message."""
+    last = page.last_number
+    new_number = positive_id(request.GET.get("a")) if request.GET.get("a") else last
+    if request.GET.get("de"):
+        old_number = positive_id(request.GET.get("de"))
+    else:
+        old_number = max(1, (new_number or last) - 1)
+    status = 200
+    if old_number is None or new_number is None or old_number > last or new_number > last:
+        context = base_context(
+            community,
+            ab,
+            wa,
+            title=_("Comparer deux versions"),
+            page=page,
+            error=_("Ces versions n'existent pas : la page compte %(count)s version(s).")
+            % {"count": last},
+        )
+        return render(request, "wiki/diff.html", context, status=404)
+    if old_number > new_number:
+        old_number, new_number = new_number, old_number
+    old = selectors.revision_or_404(page, old_number)
+    new = old if new_number == old_number else selectors.revision_or_404(page, new_number)
+    rows = diff.diff_rows(old.body, new.body) if old is not new else []
+    added, removed = diff.diff_stats(rows)
+    context = base_context(
+        community,
+        ab,
+        wa,
+        title=_("Comparer deux versions de « %(title)s »") % {"title": page.title},
+        page=page,
+        old=old,
+        new=new,
+        rows=rows,
+        added=added,
+        removed=removed,
+        same=old is new,
+        title_changed=old.title != new.title,
+    )
+    return render(request, "wiki/diff.html", context, status=status)
+
+
+@page_view()
+def revision(request, community, ab, wa, page, number):
+    """One revision as it read then (its links resolved as the wiki is now)."""
+    rev = selectors.revision_or_404(page, number)
+    keys = [key for key, _title in markup.wiki_links(rev.body)]
+    rendered = markup.render(
+        rev.body, community=community, targets=selectors.targets_for(community, keys)
+    )
+    context = base_context(
+        community,
+        ab,
+        wa,
+        title=_("« %(title)s », version n° %(number)s")
+        % {"title": rev.title, "number": rev.number},
+        page=page,
+        rev=rev,
+        step=_("Version n° %(number)s") % {"number": rev.number},
+        rendered=rendered,
+        can_restore=wa.can_restore(page) and rev.number != page.last_number,
+    )
+    return render(request, "wiki/revision.html", context)
+
+
+@page_view()
+def restore(request, community, ab, wa, page, number):
+    """Confirm (GET), then restore (POST): a new revision with this one's text."""
+    rev = selectors.revision_or_404(page, number)
+    status = 200
+    if request.method == "POST":
+        try:
+            result = services.page_restore(page=page, agent=request.user, number=rev.number)
+        except services.WikiError as error:
+            messages.error(request, str(error))
+            status = status_of(error)
+        else:
+            messages.success(
+                request,
+                _("Le texte de la version n° %(old)s est rétabli (version n° %(new)s).")
+                % {"old": rev.number, "new": result.number},
+            )
+            return redirect(page.get_absolute_url())
+    context = base_context(
+        community,
+        ab,
+        wa,
+        title=_("Restaurer la version n° %(number)s") % {"number": rev.number},
+        page=page,
+        rev=rev,
+        can_restore=wa.can_restore(page),
+        refusal=wa.refusal(page),
+    )
+    return render(request, "wiki/restore.html", context, status=status)
