@@ -67,6 +67,24 @@ def _build_secret_world():
         category=forum_category, agent=member, title=f"Sujet {WORD}", body=f"Question {WORD}"
     )
     forum_post = forum_services.post_reply(topic=topic, agent=member, body=f"Réponse {WORD}")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as document_services
+    from documents.tasks import process_version
+    from tests.documents.fixtures.files import pdf_bytes
+
+    folder = document_services.folder_create(
+        parent=document_services.library_root(community), agent=member, name=f"Dossier {WORD}"
+    )
+    # The word only in the PDF's text, which the task extracts (run here as after the commit),
+    # and in a comment on the file.
+    document, version, _created = document_services.document_upload(
+        folder=folder,
+        agent=member,
+        upload=SimpleUploadedFile("note.pdf", pdf_bytes(f"Texte extrait {WORD}")),
+    )
+    process_version.call(version_id=version.pk)
+    document_services.comment_add(document=document, agent=member, body=f"Remarque {WORD}")
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(
@@ -88,6 +106,8 @@ def _build_secret_world():
         "forum_category": forum_category,
         "topic": topic,
         "forum_post": forum_post,
+        "folder": folder,
+        "document": document,
     }
 
 
@@ -138,6 +158,15 @@ def _urls(world):
             reverse("forums:post", args=[slug, world["forum_post"].pk]),
             reverse("forums:post_history", args=[slug, world["forum_post"].pk]),
             reverse("forums:categories", args=[slug]),
+            reverse("documents:index", args=[slug]),
+            reverse("documents:folder", args=[slug, world["folder"].pk]),
+            reverse("documents:document", args=[slug, world["document"].pk]),
+            reverse("documents:download", args=[slug, world["document"].pk]),
+            reverse("documents:download", args=[slug, world["document"].pk, 1]),
+            reverse("documents:thumbnail", args=[slug, world["document"].pk]),
+            reverse("documents:preview", args=[slug, world["document"].pk]),
+            reverse("documents:bin", args=[slug]),
+            reverse("documents:settings", args=[slug]),
         ],
     }
 
@@ -178,6 +207,15 @@ def test_the_member_does_see_the_word(client, secret_world):
     assert WORD in client.get(reverse("communities:list") + f"?q={WORD}").content.decode()
     assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
     assert WORD in client.get(secret_world["topic"].get_absolute_url()).content.decode()
+    document = secret_world["document"]
+    document.refresh_from_db()
+    assert WORD in document.text  # extracted from the PDF
+    assert WORD in client.get(document.get_absolute_url()).content.decode()
+    slug = secret_world["community"].slug
+    for route in ("thumbnail", "preview", "download"):
+        assert (
+            client.get(reverse(f"documents:{route}", args=[slug, document.pk])).status_code == 200
+        )
     assert Membership.objects.filter(agent=secret_world["member"], state="active").count() == 1
 
 
