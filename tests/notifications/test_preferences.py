@@ -174,6 +174,8 @@ DEFAULTS = {
     "forum_reply": (True, Email.DAILY),
     "forum_solution": (True, Email.DAILY),
     "forum_mention": (True, Email.IMMEDIATE),
+    "wiki_page_changed": (True, Email.DAILY),
+    "wiki_page_created": (True, Email.WEEKLY),
     "mention": (True, Email.IMMEDIATE),
     "direct_message": (True, Email.IMMEDIATE),
     "report": (True, Email.WEEKLY),

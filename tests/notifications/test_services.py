@@ -135,6 +135,8 @@ MAX_QUERIES = {
     "forum_reply": 13,  # the post's topic, for the policy
     "forum_solution": 13,
     "forum_mention": 14,  # and the UPDATE of the e-mails sent at once
+    "wiki_page_changed": 12,
+    "wiki_page_created": 12,
     "community_proposal": 11,
     "proposal_answered": 11,
 }
@@ -155,6 +157,8 @@ REACHED = {
     "forum_reply": ALL,
     "forum_solution": ALL,
     "forum_mention": ALL,
+    "wiki_page_changed": ALL,
+    "wiki_page_created": ALL,
     "community_proposal": ALL,  # the administrators
     "proposal_answered": ONE,  # its proposer
 }
@@ -219,6 +223,11 @@ def _event(kind, size):
         )
     elif kind.startswith("forum_"):
         target = _forum_event(kind, community)
+    elif kind.startswith("wiki_"):
+        from wiki import services as wiki
+
+        author = MembershipFactory(community=community).agent
+        target = wiki.page_create(community=community, agent=author, title="Page", body="Texte")
     elif kind == "mention":
         room = chat.room_for_community(community)
         target = chat.message_send(
@@ -315,6 +324,11 @@ def test_batched_policy_check_agrees_with_the_one_by_one_check():
     targets.update(
         forum_topic=question, forum_reply=answer, forum_solution=answer, forum_mention=answer
     )
+    # The wiki: a page, read as the wiki's policy says.
+    from wiki import services as wiki
+
+    page = wiki.page_create(community=community, agent=member, title="Page", body="Texte")
+    targets.update(wiki_page_changed=page, wiki_page_created=page)
     # The policy asked agent by agent, as a page would.
     policy = {
         "join_request": lambda a, t: abilities(a, community).can_manage_members,
@@ -326,7 +340,14 @@ def test_batched_policy_check_agrees_with_the_one_by_one_check():
         "mention": lambda a, t: room_abilities(a, t.room).can_read,
         "direct_message": lambda a, t: room_abilities(a, t.room).can_read,
         **dict.fromkeys(
-            ("forum_topic", "forum_reply", "forum_solution", "forum_mention"),
+            (
+                "forum_topic",
+                "forum_reply",
+                "forum_solution",
+                "forum_mention",
+                "wiki_page_changed",
+                "wiki_page_created",
+            ),
             lambda a, t: platform_policy.can_read(a, type(t).objects.get(pk=t.pk)),
         ),
     }
