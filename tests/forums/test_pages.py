@@ -332,3 +332,51 @@ def test_headings_follow_each_other(client, forum):
     home = client.get(reverse("forums:index", args=[slug])).content.decode()
     recent = home[home.index('id="forum-recent-title"') :]
     assert '<h4 class="fr-text--md fr-mb-1v">' in recent  # each topic below « Sujets récents »
+
+
+def test_a_forged_reaction_with_markup_renders_as_text(client, forum):
+    """A reaction is any short text a POST sends: markup in it is shown as text under the post,
+    for whoever may react (a form) and whoever may not (a plain tag)."""
+    slug = forum["community"].slug
+    client.force_login(forum["member"])
+    client.post(
+        reverse("forums:post_react", args=[slug, forum["reply"].pk]),
+        {"emoji": '"><i>x</i>'},
+    )
+    from tests.factories import AgentFactory
+
+    for agent in (forum["member"], AgentFactory()):  # a form / a plain tag (not a member)
+        client.force_login(agent)
+        page = client.get(forum["topic"].get_absolute_url()).content.decode()
+        assert "<i>x</i>" not in page
+        assert "&quot;&gt;&lt;i&gt;x&lt;/i&gt; 1" in page
+
+
+VOTE = 'data-testid="post-vote"'
+
+
+@pytest.mark.parametrize(
+    ("who", "expected", "absent"),
+    [
+        # The question's author: votes for the reply, marks it as the solution, edits and
+        # deletes their own question, reports.
+        ("member", {VOTE, "mark-solution", "Citer", "Signaler"}, {"post-hide"}),
+        # The animator: everything on the reply, hide included; no vote on their own reply.
+        ("animator", {"mark-solution", "post-hide", "Modifier", "Supprimer", "Historique"}, set()),
+        # A signed-in agent of the platform who is not a member: reads, acts on nothing.
+        ("outsider", set(), {VOTE, "mark-solution", "post-hide", "Citer", "Modifier"}),
+    ],
+)
+def test_the_actions_under_the_posts_follow_the_abilities(client, forum, who, expected, absent):
+    """The action bar under each post shows what the viewer may do, and nothing else."""
+    from tests.factories import AgentFactory
+
+    agent = forum.get(who) or AgentFactory()
+    client.force_login(agent)
+    page = client.get(forum["topic"].get_absolute_url()).content.decode()
+    for marker in expected:
+        assert marker in page, marker
+    for marker in absent:
+        assert marker not in page, marker
+    # Every form under a post carries the CSRF field.
+    assert page.count("<form") == page.count('name="csrfmiddlewaretoken"')
