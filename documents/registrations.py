@@ -54,3 +54,9 @@ def register():
     from documents import pages
 
     pages.register()
+    from documents import personal_data
+    from documents.demo import load_demo_documents
+    from maillage import demo
+
+    personal_data.register()
+    demo.register(60, load_demo_documents)

@@ -75,7 +75,9 @@ def bin_empty(request, community, ab, la):
             )
             return redirect("documents:bin", community.slug)
         status = error.status
-    context = base_context(community, ab, la, title=_("Vider la corbeille"))
+    context = base_context(
+        community, ab, la, title=_("Vider la corbeille"), allowed=la.can_empty_bin
+    )
     return render(request, "documents/bin_empty.html", context, status=status)
 
 
