@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from forums import selectors, services
@@ -143,7 +144,15 @@ def render_topic(request, community, ab, fa, topic, *, page=None, form=None, sta
                 initial["body"] = quote_of(post)
         form = ReplyForm(initial=initial)
     may_mark = fa.can_mark_solution(topic)
+    # The post's permalink and its author's profile, reversed once per page (``reverse`` per
+    # post was a tenth of the page's time).
+    permalink = reverse("forums:post", args=[community.slug, 0]).removesuffix("/0/")
+    profile_urls = {}
     for post in [*post_page.posts, *([solution] if solution else [])]:
+        post.permalink = f"{permalink}/{post.pk}/"
+        post.author_url = profile_urls.get(post.author_id)
+        if post.author_url is None:
+            post.author_url = profile_urls[post.author_id] = post.author.get_absolute_url()
         post.unread = request.user.is_authenticated and post.number > read_before
         post.can_vote = fa.can_vote(post)
         post.can_react = fa.can_react(post)

@@ -46,6 +46,16 @@ def test_long_date(value, expected):
     assert french.long_date(value) == expected
 
 
+def test_the_month_names_are_django_s_french_ones():
+    """The month table writes each month as Django's French locale does (« F »)."""
+    from django.utils import dateformat, translation
+
+    with translation.override("fr"):
+        for month in range(1, 13):
+            value = datetime.date(2026, month, 15)
+            assert french.long_date(value) == f"15 {dateformat.format(value, 'F Y')}"
+
+
 def test_long_datetime_in_the_platform_time_zone():
     """« 6 décembre 2026 à 14 h 05 », in Paris time, the minutes on two digits."""
     value = datetime.datetime(2026, 12, 6, 13, 5, tzinfo=datetime.UTC)
