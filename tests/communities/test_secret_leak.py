@@ -85,6 +85,15 @@ def _build_secret_world():
     )
     process_version.call(version_id=version.pk)
     document_services.comment_add(document=document, agent=member, body=f"Remarque {WORD}")
+    from wiki import services as wiki_services
+
+    wiki_page = wiki_services.page_create(
+        community=community,
+        agent=member,
+        title=f"Procédure {WORD}",
+        body=f"Le mot {WORD} reste dans la communauté. Voir [[Page {WORD} manquante]].",
+        summary=f"Création {WORD}",
+    )
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(
@@ -108,6 +117,7 @@ def _build_secret_world():
         "forum_post": forum_post,
         "folder": folder,
         "document": document,
+        "wiki_page": wiki_page,
     }
 
 
@@ -167,6 +177,14 @@ def _urls(world):
             reverse("documents:preview", args=[slug, world["document"].pk]),
             reverse("documents:bin", args=[slug]),
             reverse("documents:settings", args=[slug]),
+            reverse("wiki:home", args=[slug]),
+            reverse("wiki:pages", args=[slug]),
+            reverse("wiki:recent", args=[slug]),
+            reverse("wiki:page", args=[slug, world["wiki_page"].slug]),
+            reverse("wiki:history", args=[slug, world["wiki_page"].slug]),
+            reverse("wiki:revision", args=[slug, world["wiki_page"].slug, 1]),
+            reverse("wiki:page_edit", args=[slug, world["wiki_page"].slug]),
+            reverse("wiki:page_new", args=[slug]) + f"?titre=Page+{WORD}+manquante",
         ],
     }
 
@@ -207,6 +225,7 @@ def test_the_member_does_see_the_word(client, secret_world):
     assert WORD in client.get(reverse("communities:list") + f"?q={WORD}").content.decode()
     assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
     assert WORD in client.get(secret_world["topic"].get_absolute_url()).content.decode()
+    assert WORD in client.get(secret_world["wiki_page"].get_absolute_url()).content.decode()
     document = secret_world["document"]
     document.refresh_from_db()
     assert WORD in document.text  # extracted from the PDF
