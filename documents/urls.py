@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents.views import bin, files, library
+from documents.views import bin, files, library, preview
 
 app_name = "documents"
 
@@ -35,16 +35,7 @@ urlpatterns = [
     path(D + "corbeille/restaurer/", bin.bin_restore, name="bin_restore"),
     path(D + "corbeille/vider/", bin.bin_empty, name="bin_empty"),
     path(D + "reglages/", bin.library_settings, name="settings"),
-    # The thumbnail and the preview's pictures: see below (documents.views.preview).
+    # The thumbnail and the preview's pictures (documents.views.preview, documents-media).
+    path(F + "vignette/", preview.thumbnail, name="thumbnail"),
+    path(F + "apercu/", preview.preview, name="preview"),
 ]
-
-# documents-media's views (the thumbnail, the preview's pictures), once their module is there.
-try:
-    from documents.views import preview
-except ImportError:  # pragma: no cover
-    preview = None
-if preview is not None:
-    urlpatterns += [
-        path(F + "vignette/", preview.thumbnail, name="thumbnail"),
-        path(F + "apercu/", preview.preview, name="preview"),
-    ]

@@ -3,8 +3,6 @@ version, « Restaurer cette version », its rename, move and deletion to the bin
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,17 +19,6 @@ from documents.views.common import (
 )
 from maillage.http import positive_id
 from maillage.uploads import protected_download
-
-
-def _preview_template():
-    """documents-media's preview partial, when it is there."""
-    try:
-        return get_template(PREVIEW_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-
-
-PREVIEW_TEMPLATE = "documents/partials/preview.html"
 
 
 def _crumbs(document):
@@ -55,7 +42,6 @@ def render_document(
         version=document.current_version,
         versions=selectors.versions_of(document),
         comments=comments,
-        preview_template=_preview_template(),
         crumbs=_crumbs(document),
         version_form=version_form or VersionForm(),
         comment_form=comment_form or CommentForm(),
