@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.forms import DsfrFormMixin
-from wiki.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Page, WikiSettings
+from wiki.models import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, Page, WikiSettings
 
 MARKDOWN_HELP = _(
     "Mise en forme Markdown : **gras**, *italique*, ## titre de section, listes à puces "
@@ -27,7 +27,7 @@ class BodyField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Contenu de la page"))
         kwargs.setdefault("help_text", MARKDOWN_HELP)
-        kwargs.setdefault("max_length", BODY_MAX)
+        kwargs.setdefault("max_length", TEXT_MAX)
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "widget",

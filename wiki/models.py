@@ -26,6 +26,9 @@ from communities.content.models import ModeratedContent
 TITLE_MAX = 200
 SLUG_MAX = 220
 BODY_MAX = 200_000
+# What an agent's save may hold (the form and the services): 80,000 characters, a long page
+# (the bench's pages are 50 KB); longer texts are better split into sub-pages.
+TEXT_MAX = 80_000
 SUMMARY_MAX = 300
 # Revisions on one page of a page's history, and changes on one page of « Modifications récentes ».
 REVISIONS_PER_PAGE = 30

@@ -28,9 +28,9 @@ from communities.content import services as content_services
 from maillage.http import Refused
 from wiki import markup, signals
 from wiki.models import (
-    BODY_MAX,
     SLUG_MAX,
     SUMMARY_MAX,
+    TEXT_MAX,
     TITLE_MAX,
     Page,
     PageLink,
@@ -131,9 +131,9 @@ def _clean_body(body):
     body = (body or "").replace("\r\n", "\n").replace("\x00", "")
     body = body.strip("\n")
     _check(
-        len(body) <= BODY_MAX,
+        len(body) <= TEXT_MAX,
         _("Le texte tient en %(max)s caractères au plus.")
-        % {"max": f"{BODY_MAX:,}".replace(",", " ")},
+        % {"max": f"{TEXT_MAX:,}".replace(",", " ")},
         "invalid",
     )
     return body + "\n" if body else ""

@@ -85,6 +85,8 @@ SKIPPED_ROUTES = {"logout"}
 UNREACHED = {
     "favicon": "a redirect to a static file",
     "logout": "ends the persona's session (a POST without text field)",
+    "wiki:preview": "the editor's preview tab, posted by wiki-editor.js (htmx); without "
+    "JavaScript the editor's own « Prévisualiser » button (tests/wiki/test_bad_input.py)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")

@@ -80,6 +80,7 @@ def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
         "communities.demo.load_demo_communities",
         "chat.demo.load_demo_chat",
         "forums.demo.load_demo_forums",
+        "wiki.demo.load_demo_wiki",
         "documents.demo.load_demo_documents",
     ]
     seen = []

@@ -82,7 +82,7 @@ def test_bad_titles_are_refused_in_french(world, title, message):
 
 def test_a_body_too_long_is_refused(world):
     with pytest.raises(services.WikiError, match="caractères au plus"):
-        _create(world, body="x" * 200_001)
+        _create(world, body="x" * 80_001)
 
 
 @pytest.mark.parametrize("who", ["no_charter", "outsider"])
