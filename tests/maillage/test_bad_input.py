@@ -87,6 +87,9 @@ UNREACHED = {
     "logout": "ends the persona's session (a POST without text field)",
     "wiki:preview": "the editor's preview tab, posted by wiki-editor.js (htmx); without "
     "JavaScript the editor's own « Prévisualiser » button (tests/wiki/test_bad_input.py)",
+    "documents:thumbnail": "a picture (<img>) in a folder's list, made by a task that runs on "
+    "commit, never in the walk's transaction; it takes no parameter (tests/documents/"
+    "test_preview.py)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")
