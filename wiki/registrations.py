@@ -1,7 +1,5 @@
 """Everything the wiki app registers with the platform's floor, called once from ``WikiConfig``."""
 
-import importlib.util
-
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
@@ -34,15 +32,6 @@ def _register_content():
         audit.register_action(code, label)
 
 
-def _register_social():
-    """Following, notifications, moderation hooks, export and personal data (``wiki.social``),
-    once that part of the app is there."""
-    if importlib.util.find_spec("wiki.social") is not None:
-        from wiki import social
-
-        social.register()
-
-
 def register():
     _register_policy()
     _register_content()
@@ -53,4 +42,6 @@ def register():
     from wiki.demo import load_demo_wiki
 
     demo.register(50, load_demo_wiki)
-    _register_social()
+    from wiki import social  # following, notifications, moderation hooks, personal data
+
+    social.register()

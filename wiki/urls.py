@@ -4,29 +4,14 @@ A page's address is its slug, unique in the community (``wiki/pages/<slug>/``), 
 the tree: moving a page does not change its address, renaming it does (the old one redirects).
 """
 
-import importlib
-
 from django.urls import path
 
-from wiki.views import history, manage, pages
+from wiki.views import exchange, following, history, manage, pages
 
 app_name = "wiki"
 
 W = "<slug:slug>/wiki/"
 P = W + "pages/<slug:page_slug>/"
-
-
-def _social(module, name):
-    """A view of the wiki's social part (``wiki.views.following``, ``wiki.views.exchange``),
-    imported when first called: that part is written beside the core and lands on its own."""
-
-    def view(request, *args, **kwargs):
-        return getattr(importlib.import_module(f"wiki.views.{module}"), name)(
-            request, *args, **kwargs
-        )
-
-    view.__name__ = name
-    return view
 
 
 urlpatterns = [
@@ -46,7 +31,7 @@ urlpatterns = [
     path(P + "deplacer/", manage.move, name="move"),
     path(P + "protection/", manage.protect, name="protect"),
     path(P + "ordre-des-questions/", manage.faq_reorder, name="faq_reorder"),
-    path(P + "suivre/", _social("following", "page_follow"), name="follow"),
-    path(W + "export/", _social("exchange", "export"), name="export"),
-    path(W + "import/", _social("exchange", "import_"), name="import"),
+    path(P + "suivre/", following.page_follow, name="follow"),
+    path(W + "export/", exchange.export, name="export"),
+    path(W + "import/", exchange.import_, name="import"),
 ]

@@ -6,16 +6,11 @@ from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 
 from communities.views.common import community_view
 from wiki import selectors
 from wiki.permissions import WikiAbilities
-
-# The page's actions of the wiki's social part (follow, report, hide), when it is installed.
-PAGE_ACTIONS = "wiki/partials/page_actions.html"
 
 
 def wiki_view(ability="can_read"):
@@ -58,14 +53,6 @@ def page_view(ability="can_read"):
         return wrapper
 
     return decorator
-
-
-def page_actions_template():
-    try:
-        get_template(PAGE_ACTIONS)
-    except TemplateDoesNotExist:
-        return None
-    return PAGE_ACTIONS
 
 
 def base_context(community, ab, wa, **extra):

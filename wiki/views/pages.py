@@ -12,7 +12,7 @@ from maillage.http import positive_id, run_service, status_of
 from wiki import diff, markup, selectors, services
 from wiki.forms import AttachmentForm, NewPageForm, PageForm
 from wiki.models import Page, normalise_title
-from wiki.views.common import base_context, page_actions_template, page_view, wiki_view
+from wiki.views.common import base_context, page_view, wiki_view
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -33,7 +33,6 @@ def _page_context(request, community, ab, wa, page):
         attachments=content_services.attachments_of(page),
         can_edit=wa.can_edit(page),
         edit_refusal=wa.refusal(page) if wa.signed_in else None,
-        page_actions=page_actions_template(),
     )
     if page.is_faq:
         intro, entries = markup.faq_entries(page.body)
