@@ -13,6 +13,7 @@ from directory.models import Agent
 from forums.models import Category, Post, Topic
 from maillage import policy
 from tests.factories import AgentFactory, CommunityFactory, MembershipFactory
+from wiki.models import Page, Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,8 @@ def test_scopes_are_not_shared_between_requests(client):
 
 
 def test_every_app_registers_its_models():
-    """The communities, the chat, the directory and the forums registered the policy of their objects."""
+    """The communities, the chat, the directory, the forums and the wiki registered the policy of
+    their objects."""
     assert set(policy.registered_models()) >= {
         Community,
         Announcement,
@@ -82,6 +84,8 @@ def test_every_app_registers_its_models():
         Category,
         Topic,
         Post,
+        Page,
+        Revision,
     }
     with pytest.raises(LookupError):
         policy.registration(Membership)
