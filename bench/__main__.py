@@ -19,6 +19,7 @@ the document library's (bench/documents.py), each on a server of its own.
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -139,6 +140,9 @@ def _in_process(args, selected, workdir):
     settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = ["testserver"]
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    # One line per background task (the demo data's and the benchmarks' notifications) would
+    # drown the figures.
+    logging.getLogger("django.tasks").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as devnull:
         call_command("load_demo_data", stdout=devnull)
