@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -451,14 +451,18 @@ def import_zip(*, community, agent, upload):
     """Create the archive's pages in ``community``'s empty wiki, as ``agent``; the pages made.
     The caller checked that the agent may (``wiki:import``: the animators)."""
     imported = read_archive(upload)
-    with transaction.atomic():
-        if Page.objects.select_for_update().filter(community=community).exists():
-            _refuse(
-                _(
-                    "Le wiki de cette communauté n'est pas vide : l'import est réservé à un wiki vide."
-                )
-            )
-        return _create(community, agent, imported)
+    not_empty = _(
+        "Le wiki de cette communauté n'est pas vide : l'import est réservé à un wiki vide."
+    )
+    try:
+        with transaction.atomic():
+            if Page.objects.filter(community=community).exists():
+                _refuse(not_empty)
+            return _create(community, agent, imported)
+    except IntegrityError:
+        # A page written meanwhile (another import, a page created at the same moment) took a
+        # title or an address of the archive: nothing of the import is kept.
+        _refuse(not_empty)
 
 
 def _create(community, agent, imported):

@@ -368,3 +368,30 @@ def test_who_exports_and_imports(client, who, export, import_):
     client.force_login(agents[who]())
     assert client.get(f"/communautes/{community.slug}/wiki/export/").status_code == export
     assert client.get(f"/communautes/{community.slug}/wiki/import/").status_code == import_
+
+
+def test_a_page_written_during_the_import_refuses_it_whole():
+    """A page created in the wiki while the import runs (here: when its first page is saved)
+    takes a title of the archive: the import is refused in French, not a 500, and nothing of it
+    is kept."""
+    from django.db.models.signals import pre_save
+
+    community = CommunityFactory(open=True)
+    animator = member(community, animator=True)
+    archive = make_zip({"a.md": page_file("A"), "b.md": page_file("B")})
+    written = []
+
+    def meanwhile(sender, instance, **kwargs):
+        if not written:
+            written.append(instance.title)  # before the save below fires this again
+            Page.objects.create(community=community, title="B", slug="b-ailleurs", author=animator)
+
+    pre_save.connect(meanwhile, sender=Page)
+    try:
+        with pytest.raises(ImportRefused) as error:
+            exchange.import_zip(community=community, agent=animator, upload=io.BytesIO(archive))
+    finally:
+        pre_save.disconnect(meanwhile, sender=Page)
+    assert written
+    assert "réservé à un wiki vide" in str(error.value)
+    assert not Page.objects.filter(community=community).exists()
