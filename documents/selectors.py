@@ -72,11 +72,15 @@ def folder_page(folder, *, sort=DEFAULT_SORT, page=1):
             ]
         )
     start = (page - 1) * ITEMS_PER_PAGE
-    rows = list(
+    order = SORTS[sort]
+    # The page's ids first, in a subquery (an index-only scan of the sort's index), then their
+    # rows with their authors: a late page no longer joins the authors of every row before it.
+    ids = (
         Document.objects.filter(folder=folder, deleted_at__isnull=True)
-        .select_related("updated_by")
-        .order_by(*SORTS[sort])[start : start + ITEMS_PER_PAGE + 1]
+        .order_by(*order)
+        .values("pk")[start : start + ITEMS_PER_PAGE + 1]
     )
+    rows = list(Document.objects.filter(pk__in=ids).select_related("updated_by").order_by(*order))
     return FolderPage(
         folder=folder,
         breadcrumb=breadcrumb(folder),
