@@ -185,6 +185,8 @@ def _urls(world):
             reverse("wiki:revision", args=[slug, world["wiki_page"].slug, 1]),
             reverse("wiki:page_edit", args=[slug, world["wiki_page"].slug]),
             reverse("wiki:page_new", args=[slug]) + f"?titre=Page+{WORD}+manquante",
+            reverse("wiki:export", args=[slug]),
+            reverse("wiki:import", args=[slug]),
         ],
     }
 
