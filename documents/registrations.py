@@ -34,6 +34,7 @@ def _register_content():
         text=searchable_text,
         children=lambda document: [document.comments.all()],
         tool="documents",
+        author="created_by",
     )
     register_content(
         DocumentComment,

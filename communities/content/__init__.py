@@ -4,7 +4,8 @@ chat messages, and the forums' posts, the wiki's pages, the ideas and the docume
 A content model:
 
 - derives from ``ModeratedContent`` (``is_hidden``; ``hidden_with`` names the parent whose hiding
-  hides it too), has a ``community``, an ``author`` and ``get_absolute_url``;
+  hides it too), has a ``community``, an author (``author``, or the field its registration names) and
+  ``get_absolute_url``;
 - is registered once, from its app's ``AppConfig.ready()``, with ``register_content`` — and that
   one registration gives it reports, hide/restore and the audit log (``moderation``), its
   activity lines hidden with it, an ``on_hidden`` hook (the chat republishes a message hidden by

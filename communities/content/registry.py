@@ -18,16 +18,28 @@ class ContentKind:
     on_hidden: object = None
     # The community tool it belongs to (``Community.tool_<tool>``), if any.
     tool: str | None = None
+    # The foreign key to the agent who wrote it (« Document » says ``created_by``: the author of
+    # its current version may be someone else).
+    author: str = "author"
 
 
 _registry = {}
 
 
-def register_content(model, *, label, text=str, children=None, on_hidden=None, tool=None):
+def register_content(
+    model, *, label, text=str, children=None, on_hidden=None, tool=None, author="author"
+):
     """Declare ``model`` a kind of community content; ``label`` names it in French (« annonce »,
-    « message de messagerie »)."""
+    « message de messagerie »); ``author`` names its foreign key to the agent who wrote it."""
+    model._meta.get_field(author)  # a wrong name fails at start-up, not in the queue
     _registry[model._meta.label_lower] = ContentKind(
-        model=model, label=label, text=text, children=children, on_hidden=on_hidden, tool=tool
+        model=model,
+        label=label,
+        text=text,
+        children=children,
+        on_hidden=on_hidden,
+        tool=tool,
+        author=author,
     )
     return model
 
@@ -61,6 +73,11 @@ def resolve(content_type_id, object_id):
     if kind is None or not 0 < object_id < 2**63:
         return None
     return kind.model.objects.filter(pk=object_id).select_related("community").first()
+
+
+def author_of(obj):
+    """The agent who wrote a piece of registered content."""
+    return getattr(obj, kind_of(obj).author)
 
 
 def describe(obj):

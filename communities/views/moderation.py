@@ -107,6 +107,7 @@ def queue(request, community, ab):
             label, text = content_registry.describe(content) if content is not None else ("", "")
             groups[key] = {
                 "content": content,
+                "author": content_registry.author_of(content) if content is not None else None,
                 "content_type_id": item.content_type_id,
                 "object_id": item.object_id,
                 "label": label,
@@ -119,15 +120,17 @@ def queue(request, community, ab):
     for model, label in content_registry.registered_models():
         content_type_id = content_registry.content_type_of(model).pk
         # Registered models all have an author and a community (the registry's contract).
+        author = content_registry.kind_of(model).author
         contents = (
             model.objects.filter(community=community, is_hidden=True)
-            .select_related("author", "community")
+            .select_related(author, "community")
             .order_by("-pk")[:HIDDEN_LIMIT]
         )
         for content in contents:
             hidden.append(
                 {
                     "content": content,
+                    "author": getattr(content, author),
                     "content_type_id": content_type_id,
                     "label": label,
                     "text": content_registry.describe(content)[1],

@@ -306,3 +306,25 @@ def test_the_dashboard_shows_the_latest_files(client, lib):
     client.force_login(lib.other)
     page = client.get("/").content.decode()
     assert "Derniers documents" in page and "Derniere note.pdf" in page
+
+
+def test_the_moderation_queue_lists_reported_and_hidden_files_with_their_author(client):
+    """A file reported by a member and another hidden by the animation show in the community's
+    moderation queue, each with the agent who sent it (the document names its author
+    ``created_by``, which its content registration says)."""
+    from django.urls import reverse as _reverse
+
+    from communities.content.moderation import content_set_hidden, report_create
+    from tests.documents.core_helpers import Library, pdf
+
+    lib = Library()
+    reported = lib.upload(pdf("signale.pdf"), agent=lib.member)
+    hidden = lib.upload(pdf("masque.pdf"), agent=lib.other)
+    report_create(agent=lib.animator, content=reported, reason="Hors sujet")
+    content_set_hidden(content=hidden, actor=lib.animator, hidden=True, reason="Doublon")
+    client.force_login(lib.animator)
+    response = client.get(_reverse("communities:moderation", args=[lib.community.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Document par {lib.member.display_name}" in page
+    assert f"Document par {lib.other.display_name}" in page
