@@ -91,6 +91,10 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+# Set in the environment of a benchmark run on a throw-away PostgreSQL by the parent run.
+CHILD = "MAILLAGE_BENCH_CHILD"
+
+
 def main(argv=None):
     args = parse_args(argv)
     selected = args.only or list(BENCHMARKS)
@@ -125,7 +129,8 @@ def main(argv=None):
             )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\nBenchmarks terminés en {time.perf_counter() - started:.0f} s.")
+    if not os.environ.get(CHILD):
+        print(f"\nBenchmarks terminés en {time.perf_counter() - started:.0f} s.")
 
 
 def _in_process(args, selected, workdir):
@@ -207,6 +212,7 @@ def _directory_on_postgresql(agents, workdir):
                 if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
             }
             env["PYTHONUNBUFFERED"] = "1"
+            env[CHILD] = "1"  # the parent run prints the total time
             result = subprocess.run(  # noqa: S603 - our own interpreter and module
                 [
                     sys.executable,
@@ -248,6 +254,7 @@ def _forums_on_postgresql(args, workdir):
                 if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
             }
             env["PYTHONUNBUFFERED"] = "1"
+            env[CHILD] = "1"  # the parent run prints the total time
             command = [sys.executable, "-m", "bench", "--only", "forums", "--database", url]
             command += ["--forum-posts", str(args.forum_posts)]
             command += ["--forum-communities", str(args.forum_communities)]
@@ -277,6 +284,7 @@ def _tool_on_postgresql(tool, args):
                 if key not in ("DATABASE_URL", "MAILLAGE_VAR_DIR")
             }
             env["PYTHONUNBUFFERED"] = "1"
+            env[CHILD] = "1"  # the parent run prints the total time
             command = [sys.executable, "-m", "bench", "--only", tool, "--database", url]
             if tool == "wiki":
                 command += ["--wiki-pages", str(args.wiki_pages)]
