@@ -36,6 +36,7 @@ TARGET_MS = 150
 ITERATIONS, MIN_ITERATIONS, BUDGET_SECONDS, WARMUP = 100, 15, 4.0, 3
 LATER_CHANGES = 20  # « plus anciennes » followed this many times for the later keyset page
 CURSOR = re.compile(r'href="[^"]*[?&](?:amp;)?avant=([^"&]+)"')
+PAGES_CURSOR = re.compile(r'href="[^"]*[?&](?:amp;)?apres=([^"&]+)"')
 
 
 def run(
@@ -92,6 +93,7 @@ def run(
     pages_url = reverse("wiki:pages", args=[slug])
     notes = []
     later_recent = _follow_cursor(client, recent_url, LATER_CHANGES, notes)
+    late_list_url = _follow_cursor(client, pages_url, late_list - 1, notes, PAGES_CURSOR, "apres")
     # An edit goes to an ordinary page of a few revisions, as most edits do.
     ordinary = (
         Page.objects.filter(community_id=made["community_id"], last_number__range=(2, 6))
@@ -125,7 +127,7 @@ def run(
         ("liste des pages, page 1", _get(client, pages_url)),
         (
             f"liste des pages, page {late_list} sur {list_pages}",
-            _get(client, f"{pages_url}?page={late_list}"),
+            _get(client, late_list_url or pages_url),
         ),
     ]
     if ordinary is not None:
@@ -164,15 +166,16 @@ def run(
     return {"made": made, "rows": rows, "notes": notes, "load": load, "problems": problems}
 
 
-def _follow_cursor(client, url, times, notes):
-    """The address reached by following « plus anciennes » ``times`` times from ``url``."""
+def _follow_cursor(client, url, times, notes, pattern=CURSOR, name="avant"):
+    """The address reached by following « plus anciennes » (or « Pages suivantes »: ``pattern``
+    and ``name``) ``times`` times from ``url``."""
     for _ in range(times):
         response = client.get(url)
-        found = CURSOR.search(response.content.decode())
+        found = pattern.search(response.content.decode())
         if response.status_code != 200 or found is None:
             notes.append(f"pas de lien « plus anciennes » sur {url} : page lointaine non mesurée")
             return None
-        url = f"{url.split('?')[0]}?avant={html.unescape(found.group(1))}"
+        url = f"{url.split('?')[0]}?{name}={html.unescape(found.group(1))}"
     return url
 
 

@@ -3,14 +3,13 @@ and link targets, a page of its history, the list of pages, « Modifications ré
 
 Every list is bounded: a page of the history is a range of revision numbers (the unique
 (page, number) index), recent changes a keyset page on (community, -created_at, -id), the list of
-pages an indexed page on (community, title_key); so a page with 1,000 revisions or a wiki of
+pages a keyset page on (community, title_key); so a page with 1,000 revisions or a wiki of
 20,000 pages costs the same few queries as a small one.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
@@ -19,6 +18,7 @@ from wiki.models import (
     CHANGES_PER_PAGE,
     PAGES_PER_PAGE,
     REVISIONS_PER_PAGE,
+    TITLE_MAX,
     Page,
     PageLink,
     PageRedirect,
@@ -164,8 +164,29 @@ def revision_or_404(page, number):
     return revision
 
 
-def pages_list(community, page_number, *, include_hidden=False):
-    """The wiki's pages by title, ``PAGES_PER_PAGE`` at a time."""
+@dataclass
+class PagesPage:
+    """One keyset page of the list of pages by title: the rows after ``cursor``, and the
+    cursor of the next page (empty on the last)."""
+
+    pages: list
+    next_cursor: str = ""
+    is_first: bool = True
+
+
+def _title_cursor(value):
+    """The ``title_key`` after which a « Pages suivantes » page starts, or None for anything
+    that cannot be one (empty, too long, control characters): the first page."""
+    if not value or len(value) > TITLE_MAX or any(ord(char) < 32 for char in value):
+        return None
+    key = normalise_title(value)
+    return key or None
+
+
+def pages_list(community, cursor=None, *, include_hidden=False):
+    """The wiki's pages by title, ``PAGES_PER_PAGE`` at a time after the keyset ``cursor`` (a
+    ``title_key``) on the unique (community, title_key) index: no count and no offset, so the
+    200th page of a 20,000-page wiki reads 101 rows like the first."""
     rows = Page.objects.filter(community=community).only(
         "pk",
         "title",
@@ -176,11 +197,19 @@ def pages_list(community, page_number, *, include_hidden=False):
         "is_hidden",
         "updated_at",
         "parent_id",
+        "title_key",
     )
     if not include_hidden:
         rows = rows.filter(is_hidden=False)
-    paginator = Paginator(rows.order_by("title_key"), PAGES_PER_PAGE)
-    return paginator.get_page(page_number)
+    after = _title_cursor(cursor)
+    if after is not None:
+        rows = rows.filter(title_key__gt=after)
+    rows = list(rows.order_by("title_key")[: PAGES_PER_PAGE + 1])
+    next_cursor = ""
+    if len(rows) > PAGES_PER_PAGE:
+        rows = rows[:PAGES_PER_PAGE]
+        next_cursor = rows[-1].title_key
+    return PagesPage(pages=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 def top_pages(community, *, include_hidden=False):

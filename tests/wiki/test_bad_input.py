@@ -20,6 +20,7 @@ GARBAGE = [
     "",
     "🙂",
     "2026-12-07T10:00:00+00:00_x",
+    "\u202e" + "z" * 400,
 ]
 
 
@@ -50,6 +51,7 @@ def test_query_parameters(client, wiki):
         for url, name in [
             (reverse("wiki:history", args=[slug, page.slug]), "page"),
             (reverse("wiki:pages", args=[slug]), "page"),
+            (reverse("wiki:pages", args=[slug]), "apres"),
             (reverse("wiki:recent", args=[slug]), "avant"),
             (reverse("wiki:page_new", args=[slug]), "titre"),
             (reverse("wiki:page_new", args=[slug]), "parent"),

@@ -53,7 +53,7 @@ def _urls(slug, guide, faq):
     return [
         reverse("wiki:home", args=[slug]),
         reverse("wiki:pages", args=[slug]),
-        reverse("wiki:pages", args=[slug]) + "?page=2",
+        reverse("wiki:pages", args=[slug]) + "?apres=guide",
         reverse("wiki:recent", args=[slug]),
         reverse("wiki:page_new", args=[slug]) + f"?titre=Nouvelle&parent={guide.pk}",
         reverse("wiki:page", args=[slug, guide.slug]),
@@ -324,3 +324,46 @@ def test_recent_changes_page_by_a_cursor(client, wiki, settings):
         assert garbage.status_code == 200
     finally:
         selectors.CHANGES_PER_PAGE = original
+
+
+def test_the_list_of_pages_pages_by_a_title_cursor_without_counting(client, wiki):
+    """The list of pages by title is a keyset page on (community, title_key): « Pages
+    suivantes » carries the last title's key, no ``COUNT(*)`` is run, « Retour au début » leads
+    back; a garbage cursor shows the first page."""
+    import re
+    from html import unescape
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import wiki.selectors as selectors
+
+    client.force_login(wiki["member"])
+    slug = wiki["community"].slug
+    url = reverse("wiki:pages", args=[slug])
+    listed = re.compile(r'data-testid="wiki-page-list">(.*?)</ul>', re.S)
+    original = selectors.PAGES_PER_PAGE
+    selectors.PAGES_PER_PAGE = 2
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            first = client.get(url).content.decode()
+        assert not any("COUNT(" in query["sql"].upper() for query in captured)
+        assert 'data-testid="wiki-pages-first"' not in first
+        assert re.findall(r">([^<]+)</a>", listed.search(first).group(1)) == ["Accueil", "Guide"]
+        cursor = unescape(first.split('href="?apres=')[1].split('"')[0])
+        assert cursor == "guide"
+        second = client.get(url + "?apres=" + cursor).content.decode()
+        assert re.findall(r">([^<]+)</a>", listed.search(second).group(1)) == ["Questions"]
+        assert 'data-testid="wiki-pages-next"' not in second
+        assert 'data-testid="wiki-pages-first"' in second
+        for garbage in ("z" * 500, " ", "<script>"):
+            response = client.get(url, {"apres": garbage})
+            assert response.status_code == 200
+            assert re.findall(
+                r">([^<]+)</a>", listed.search(response.content.decode()).group(1)
+            ) == [
+                "Accueil",
+                "Guide",
+            ]
+    finally:
+        selectors.PAGES_PER_PAGE = original

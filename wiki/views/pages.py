@@ -277,14 +277,15 @@ def preview(request, community, ab, wa):
 
 @wiki_view()
 def page_list(request, community, ab, wa):
-    """The tree's top (with the home page) and every page by title, 100 at a time."""
+    """The tree's top (with the home page) and every page by title, 100 at a time, the next ones
+    behind « Pages suivantes » (a keyset cursor, ``?apres=<title_key>``)."""
     include_hidden = wa.can_moderate
     top = selectors.top_pages(community, include_hidden=include_hidden)
     listing = selectors.pages_list(
-        community, request.GET.get("page"), include_hidden=include_hidden
+        community, request.GET.get("apres"), include_hidden=include_hidden
     )
     context = base_context(
-        community, ab, wa, title=_("Toutes les pages"), top_pages=top, page_obj=listing
+        community, ab, wa, title=_("Toutes les pages"), top_pages=top, listing=listing
     )
     return render(request, "wiki/pages.html", context)
 
