@@ -367,3 +367,42 @@ def test_the_list_of_pages_pages_by_a_title_cursor_without_counting(client, wiki
             ]
     finally:
         selectors.PAGES_PER_PAGE = original
+
+
+def test_a_page_renders_its_markdown_once_and_a_later_page_turns_its_missing_link_into_a_link(
+    client, wiki, monkeypatch
+):
+    """A page's HTML comes from the cache on the next view (the Markdown of a 50 KB page is
+    converted once), is the sanitiser's output (typed HTML inert), and a page created after the
+    save turns its missing link into a link on the next view."""
+    from wiki import markup
+
+    community = wiki["community"]
+    page = services.page_create(
+        community=community,
+        agent=wiki["member"],
+        title="Cache",
+        body=f"Voir [[Écrite plus tard]].\n\n{XSS}\n\n" + "Un paragraphe.\n\n" * 50,
+    )
+    calls = []
+    original = markup.render
+    monkeypatch.setattr(markup, "render", lambda *a, **k: calls.append(1) or original(*a, **k))
+    client.force_login(wiki["member"])
+    url = reverse("wiki:page", args=[community.slug, page.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert len(calls) == 1
+    for html in (first, second):
+        assert 'class="wiki-missing"' in html and "Écrite plus tard" in html
+        assert "<script>alert" not in html and "<img src=x" not in html
+    later = services.page_create(
+        community=community, agent=wiki["member"], title="Écrite plus tard", body="Enfin."
+    )
+    third = client.get(url).content.decode()
+    assert len(calls) == 2
+    assert (
+        f'href="{reverse("wiki:page", args=[community.slug, later.slug])}" class="wiki-link"'
+        in (third)
+    )
+    assert 'class="wiki-missing"' not in third
+    assert "<script>alert" not in third and "<img src=x" not in third

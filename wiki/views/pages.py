@@ -19,7 +19,8 @@ IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 def _page_context(request, community, ab, wa, page):
     include_hidden = wa.can_moderate
-    rendered = markup.render(page.body, community=community, targets=selectors.link_targets(page))
+    targets = selectors.link_targets(page)
+    rendered = markup.render_page(page, community=community, targets=targets)
     context = base_context(
         community,
         ab,
@@ -36,7 +37,6 @@ def _page_context(request, community, ab, wa, page):
     )
     if page.is_faq:
         intro, entries = markup.faq_entries(page.body)
-        targets = selectors.link_targets(page)
         context["faq_intro"] = markup.render(intro, community=community, targets=targets).html
         for entry in entries:
             entry.html = markup.render(entry.answer, community=community, targets=targets).html
