@@ -51,7 +51,7 @@ def compare(request, community, ab, wa, page):
         old_number, new_number = new_number, old_number
     old = selectors.revision_or_404(page, old_number)
     new = old if new_number == old_number else selectors.revision_or_404(page, new_number)
-    rows = diff.diff_rows(old.body, new.body) if old is not new else []
+    rows = diff.revision_diff_rows(old, new) if old is not new else []
     added, removed = diff.diff_stats(rows)
     context = base_context(
         community,
