@@ -25,9 +25,11 @@ SORTS = {
 DEFAULT_SORT = "nom"
 # Sub-folders listed on a folder's first page (folders are few; files are paged).
 MAX_SUBFOLDERS = 500
-# Versions listed on a file's page, and comments.
-VERSIONS_SHOWN = 50
-COMMENTS_SHOWN = 200
+# Versions listed on a file's page (the latest; all of them on the versions' pages, by ranges of
+# numbers), and comments (the latest; older ones by « Commentaires plus anciens »).
+VERSIONS_SHOWN = 20
+VERSIONS_PER_PAGE = 50
+COMMENTS_SHOWN = 50
 BIN_SHOWN = 200
 
 
@@ -93,6 +95,7 @@ def folder_page(folder, *, sort=DEFAULT_SORT, page=1):
 
 
 def versions_of(document):
+    """The file's latest versions, the latest first."""
     return list(
         DocumentVersion.objects.filter(document=document)
         .select_related("author")
@@ -100,11 +103,34 @@ def versions_of(document):
     )
 
 
-def comments_of(document, *, can_moderate=False):
+def version_pages(document):
+    """How many pages of ``VERSIONS_PER_PAGE`` versions the file has (at least one)."""
+    return max(1, -(-document.version_count // VERSIONS_PER_PAGE))
+
+
+def versions_page(document, page):
+    """Page ``page`` of the file's versions, the latest first: the numbers are dense (1..N), so a
+    page is a range of numbers on the (document, number) index, never an offset."""
+    high = document.version_count - (page - 1) * VERSIONS_PER_PAGE
+    return list(
+        DocumentVersion.objects.filter(
+            document=document, number__lte=high, number__gt=high - VERSIONS_PER_PAGE
+        )
+        .select_related("author")
+        .order_by("-number")
+    )
+
+
+def comments_of(document, *, can_moderate=False, before=None):
+    """``(comments, older)``: the file's latest ``COMMENTS_SHOWN`` comments (those before the
+    comment ``before`` if given), oldest first, and whether older ones exist."""
     comments = DocumentComment.objects.filter(document=document).select_related("author")
     if not can_moderate:
         comments = comments.filter(is_hidden=False)
-    return list(comments.order_by("created_at", "pk")[:COMMENTS_SHOWN])
+    if before is not None:
+        comments = comments.filter(pk__lt=before)
+    rows = list(comments.order_by("-pk")[: COMMENTS_SHOWN + 1])
+    return rows[:COMMENTS_SHOWN][::-1], len(rows) > COMMENTS_SHOWN
 
 
 def bin_of(community, agent, *, everything):

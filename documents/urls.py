@@ -19,6 +19,7 @@ urlpatterns = [
     path(D + "dossiers/<int:folder_id>/envoyer/", library.upload, name="upload"),
     path(F, files.document_detail, name="document"),
     path(F + "telecharger/", files.download, name="download"),
+    path(F + "versions/", files.versions, name="versions"),
     path(F + "versions/<int:number>/telecharger/", files.download, name="download"),
     path(F + "versions/nouvelle/", files.version_new, name="version_new"),
     path(F + "versions/<int:number>/restaurer/", files.version_restore, name="version_restore"),

@@ -15,8 +15,10 @@ from documents.views.common import (
     document_or_404,
     folder_or_404,
     library_view,
+    url_maker,
     version_or_404,
 )
+from maillage.french import long_datetime
 from maillage.http import positive_id
 from maillage.uploads import protected_download
 
@@ -26,13 +28,37 @@ def _crumbs(document):
     return [*selectors.breadcrumb(document.folder), document.folder]
 
 
+def _decorate_versions(community, document, versions, *, can_add_version):
+    """Each version's download and restore addresses and date, built in Python from addresses
+    reversed once per page."""
+    download = url_maker("documents:download", community.slug, document.pk)
+    restore = url_maker("documents:version_restore", community.slug, document.pk)
+    for version in versions:
+        version.download_url = download(version.number)
+        version.is_current = version.number == document.version_count
+        version.restore_url = (
+            restore(version.number) if can_add_version and not version.is_current else ""
+        )
+        version.date_label = long_datetime(version.created_at)
+    return versions
+
+
 def render_document(
     request, community, ab, la, document, *, version_form=None, comment_form=None, status=200
 ):
-    """The file's page (shown again with its errors by a refused new version or comment)."""
-    comments = selectors.comments_of(document, can_moderate=la.can_moderate)
+    """The file's page (shown again with its errors by a refused new version or comment): its
+    latest versions (all of them on the versions' pages) and its latest comments (older ones
+    through ``?avant=<comment id>``)."""
+    before = positive_id(request.GET.get("avant")) if request.method == "GET" else None
+    comments, older_comments = selectors.comments_of(
+        document, can_moderate=la.can_moderate, before=before
+    )
+    delete_url = url_maker("documents:comment_delete", community.slug, document.pk)
     for comment in comments:
         comment.can_delete = la.can_delete_comment(comment)
+        comment.delete_url = delete_url(comment.pk) if comment.can_delete else ""
+        comment.date_label = long_datetime(comment.created_at)
+    can_add_version = la.can_add_version(document)
     context = base_context(
         community,
         ab,
@@ -40,16 +66,50 @@ def render_document(
         title=document.name,
         document=document,
         version=document.current_version,
-        versions=selectors.versions_of(document),
+        versions=_decorate_versions(
+            community, document, selectors.versions_of(document), can_add_version=can_add_version
+        ),
         comments=comments,
+        older_comments=comments[0].pk if older_comments else None,
         crumbs=_crumbs(document),
         version_form=version_form or VersionForm(),
         comment_form=comment_form or CommentForm(),
         can_change=la.can_change_document(document),
-        can_add_version=la.can_add_version(document),
+        can_add_version=can_add_version,
         can_comment=la.can_comment(document),
     )
     return render(request, "documents/document.html", context, status=status)
+
+
+@library_view()
+def versions(request, community, ab, la, document_id):
+    """Every version of the file, ``VERSIONS_PER_PAGE`` to a page, the latest first."""
+    document = document_or_404(community, la, document_id)
+    pages = selectors.version_pages(document)
+    page = positive_id(request.GET.get("page"))
+    page = page if page is not None and page <= pages else 1
+    can_add_version = la.can_add_version(document)
+    rows = _decorate_versions(
+        community,
+        document,
+        selectors.versions_page(document, page),
+        can_add_version=can_add_version,
+    )
+    context = base_context(
+        community,
+        ab,
+        la,
+        title=_("Versions de « %(name)s »") % {"name": document.name},
+        document=document,
+        versions=rows,
+        crumbs=_crumbs(document),
+        page=page,
+        pages=pages,
+        previous_page=page - 1 if page > 1 else None,
+        next_page=page + 1 if page < pages else None,
+        can_add_version=can_add_version,
+    )
+    return render(request, "documents/versions.html", context)
 
 
 @library_view()

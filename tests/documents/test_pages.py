@@ -92,6 +92,82 @@ def test_the_file_page_lists_versions_and_restores_one(client, lib):
     assert document.current_version.restored_from == 1
 
 
+def test_the_file_page_shows_the_latest_versions_and_links_to_all_of_them(client, lib, monkeypatch):
+    """A file of 25 versions shows its 20 latest, each with its own download and restore
+    addresses, and « Toutes les versions (25) »: the versions' pages, a range of numbers each."""
+    from documents import selectors
+
+    document = lib.upload(pdf("cr.pdf", b"v1"))
+    for number in range(2, 26):
+        services.version_add(
+            document=document, agent=lib.member, upload=pdf(f"cr-{number}.pdf", b"v")
+        )
+    client.force_login(lib.member)
+    page = client.get(url("document", lib, document.pk)).content.decode()
+    assert page.count('data-testid="document-version-row"') == 20
+    assert "cr-25.pdf" in page and "cr-6.pdf" in page and "cr-5.pdf" not in page
+    assert url("download", lib, document.pk, 6) in page
+    assert url("version_restore", lib, document.pk, 24) in page
+    assert url("version_restore", lib, document.pk, 25) not in page  # the current one
+    assert "Toutes les versions (25)" in page
+    assert url("versions", lib, document.pk) in page
+
+    monkeypatch.setattr(selectors, "VERSIONS_PER_PAGE", 10)
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(url("versions", lib, document.pk), {"page": number}).content.decode()
+        shown.append(page.count('data-testid="document-version-row"'))
+        assert url("download", lib, document.pk, 25 - 10 * (number - 1)) in page
+    assert shown == [10, 10, 5]
+    last = client.get(url("versions", lib, document.pk), {"page": 3}).content.decode()
+    assert url("download", lib, document.pk, 1) in last and 'href="?page=4"' not in last
+    assert url("download", lib, document.pk, 6) not in last
+    assert url("version_restore", lib, document.pk, 1) in last
+    # A page past the last (or garbage) shows the first.
+    first = client.get(url("versions", lib, document.pk), {"page": "9"}).content.decode()
+    assert url("download", lib, document.pk, 25) in first
+    assert url("download", lib, document.pk, 15) not in first
+
+
+def test_the_file_page_shows_the_latest_comments_and_links_to_older_ones(client, lib, monkeypatch):
+    """Comments grow without bound: the page shows the latest, oldest first, and « Commentaires
+    plus anciens » pages back through them by id."""
+    from documents import selectors
+
+    monkeypatch.setattr(selectors, "COMMENTS_SHOWN", 3)
+    document = lib.upload(pdf("cr.pdf"))
+    comments = [
+        services.comment_add(document=document, agent=lib.member, body=f"Remarque numéro {n}")
+        for n in range(1, 6)
+    ]
+    client.force_login(lib.member)
+    page = client.get(url("document", lib, document.pk)).content.decode()
+    assert "Remarque numéro 1<" not in page and "Remarque numéro 2<" not in page
+    assert page.index("Remarque numéro 3") < page.index("Remarque numéro 5")
+    assert url("comment_delete", lib, document.pk, comments[4].pk) in page
+    assert f"?avant={comments[2].pk}#commentaires" in page
+    older = client.get(url("document", lib, document.pk), {"avant": comments[2].pk})
+    older = older.content.decode()
+    assert "Remarque numéro 1" in older and "Remarque numéro 2" in older
+    assert "Remarque numéro 3" not in older and "Commentaires plus anciens" not in older
+    assert "Commentaires les plus récents" in older
+
+
+def test_a_folder_s_rows_link_to_their_files_folders_and_thumbnails(client, lib):
+    """The rows' addresses, built from one reversed address each, are the routes' own."""
+    sub = lib.folder("Annexes")
+    picture = lib.upload(png("photo.png"))
+    Document.objects.filter(pk=picture.pk).update(thumbnail="documents/vignette.webp")
+    text = lib.upload(pdf("note.pdf"))
+    client.force_login(lib.member)
+    page = client.get(url("index", lib)).content.decode()
+    assert f'href="{url("folder", lib, sub.pk)}"' in page
+    assert f'href="{url("document", lib, picture.pk)}"' in page
+    assert f'href="{url("document", lib, text.pk)}"' in page
+    assert f'src="{url("thumbnail", lib, picture.pk)}"' in page
+    assert f'src="{url("thumbnail", lib, text.pk)}"' not in page
+
+
 def test_downloads_are_attachments_never_sniffed(client, lib):
     document = lib.upload(pdf("cr.pdf"))
     client.force_login(lib.other)
@@ -155,6 +231,7 @@ def test_another_community_s_folder_answers_404(client, lib, other, name):
         ("document_rename", ()),
         ("document_move", ()),
         ("document_delete", ()),
+        ("versions", ()),
     ],
 )
 def test_another_community_s_file_or_version_answers_404(client, lib, other, name, extra):
