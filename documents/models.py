@@ -43,7 +43,7 @@ def version_upload_to(version, filename):
 
 
 def thumbnail_upload_to(document, filename):
-    return f"documents/{document.community_id}/vignettes/{secrets.token_hex(16)}.jpg"
+    return f"documents/{document.community_id}/vignettes/{secrets.token_hex(16)}.webp"
 
 
 class LibrarySettings(models.Model):

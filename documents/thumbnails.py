@@ -43,6 +43,14 @@ def is_pdf(head):
     return head.startswith(b"%PDF")
 
 
+def is_picture(head):
+    """Whether a file's first 12 bytes are those of a JPEG, PNG, GIF or WebP picture (the formats
+    Pillow opens here): anything else (a CSV, a text, an office file) is not tried as one."""
+    return head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    )
+
+
 def thumbnail(file):
     """The WebP bytes of the thumbnail of ``file`` (a binary file object: an image or a PDF,
     recognised by its content), or ``None`` when it has none (another type, unreadable, too
@@ -55,11 +63,11 @@ def rendition(file, *, width, max_height, page=0):
     ``width`` × ``max_height`` (an image is never enlarged), or ``None``."""
     try:
         file.seek(0)
-        head = file.read(8)
+        head = file.read(12)
         file.seek(0)
         if is_pdf(head):
             image = _pdf_page_image(file, page=page, width=width, max_height=max_height)
-        elif page == 0:
+        elif page == 0 and is_picture(head):
             image = _image(file, width=width, max_height=max_height)
         else:
             image = None

@@ -113,3 +113,32 @@ def test_an_unreadable_file_has_no_pages():
     assert thumbnails.pdf_page_count(io.BytesIO(b"%PDF-1.4 garbage")) == 0
     assert thumbnails.pdf_page_count(io.BytesIO(pdf_bytes("x", password="a"))) == 0
     assert thumbnails.pdf_page_count(io.BytesIO(image_bytes())) == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param("numéro;objet\n1;Demande\n".encode(), id="csv"),
+        pytest.param(b"Compte rendu de la reunion du 3 mars", id="text"),
+        pytest.param(b"PK\x03\x04 an ODT", id="odt"),
+    ],
+)
+def test_a_file_that_is_not_a_picture_is_not_tried_as_one_nor_logged(data, caplog):
+    """A CSV, a text or an office file is no picture: no thumbnail, and no traceback logged for
+    it (the log had one per such upload); a broken picture is still logged."""
+    with caplog.at_level("INFO", logger="documents.thumbnails"):
+        assert thumbnails.thumbnail(io.BytesIO(data)) is None
+    assert caplog.records == []
+    with caplog.at_level("INFO", logger="documents.thumbnails"):
+        assert thumbnails.thumbnail(io.BytesIO(image_bytes("PNG")[:200])) is None
+    assert [r.message for r in caplog.records] == ["documents: no picture for a file"]
+
+
+def test_a_thumbnail_is_stored_under_a_webp_name():
+    """The thumbnail's bytes are WebP: its stored name says so (it said .jpg)."""
+    from types import SimpleNamespace
+
+    from documents.models import thumbnail_upload_to
+
+    name = thumbnail_upload_to(SimpleNamespace(community_id=7), "vignette")
+    assert name.startswith("documents/7/vignettes/") and name.endswith(".webp")
