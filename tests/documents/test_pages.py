@@ -405,3 +405,26 @@ def test_the_moderation_queue_lists_reported_and_hidden_files_with_their_author(
     page = response.content.decode()
     assert f"Document par {lib.member.display_name}" in page
     assert f"Document par {lib.other.display_name}" in page
+
+
+def test_the_moderation_queue_shows_a_file_s_text_truncated(client):
+    """A file's extracted text may run to 200,000 characters: the moderation queue shows its
+    first 300 characters only, for a reported file and for a hidden one."""
+    from communities.content.moderation import content_set_hidden, report_create
+
+    lib = Library()
+    reported = lib.upload(pdf("signale.pdf"), agent=lib.member)
+    hidden = lib.upload(pdf("masque.pdf"), agent=lib.other)
+    long_text = "lorem " * 30_000
+    Document.objects.filter(pk__in=[reported.pk, hidden.pk]).update(text=long_text)
+    reported.refresh_from_db()
+    hidden.refresh_from_db()
+    report_create(agent=lib.animator, content=reported, reason="Hors sujet")
+    content_set_hidden(content=hidden, actor=lib.animator, hidden=True, reason="Doublon")
+    client.force_login(lib.animator)
+    response = client.get(reverse("communities:moderation", args=[lib.community.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "signale.pdf" in page and "masque.pdf" in page
+    assert page.count("lorem") < 2 * 300 // len("lorem ") + 10
+    assert page.count("…") >= 2
