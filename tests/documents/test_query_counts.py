@@ -26,6 +26,7 @@ PINNED = {
     "folder_by_date": 9,
     "folder_by_size": 9,
     "document": 7,
+    "versions": 6,
     "download": 6,
     "bin": 7,
     "upload": 16,
@@ -98,6 +99,7 @@ class Library:
             "folder_by_date": f"{folder}?tri=date",
             "folder_by_size": f"{folder}?tri=taille",
             "document": reverse("documents:document", args=[slug, self.document.pk]),
+            "versions": reverse("documents:versions", args=[slug, self.document.pk]),
             "download": reverse("documents:download", args=[slug, self.document.pk, 1]),
             "bin": reverse("documents:bin", args=[slug]),
         }
@@ -144,7 +146,8 @@ def _counts(client, library, run_on_commit):
 
 def test_query_counts_do_not_grow_with_the_library(client, django_capture_on_commit_callbacks):
     """The library's root (its folders), a folder's page by name, date and size (its files,
-    their thumbnails, its sub-folders), a file's page (its versions and comments), a download,
+    their thumbnails, its sub-folders), a file's page (its versions and comments), its versions'
+    page, a download,
     the bin and an upload: the same queries with 3 rows as with 30, and the pinned number."""
     run_on_commit = django_capture_on_commit_callbacks
     library = Library()
