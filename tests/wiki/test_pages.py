@@ -406,3 +406,54 @@ def test_a_page_renders_its_markdown_once_and_a_later_page_turns_its_missing_lin
     )
     assert 'class="wiki-missing"' not in third
     assert "<script>alert" not in third and "<img src=x" not in third
+
+
+def test_history_and_recent_changes_reverse_their_links_once_per_page(client, wiki, monkeypatch):
+    """The rows of the history and of recent changes take their links from prefixes reversed
+    once per page, and their dates and kinds from the view: the template's ``{% url %}`` calls
+    do not grow with the rows, and a row reads as before (date, kind, links)."""
+    import re
+
+    import django.urls
+
+    calls = []
+    original = django.urls.reverse
+    monkeypatch.setattr(
+        django.urls, "reverse", lambda *a, **k: calls.append(a) or original(*a, **k)
+    )
+    client.force_login(wiki["animator"])
+    slug, guide = wiki["community"].slug, wiki["guide"]
+    urls = [reverse("wiki:history", args=[slug, guide.slug]), reverse("wiki:recent", args=[slug])]
+
+    def url_calls():
+        counts = []
+        for url in urls:
+            calls.clear()
+            assert client.get(url).status_code == 200
+            counts.append(len(calls))
+        return counts
+
+    before = url_calls()
+    for number in range(2, 8):
+        guide.refresh_from_db()
+        services.page_save(
+            page=guide,
+            agent=wiki["animator"],
+            title="Guide",
+            body=guide.body + f"\nLigne {number}.",
+            summary=f"Ligne {number}",
+            base_number=guide.last_number,
+        )
+    assert url_calls() == before
+    guide.refresh_from_db()
+    last = guide.last_number
+    history = client.get(urls[0]).content.decode()
+    prefix = reverse("wiki:revision", args=[slug, guide.slug, 1]).removesuffix("1/")
+    assert f'<a href="{prefix}{last}/">n° {last}</a>' in history
+    assert f'<a href="{prefix}1/restaurer/">Restaurer' in history
+    assert re.search(r"<td>\d{1,2} [a-zéû]+ \d{4} à \d\d:\d\d</td>", history)
+    assert "modification</span>" in history and "création</span>" in history
+    recent = client.get(urls[1]).content.decode()
+    diff_url = reverse("wiki:diff", args=[slug, guide.slug])
+    assert f'<a href="{diff_url}?de={last - 1}&amp;a={last}">Voir' in recent
+    assert f'<a href="{reverse("wiki:page", args=[slug, guide.slug])}">Guide</a>' in recent

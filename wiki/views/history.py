@@ -2,17 +2,43 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.french import MONTHS
 from maillage.http import positive_id, status_of
 from wiki import diff, markup, selectors, services
+from wiki.models import Revision
 from wiki.views.common import base_context, page_view
+
+KIND_LABELS = dict(Revision.Kind.choices)
+
+
+def when(value):
+    """« 7 décembre 2026 à 10:05 », as the ``date:"j F Y à H:i"`` filter wrote it, from the
+    month table (a history or recent changes prints one per row)."""
+    local = timezone.localtime(value)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+
+
+def label_rows(revisions):
+    """Each revision's date and kind, worked out here once instead of by filters per row."""
+    for revision in revisions:
+        revision.when = when(revision.created_at)
+        revision.kind_label = KIND_LABELS.get(revision.kind, revision.kind)
+    return revisions
 
 
 @page_view()
 def history(request, community, ab, wa, page):
     """The revisions, newest first, 30 at a time; two radio columns choose the diff."""
     history_page = selectors.history_page(page, request.GET.get("page"))
+    # The revision and restore links, reversed once per page (prefix + number).
+    prefix = reverse("wiki:revision", args=[community.slug, page.slug, 0]).removesuffix("0/")
+    for revision in label_rows(history_page.revisions):
+        revision.url = f"{prefix}{revision.number}/"
+        revision.restore_url = f"{prefix}{revision.number}/restaurer/"
     context = base_context(
         community,
         ab,

@@ -13,6 +13,7 @@ from wiki import diff, markup, selectors, services
 from wiki.forms import AttachmentForm, NewPageForm, PageForm
 from wiki.models import Page, normalise_title
 from wiki.views.common import base_context, page_view, wiki_view
+from wiki.views.history import label_rows
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -297,5 +298,16 @@ def recent(request, community, ab, wa):
     changes = selectors.recent_changes(
         community, request.GET.get("avant"), include_hidden=wa.can_moderate
     )
+    # Each row's links from prefixes reversed once per page, its date and kind worked out here.
+    page_prefix = reverse("wiki:page", args=[community.slug, "x"]).removesuffix("x/")
+    diff_suffix = reverse("wiki:diff", args=[community.slug, "x"]).removeprefix(page_prefix + "x")
+    revision_suffix = reverse("wiki:revision", args=[community.slug, "x", 0]).removeprefix(
+        page_prefix + "x"
+    )
+    for revision in label_rows(changes.changes):
+        base = f"{page_prefix}{revision.page.slug}"
+        revision.page_url = f"{base}/"
+        revision.diff_url = f"{base}{diff_suffix}?de={revision.number - 1}&a={revision.number}"
+        revision.revision_url = f"{base}{revision_suffix.removesuffix('0/')}{revision.number}/"
     context = base_context(community, ab, wa, title=_("Modifications récentes"), changes=changes)
     return render(request, "wiki/recent.html", context)
