@@ -125,3 +125,38 @@ def test_the_diff_of_two_revisions_is_computed_once(client, monkeypatch):
     assert "deux</ins>" in first and "deux</ins>" in second
     third = client.get(url, {"de": 2, "a": 3}).content.decode()
     assert len(calls) == 2 and "trois</ins>" in third
+
+
+@pytest.mark.django_db
+def test_the_diff_table_is_rendered_once_per_pair_of_revisions(client):
+    """Hundreds of rows cost more to render than to compute: the diff page's table is rendered
+    by its template once, and the next view of the same two revisions takes it from the cache
+    (the same table, the same counts)."""
+    from django.test.signals import template_rendered
+    from django.urls import reverse
+
+    from tests.factories import CommunityFactory, MembershipFactory
+    from wiki import services
+
+    community = CommunityFactory(open=True)
+    member = MembershipFactory(community=community).agent
+    page = services.page_create(community=community, agent=member, title="Guide", body="un\n")
+    services.page_save(page=page, agent=member, title="Guide", body="un deux\n", base_number=1)
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        client.force_login(member)
+        url = reverse("wiki:diff", args=[community.slug, page.slug])
+        first = client.get(url, {"de": 1, "a": 2}).content.decode()
+        tables_first = rendered.count("wiki/partials/diff_table.html")
+        second = client.get(url, {"de": 1, "a": 2}).content.decode()
+    finally:
+        template_rendered.disconnect(record)
+    assert tables_first == 1
+    assert rendered.count("wiki/partials/diff_table.html") == 1
+    assert 'data-testid="wiki-diff"' in second and "deux</ins>" in second
+    assert "1 ligne ajoutée ou modifiée" in first and "1 ligne ajoutée ou modifiée" in second

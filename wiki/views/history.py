@@ -77,8 +77,7 @@ def compare(request, community, ab, wa, page):
         old_number, new_number = new_number, old_number
     old = selectors.revision_or_404(page, old_number)
     new = old if new_number == old_number else selectors.revision_or_404(page, new_number)
-    rows = diff.revision_diff_rows(old, new) if old is not new else []
-    added, removed = diff.diff_stats(rows)
+    table, added, removed = diff.revision_diff_table(old, new) if old is not new else ("", 0, 0)
     context = base_context(
         community,
         ab,
@@ -87,7 +86,7 @@ def compare(request, community, ab, wa, page):
         page=page,
         old=old,
         new=new,
-        rows=rows,
+        table=table,
         added=added,
         removed=removed,
         same=old is new,
