@@ -33,6 +33,9 @@ WORD_DIFF_BUDGET = 6000
 # Two texts compared word by word only when this share of their words (of 4 letters or more,
 # counted once each) is common: below it, a patchwork of del/ins reads worse than two lines.
 ALIKE_MIN = 0.5
+# ... a test worth its cost on paragraphs only: two short lines (a sentence rewritten) are always
+# compared word by word, which is cheap and what a reader expects.
+ALIKE_FROM = 400
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 CONTEXT = 2
 
@@ -76,7 +79,7 @@ def _word_diff(old, new, budget):
     """One text showing both sides: the common words once, each deleted run of words in
     ``<del>`` followed by the run that replaces it in ``<ins>``; None when the texts are too
     large to compare word by word."""
-    if budget[0] <= 0 or not _alike(old, new):
+    if budget[0] <= 0 or (len(old) + len(new) >= ALIKE_FROM and not _alike(old, new)):
         return None
     a = _TOKENS.findall(old)
     b = _TOKENS.findall(new)

@@ -160,3 +160,16 @@ def test_the_diff_table_is_rendered_once_per_pair_of_revisions(client):
     assert rendered.count("wiki/partials/diff_table.html") == 1
     assert 'data-testid="wiki-diff"' in second and "deux</ins>" in second
     assert "1 ligne ajoutée ou modifiée" in first and "1 ligne ajoutée ou modifiée" in second
+
+
+def test_a_rewritten_sentence_is_still_compared_word_by_word():
+    """Two short lines that share few words (a sentence rewritten) are shown as one changed line
+    with the words deleted and inserted, not as two whole lines."""
+    rows = diff_rows(
+        "Titre\n\nLes dates suivent : 12 mars et 8 octobre.\n",
+        "Titre\n\nLes dates sont fixées par le secrétariat du comité.\n",
+    )
+    changed = [row for row in rows if row.kind == "change"]
+    assert len(changed) == 1
+    assert "<ins>" in changed[0].html and "secrétariat" in changed[0].html
+    assert "<del>" in changed[0].html and "octobre" in changed[0].html
