@@ -108,7 +108,12 @@ def test_an_unchanged_save_writes_no_details(client):
     """Saving the settings as they are writes the line without inventing changes."""
     animator = AgentFactory()
     community = CommunityFactory(
-        visibility=V.OPEN, tool_chat=False, tool_forum=False, tool_announcements=True
+        visibility=V.OPEN,
+        tool_chat=False,
+        tool_forum=False,
+        tool_wiki=False,
+        tool_documents=False,
+        tool_announcements=True,
     )
     MembershipFactory(community=community, agent=animator, animator=True)
     client.force_login(animator)
