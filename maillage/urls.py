@@ -30,6 +30,7 @@ urlpatterns = [
     path("communautes/", include("forums.urls")),
     path("communautes/", include("wiki.urls")),
     path("communautes/", include("documents.urls")),
+    path("communautes/", include("ideas.urls")),
     path("messagerie/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("directory.urls")),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "chat",
     "forums",
     "wiki",
+    "ideas",
     "documents",
     "notifications",
     "cms",

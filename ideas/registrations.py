@@ -1,0 +1,5 @@
+"""Everything the idea box registers with the platform's floor, called once from ``IdeasConfig``."""
+
+
+def register():
+    pass
