@@ -11,7 +11,6 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -33,6 +32,7 @@ from chat.permissions import room_abilities
 from chat.thumbnails import make_thumbnail
 from communities.content import audit
 from communities.permissions import agents_visible_to
+from maillage import ratelimit
 from maillage.french import de, long_datetime
 from maillage.http import Refused
 from maillage.text import invalid_text_reason
@@ -234,19 +234,10 @@ def group_leave(*, agent, room):
 
 def _rate_limit(agent):
     """At most CHAT_RATE_LIMIT messages per CHAT_RATE_WINDOW seconds per agent, counted in the
-    shared cache (Redis at scale) so that every process and tab counts together."""
-    limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
-    key = f"chat:rate:{agent.pk}:{int(timezone.now().timestamp() // window)}"
-    if cache.add(key, 1, timeout=window * 2):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window * 2)
-            count = 1
+    shared cache (``maillage.ratelimit``) so that every process and tab counts together."""
+    count = ratelimit.hit(f"chat:{agent.pk}", window=settings.CHAT_RATE_WINDOW)
     _check(
-        count <= limit,
+        count <= settings.CHAT_RATE_LIMIT,
         _("Trop de messages d'affilée : attendez quelques secondes avant d'écrire à nouveau."),
         "rate_limited",
     )
