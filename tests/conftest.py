@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import AgentFactory
+from tests.personas import Personas
 
 PASSWORD = "maillage-demo"
 
@@ -52,6 +53,20 @@ def platform_admin(db):
 def agent_client(client, agent):
     client.force_login(agent)
     return client
+
+
+@pytest.fixture
+def make_personas(db):
+    """``make_personas(private_listed=True)`` (``CommunityFactory`` traits; an open community by
+    default) or ``make_personas(community=…)``: a ``tests.personas.Personas``, one agent per state
+    towards that community, for the permission matrices."""
+    return Personas
+
+
+@pytest.fixture
+def personas(make_personas):
+    """The ``tests.personas.Personas`` of a fresh open community (every tool on)."""
+    return make_personas()
 
 
 @dataclass

@@ -16,7 +16,6 @@ states on real rows, so a list never shows what the page refuses.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from documents import services
@@ -24,7 +23,7 @@ from documents.models import Document, DocumentComment, DocumentVersion, Folder
 from documents.permissions import library_abilities
 from maillage import policy
 from tests.documents.core_helpers import pdf
-from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +40,7 @@ ABILITIES = (
     "set quota",
 )
 
+# The personas (``tests/personas.py``) this matrix covers.
 STATES = (
     "anonymous",
     "outsider",  # signed-in State agent, no membership (the community is open: they read)
@@ -76,35 +76,12 @@ EXPECTED = {
     "tool_off": dict.fromkeys(STATES, "NNNNNNNNNN"),
 }
 
-TRAITS = {
-    "member_without_charter": {"without_charter": True},
-    "member": {},
-    "animator": {"animator": True},
-    "banned": {"banned": True},
-}
 
-
-def _agent(state, community):
-    if state == "anonymous":
-        return AnonymousUser()
-    if state == "external":
-        agent = ExternalAgentFactory()
-        MembershipFactory(community=CommunityFactory(), agent=agent)
-        return agent
-    if state == "admin":
-        return AgentFactory(platform_admin=True)
-    agent = AgentFactory()
-    if state in TRAITS:
-        MembershipFactory(community=community, agent=agent, **TRAITS[state])
-    return agent
-
-
-def _apply(variant, community):
+def _apply(variant, personas):
     if variant == "archived":
-        community.archived_at = timezone.now()
+        personas.archive()
     if variant == "tool_off":
-        community.tool_documents = False
-    community.save()
+        personas.tool_off("documents")
 
 
 def _flags(agent, community):
@@ -137,12 +114,10 @@ def _flags(agent, community):
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
 @pytest.mark.parametrize("state", STATES)
-def test_the_matrix(state, variant):
+def test_the_matrix(state, variant, personas):
     """Each state's abilities in the library are exactly the row written above."""
-    community = CommunityFactory(open=True)
-    _apply(variant, community)
-    agent = _agent(state, community)
-    got = _flags(agent, community)
+    _apply(variant, personas)
+    got = _flags(personas[state], personas.community)
     expected = EXPECTED[variant][state]
     assert got == expected, {
         name: (g, e) for name, g, e in zip(ABILITIES, got, expected, strict=True) if g != e
@@ -150,10 +125,10 @@ def test_the_matrix(state, variant):
 
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
-def test_readable_querysets_agree_with_the_abilities(variant):
+def test_readable_querysets_agree_with_the_abilities(variant, personas):
     """``policy.readable_by`` lists a folder, a file, its version and a comment exactly to the
     states that read the library, and ``policy.can_read`` says the same."""
-    community = CommunityFactory(open=True)
+    community = personas.community
     author = MembershipFactory(community=community).agent
     root = services.library_root(community)
     folder = services.folder_create(parent=root, agent=author, name="Dossier")
@@ -161,8 +136,8 @@ def test_readable_querysets_agree_with_the_abilities(variant):
         folder=folder, agent=author, upload=pdf()
     )
     comment = services.comment_add(document=document, agent=author, body="Lu.")
-    agents = {state: _agent(state, community) for state in STATES}
-    _apply(variant, community)
+    agents = personas.all(STATES)
+    _apply(variant, personas)
     objects = (
         Folder.objects.get(pk=folder.pk),
         Document.objects.get(pk=document.pk),
@@ -177,11 +152,10 @@ def test_readable_querysets_agree_with_the_abilities(variant):
             assert policy.can_read(agent, obj) == reads, (state, type(obj).__name__)
 
 
-def test_nobody_reads_a_file_in_the_bin_through_the_policy():
+def test_nobody_reads_a_file_in_the_bin_through_the_policy(personas):
     """A file in the bin leaves ``readable_by`` and ``can_read``, even for the animators."""
-    community = CommunityFactory(open=True)
-    author = MembershipFactory(community=community).agent
-    animator = MembershipFactory(community=community, animator=True).agent
+    community = personas.community
+    author, animator = personas.member, personas.animator
     document, version, _ = services.document_upload(
         folder=services.library_root(community), agent=author, upload=pdf()
     )
@@ -193,10 +167,9 @@ def test_nobody_reads_a_file_in_the_bin_through_the_policy():
         assert not policy.readable_by(agent, DocumentVersion).filter(pk=version.pk).exists()
 
 
-def test_a_hidden_file_is_read_by_the_animators_only():
-    community = CommunityFactory(open=True)
-    author = MembershipFactory(community=community).agent
-    animator = MembershipFactory(community=community, animator=True).agent
+def test_a_hidden_file_is_read_by_the_animators_only(personas):
+    community = personas.community
+    author, animator = personas.member, personas.animator
     document, _version, _ = services.document_upload(
         folder=services.library_root(community), agent=author, upload=pdf()
     )
@@ -211,11 +184,11 @@ def test_a_hidden_file_is_read_by_the_animators_only():
     ("state", "allowed"),
     [("member_without_charter", False), ("outsider", False), ("member", True)],
 )
-def test_the_services_refuse_what_the_matrix_refuses(state, allowed):
+def test_the_services_refuse_what_the_matrix_refuses(state, allowed, personas):
     """The upload service follows the abilities: a member without the charter is refused in
     French, an outsider too; a member uploads."""
-    community = CommunityFactory(open=True)
-    agent = _agent(state, community)
+    community = personas.community
+    agent = personas[state]
     root = services.library_root(community)
     if allowed:
         services.document_upload(folder=root, agent=agent, upload=pdf())

@@ -17,14 +17,12 @@ never show what the page refuses.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from forums import services
 from forums.models import Category, Post, Topic
 from forums.permissions import forum_abilities
 from maillage import policy
-from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +43,7 @@ ABILITIES = (
     "manage categories",
 )
 
+# The personas (``tests/personas.py``) this matrix covers.
 STATES = (
     "anonymous",
     "outsider",  # signed-in State agent, no membership (the community is open: they read)
@@ -80,37 +79,12 @@ EXPECTED = {
     "forum_off": dict.fromkeys(STATES, "NNNNNNNNNNNNNN"),
 }
 
-TRAITS = {
-    "member_without_charter": {"without_charter": True},
-    "member": {},
-    "animator": {"animator": True},
-    "banned": {"banned": True},
-}
 
-
-def _agent(state, community):
-    if state == "anonymous":
-        return AnonymousUser()
-    if state == "external":
-        agent = ExternalAgentFactory()
-        MembershipFactory(community=CommunityFactory(), agent=agent)
-        return agent
-    if state == "admin":
-        return AgentFactory(platform_admin=True)
-    agent = AgentFactory()
-    if state in TRAITS:
-        MembershipFactory(community=community, agent=agent, **TRAITS[state])
-    return agent
-
-
-def _community(variant):
-    community = CommunityFactory(open=True)
+def _apply(variant, personas):
     if variant == "archived":
-        community.archived_at = timezone.now()
+        personas.archive()
     if variant == "forum_off":
-        community.tool_forum = False
-    community.save()
-    return community
+        personas.tool_off("forum")
 
 
 def _flags(agent, community):
@@ -160,11 +134,10 @@ def _flags(agent, community):
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
 @pytest.mark.parametrize("state", STATES)
-def test_the_matrix(state, variant):
+def test_the_matrix(state, variant, personas):
     """Each state's abilities in the forum are exactly the row written above."""
-    community = _community(variant)
-    agent = _agent(state, community)
-    got = _flags(agent, community)
+    _apply(variant, personas)
+    got = _flags(personas[state], personas.community)
     expected = EXPECTED[variant][state]
     assert got == expected, {
         name: (g, e) for name, g, e in zip(ABILITIES, got, expected, strict=True) if g != e
@@ -172,21 +145,17 @@ def test_the_matrix(state, variant):
 
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
-def test_readable_querysets_agree_with_the_abilities(variant):
+def test_readable_querysets_agree_with_the_abilities(variant, personas):
     """``policy.readable_by`` lists a category, a topic and a post exactly to the states that
     read the forum, and ``policy.can_read`` says the same; a hidden topic is read by those who
     moderate only."""
-    community = CommunityFactory(open=True)
+    community = personas.community
     author = MembershipFactory(community=community).agent
     category = Category.objects.create(community=community, name="Général")
     topic = services.topic_create(category=category, agent=author, title="Sujet", body="Texte")
     post = services.post_reply(topic=topic, agent=author, body="Réponse")
-    agents = {state: _agent(state, community) for state in STATES}
-    if variant == "archived":
-        community.archived_at = timezone.now()
-    if variant == "forum_off":
-        community.tool_forum = False
-    community.save()
+    agents = personas.all(STATES)
+    _apply(variant, personas)
     for state, agent in agents.items():
         reads = EXPECTED[variant][state][0] == "Y"
         for obj in (category, Topic.objects.get(pk=topic.pk), Post.objects.get(pk=post.pk)):
@@ -195,10 +164,9 @@ def test_readable_querysets_agree_with_the_abilities(variant):
             assert policy.can_read(agent, obj) == reads, (state, type(obj).__name__)
 
 
-def test_a_hidden_topic_is_read_by_the_animators_only():
-    community = CommunityFactory(open=True)
-    author = MembershipFactory(community=community).agent
-    animator = MembershipFactory(community=community, animator=True).agent
+def test_a_hidden_topic_is_read_by_the_animators_only(personas):
+    community = personas.community
+    author, animator = personas.member, personas.animator
     category = Category.objects.create(community=community, name="Général")
     topic = services.topic_create(category=category, agent=author, title="Sujet", body="Texte")
     Topic.objects.filter(pk=topic.pk).update(is_hidden=True)

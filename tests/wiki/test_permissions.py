@@ -15,11 +15,9 @@ states on real rows, so a list can never show what the page refuses.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from maillage import policy
-from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
+from tests.factories import MembershipFactory
 from wiki import services
 from wiki.models import Page, Revision, WikiSettings
 from wiki.permissions import wiki_abilities
@@ -39,6 +37,7 @@ ABILITIES = (
     "settings",
 )
 
+# The personas (``tests/personas.py``) this matrix covers.
 STATES = (
     "anonymous",
     "outsider",  # signed-in State agent, no membership (the community is open: they read)
@@ -84,38 +83,15 @@ EXPECTED = {
     "wiki_off": dict.fromkeys(STATES, "NNNNNNNNNN"),
 }
 
-TRAITS = {
-    "member_without_charter": {"without_charter": True},
-    "member": {},
-    "animator": {"animator": True},
-    "banned": {"banned": True},
-}
 
-
-def _agent(state, community):
-    if state == "anonymous":
-        return AnonymousUser()
-    if state == "external":
-        agent = ExternalAgentFactory()
-        MembershipFactory(community=CommunityFactory(), agent=agent)
-        return agent
-    if state == "admin":
-        return AgentFactory(platform_admin=True)
-    agent = AgentFactory()
-    if state in TRAITS:
-        MembershipFactory(community=community, agent=agent, **TRAITS[state])
-    return agent
-
-
-def _apply(variant, community):
+def _apply(variant, personas):
     if variant == "archived":
-        community.archived_at = timezone.now()
+        personas.archive()
     if variant == "wiki_off":
-        community.tool_wiki = False
-    community.save()
+        personas.tool_off("wiki")
     if variant == "animators_edit":
         WikiSettings.objects.create(
-            community=community, who_may_edit=WikiSettings.Editors.ANIMATORS
+            community=personas.community, who_may_edit=WikiSettings.Editors.ANIMATORS
         )
 
 
@@ -150,12 +126,10 @@ def _flags(agent, community):
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
 @pytest.mark.parametrize("state", STATES)
-def test_the_matrix(state, variant):
+def test_the_matrix(state, variant, personas):
     """Each state's abilities in the wiki are exactly the row written above."""
-    community = CommunityFactory(open=True)
-    _apply(variant, community)
-    agent = _agent(state, community)
-    got = _flags(agent, community)
+    _apply(variant, personas)
+    got = _flags(personas[state], personas.community)
     expected = EXPECTED[variant][state]
     assert got == expected, {
         name: (g, e) for name, g, e in zip(ABILITIES, got, expected, strict=True) if g != e
@@ -163,15 +137,15 @@ def test_the_matrix(state, variant):
 
 
 @pytest.mark.parametrize("variant", list(EXPECTED))
-def test_readable_querysets_agree_with_the_abilities(variant):
+def test_readable_querysets_agree_with_the_abilities(variant, personas):
     """``policy.readable_by`` lists a page and its revision exactly to the states that read the
     wiki, and ``policy.can_read`` says the same."""
-    community = CommunityFactory(open=True)
+    community = personas.community
     author = MembershipFactory(community=community).agent
     page = services.page_create(community=community, agent=author, title="Guide", body="Texte")
     revision = Revision.objects.get(page=page)
-    agents = {state: _agent(state, community) for state in STATES}
-    _apply(variant, community)
+    agents = personas.all(STATES)
+    _apply(variant, personas)
     for state, agent in agents.items():
         reads = EXPECTED[variant][state][0] == "Y"
         for obj in (Page.objects.get(pk=page.pk), Revision.objects.get(pk=revision.pk)):
@@ -180,12 +154,11 @@ def test_readable_querysets_agree_with_the_abilities(variant):
             assert policy.can_read(agent, obj) == reads, (state, type(obj).__name__)
 
 
-def test_a_hidden_page_is_read_by_the_animators_only_and_edited_by_nobody():
+def test_a_hidden_page_is_read_by_the_animators_only_and_edited_by_nobody(personas):
     """A page hidden by the moderation: its author neither reads nor edits it, the animators
     read it (to restore it) but do not edit it while it is hidden."""
-    community = CommunityFactory(open=True)
-    author = MembershipFactory(community=community).agent
-    animator = MembershipFactory(community=community, animator=True).agent
+    community = personas.community
+    author, animator = personas.member, personas.animator
     page = services.page_create(community=community, agent=author, title="Guide", body="Texte")
     Page.objects.filter(pk=page.pk).update(is_hidden=True)
     page.refresh_from_db()
@@ -196,12 +169,11 @@ def test_a_hidden_page_is_read_by_the_animators_only_and_edited_by_nobody():
     assert not wiki_abilities(animator, community).can_edit(page)
 
 
-def test_a_secret_communitys_pages_are_read_by_its_members_only():
+def test_a_secret_communitys_pages_are_read_by_its_members_only(make_personas):
     """Outsiders of a secret community never read its wiki, whatever its tool says."""
-    community = CommunityFactory(private_secret=True)
-    member = MembershipFactory(community=community).agent
+    personas = make_personas(private_secret=True)
+    community, member, outsider = personas.community, personas.member, personas.outsider
     page = services.page_create(community=community, agent=member, title="Secret", body="Texte")
-    outsider = AgentFactory()
     assert policy.can_read(member, page)
     assert not policy.can_read(outsider, page)
     assert not policy.readable_by(outsider, Page).filter(pk=page.pk).exists()
