@@ -15,21 +15,21 @@ queued in the database as in production (``django_tasks_db``), not run inside th
 the test settings' immediate backend would.
 """
 
-import logging
-import os
-import time
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from bench.documents_generator import _pdf, check_invariants, generate_documents
-from bench.runner import measure
-from bench.wiki import BASELINE, TARGET_MS, _get, explain_request, print_table
+from bench.scenarios import (
+    generate_and_check,
+    get,
+    load_text,
+    measure_scenarios,
+    print_report,
+    signed_in,
+)
 from documents.models import ITEMS_PER_PAGE, Document
 
-ITERATIONS, MIN_ITERATIONS, BUDGET_SECONDS, WARMUP = 100, 15, 4.0, 3
 QUEUED_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -44,35 +44,24 @@ def run(
     seed=1,
 ):
     """Generate the library, measure every page; print the table and return the report."""
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)
-    started = time.perf_counter()
-    made = generate_documents(
-        files=files,
-        other_files=other_files,
-        long_versions=long_versions,
-        comments=comments,
-        agents=agents,
-        seed=seed,
+    made, problems = generate_and_check(
+        lambda: generate_documents(
+            files=files,
+            other_files=other_files,
+            long_versions=long_versions,
+            comments=comments,
+            agents=agents,
+            seed=seed,
+        ),
+        check_invariants,
+        lambda made, checked: (
+            f"\nBibliothèque générée en {made['seconds']:.0f} s (vérifiée et analysée en "
+            f"{checked:.0f} s) : {made['folders']} dossiers, {made['files']} fichiers dont "
+            f"{made['big_folder_files']} dans un seul dossier, {made['versions']} versions, "
+            f"{made['comments']} commentaires"
+        ),
     )
-    generation = made["seconds"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    problems = check_invariants()
-    print(
-        f"\nBibliothèque générée en {generation:.0f} s (vérifiée et analysée en "
-        f"{time.perf_counter() - started - generation:.0f} s) : {made['folders']} dossiers, "
-        f"{made['files']} fichiers dont {made['big_folder_files']} dans un seul dossier, "
-        f"{made['versions']} versions, {made['comments']} commentaires"
-    )
-    for problem in problems:
-        print(f"  ! invariant : {problem}")
-
-    from directory.models import Agent
-
-    viewer = Agent.objects.get(pk=made["viewer"])
-    client = Client()
-    client.force_login(viewer)
+    client = signed_in(made["viewer"])
     slug = made["community"]
     folder_url = reverse("documents:folder", args=[slug, made["big_folder"]])
     pages = -(-files // ITEMS_PER_PAGE)
@@ -80,20 +69,20 @@ def run(
     document = Document.objects.get(pk=made["long_document"])
     notes = []
     scenarios = [
-        ("racine de la bibliothèque", _get(client, reverse("documents:index", args=[slug]))),
-        (f"dossier de {files} fichiers, page 1 (par nom)", _get(client, folder_url)),
+        ("racine de la bibliothèque", get(client, reverse("documents:index", args=[slug]))),
+        (f"dossier de {files} fichiers, page 1 (par nom)", get(client, folder_url)),
         (
             f"dossier de {files} fichiers, page {late} sur {pages} (par nom)",
-            _get(client, f"{folder_url}?page={late}"),
+            get(client, f"{folder_url}?page={late}"),
         ),
-        (f"dossier de {files} fichiers, page 1 (par date)", _get(client, f"{folder_url}?tri=date")),
+        (f"dossier de {files} fichiers, page 1 (par date)", get(client, f"{folder_url}?tri=date")),
         (
             f"dossier de {files} fichiers, page {late} (par date)",
-            _get(client, f"{folder_url}?tri=date&page={late}"),
+            get(client, f"{folder_url}?tri=date&page={late}"),
         ),
         (
             f"fichier de {document.version_count} versions et {made['comments']} commentaires",
-            _get(client, reverse("documents:document", args=[slug, document.pk])),
+            get(client, reverse("documents:document", args=[slug, document.pk])),
         ),
         (
             "envoi d'un PDF (POST, tâches en file)",
@@ -101,36 +90,16 @@ def run(
         ),
     ]
 
-    load_before = os.getloadavg()[0]
-    rows = [measure(BASELINE, _get(client, "/__bench__/baseline"), iterations=200, warmup=10)]
+    # The upload's tasks are queued as in production (the baseline queues none).
     with override_settings(TASKS=QUEUED_TASKS):
-        for name, request in scenarios:
-            try:
-                request()
-            except AssertionError as error:
-                notes.append(f"« {name} » : {error}, non mesurée")
-                continue
-            row = measure(
-                name,
-                request,
-                iterations=ITERATIONS,
-                warmup=WARMUP,
-                budget_seconds=BUDGET_SECONDS,
-                min_iterations=MIN_ITERATIONS,
-            )
-            rows.append(row)
-            if explain and row["p95"] >= TARGET_MS and connection.vendor == "postgresql":
-                explain_request(name, request)
-    load = (load_before + os.getloadavg()[0]) / 2
-    print_table(
+        rows, load = measure_scenarios(client, scenarios, notes=notes, explain=explain)
+    print_report(
         f"Documents (PostgreSQL, {made['files']} fichiers dont {files} dans un dossier, "
-        f"{made['versions']} versions, en processus ; charge de la machine {load:.1f} pour "
-        f"{os.cpu_count()} cœurs)",
+        f"{made['versions']} versions, {load_text(load)})",
         rows,
         f"à {files} fichiers dans un dossier",
+        notes,
     )
-    for note in notes:
-        print(f"  ! {note}")
     return {"made": made, "rows": rows, "notes": notes, "load": load, "problems": problems}
 
 

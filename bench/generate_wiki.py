@@ -10,75 +10,48 @@ revisions of about ``--long-size`` characters. The settings are those of ``manag
 settings (``DEMO_DATA_ALLOWED``).
 """
 
-import argparse
-import os
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.generator_command import add_agents, new_parser, parse, run_generator, setup_and_run
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.generate_wiki", description=__doc__.split("\n")[0]
-    )
+    parser = new_parser("bench.generate_wiki", __doc__)
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--revisions", type=int, default=100_000)
     parser.add_argument("--long-revisions", type=int, default=1000)
     parser.add_argument("--long-size", type=int, default=50_000, help="characters")
-    parser.add_argument(
-        "--agents",
-        type=int,
-        default=3000,
-        help="agents to generate first; 0 uses the generated agents already there",
+    add_agents(parser)
+    return parse(
+        parser, argv, positive=("pages", "revisions", "long_revisions", "long_size", "agents")
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--verbose", "-v", action="store_true", help="say each step")
-    args = parser.parse_args(argv)
-    if min(args.pages, args.revisions, args.long_revisions, args.long_size, args.agents) < 0:
-        parser.error("Les nombres doivent être positifs.")
-    return args
 
 
 def generate(args, stdout=None):
     """Generate what ``args`` asks (Django being set up) and print the counts; ``SystemExit``
     with the reason when refused."""
-    from django.conf import settings
-
     from bench.wiki_generator import generate_wiki
 
-    stdout = stdout or sys.stdout
-    if not settings.DEMO_DATA_ALLOWED:
-        raise SystemExit("Les données générées sont interdites avec ces réglages.")
-    try:
-        made = generate_wiki(
+    return run_generator(
+        lambda log: generate_wiki(
             pages=args.pages,
             revisions=args.revisions,
             long_revisions=args.long_revisions,
             long_size=args.long_size,
             agents=args.agents,
             seed=args.seed,
-            log=(lambda message: print(f"  … {message}", file=stdout)) if args.verbose else None,
-        )
-    except ValueError as error:
-        raise SystemExit(str(error)) from error
-    print(
-        f"Wiki généré en {made['seconds']:.1f} s : {made['pages']} pages, {made['revisions']} "
-        f"révisions, {made['links']} liens, {made['memberships']} membres. "
-        f"Le wiki : /communautes/{made['community']}/wiki/.",
-        file=stdout,
+            log=log,
+        ),
+        args,
+        lambda made: (
+            f"Wiki généré en {made['seconds']:.1f} s : {made['pages']} pages, "
+            f"{made['revisions']} révisions, {made['links']} liens, {made['memberships']} "
+            f"membres. Le wiki : /communautes/{made['community']}/wiki/."
+        ),
+        stdout,
     )
-    return made
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings.dev")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    generate(args)
+    setup_and_run(generate, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -17,23 +17,21 @@ PostgreSQL's EXPLAIN ANALYZE.
 """
 
 import html
-import logging
-import os
 import re
-import time
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.runner import measure
+from bench.scenarios import (
+    generate_and_check,
+    get,
+    load_text,
+    measure_scenarios,
+    print_report,
+    signed_in,
+)
 from bench.wiki_generator import check_invariants, generate_wiki
 from wiki.models import PAGES_PER_PAGE, REVISIONS_PER_PAGE, Page
 
-BASELINE = "base : vue Django minimale"
-TARGET_MS = 150
-ITERATIONS, MIN_ITERATIONS, BUDGET_SECONDS, WARMUP = 100, 15, 4.0, 3
 LATER_CHANGES = 20  # « plus anciennes » followed this many times for the later keyset page
 CURSOR = re.compile(r'href="[^"]*[?&](?:amp;)?avant=([^"&]+)"')
 PAGES_CURSOR = re.compile(r'href="[^"]*[?&](?:amp;)?apres=([^"&]+)"')
@@ -50,35 +48,24 @@ def run(
     seed=1,
 ):
     """Generate the wiki, measure every page; print the table and return the report."""
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)
-    started = time.perf_counter()
-    made = generate_wiki(
-        pages=pages,
-        revisions=revisions,
-        long_revisions=long_revisions,
-        long_size=long_size,
-        agents=agents,
-        seed=seed,
+    made, problems = generate_and_check(
+        lambda: generate_wiki(
+            pages=pages,
+            revisions=revisions,
+            long_revisions=long_revisions,
+            long_size=long_size,
+            agents=agents,
+            seed=seed,
+        ),
+        check_invariants,
+        lambda made, checked: (
+            f"\nWiki généré en {made['seconds']:.0f} s (vérifié et analysé en {checked:.0f} s) : "
+            f"{made['pages']} pages, {made['revisions']} révisions, {made['links']} liens ; la "
+            f"page longue a {long_revisions} révisions, la dernière de {made['long_length']} "
+            "caractères"
+        ),
     )
-    generation = made["seconds"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    problems = check_invariants()
-    print(
-        f"\nWiki généré en {generation:.0f} s (vérifié et analysé en "
-        f"{time.perf_counter() - started - generation:.0f} s) : {made['pages']} pages, "
-        f"{made['revisions']} révisions, {made['links']} liens ; la page longue a "
-        f"{long_revisions} révisions, la dernière de {made['long_length']} caractères"
-    )
-    for problem in problems:
-        print(f"  ! invariant : {problem}")
-
-    from directory.models import Agent
-
-    viewer = Agent.objects.get(pk=made["viewer"])
-    client = Client()
-    client.force_login(viewer)
+    client = signed_in(made["viewer"])
     slug = made["community"]
     long_page = Page.objects.get(pk=made["long_page"])
     last = long_page.last_number
@@ -102,32 +89,32 @@ def run(
         .first()
     )
     scenarios = [
-        ("accueil du wiki", _get(client, reverse("wiki:home", args=[slug]))),
-        (f"page de {last} révisions (50 Ko)", _get(client, page_url)),
-        ("son historique, page 1", _get(client, history_url)),
+        ("accueil du wiki", get(client, reverse("wiki:home", args=[slug]))),
+        (f"page de {last} révisions (50 Ko)", get(client, page_url)),
+        ("son historique, page 1", get(client, history_url)),
         (
             f"son historique, page {late_history} sur {history_pages}",
-            _get(client, f"{history_url}?page={late_history}"),
+            get(client, f"{history_url}?page={late_history}"),
         ),
         (
             f"diff des révisions {last - 1} et {last} (50 Ko)",
-            _get(client, f"{diff_url}?de={last - 1}&a={last}"),
+            get(client, f"{diff_url}?de={last - 1}&a={last}"),
         ),
-        (f"diff des révisions 1 et {last}", _get(client, f"{diff_url}?de=1&a={last}")),
-        (f"modifications récentes ({made['pages']} pages), page 1", _get(client, recent_url)),
+        (f"diff des révisions 1 et {last}", get(client, f"{diff_url}?de=1&a={last}")),
+        (f"modifications récentes ({made['pages']} pages), page 1", get(client, recent_url)),
     ]
     if later_recent:
         scenarios.append(
             (
                 f"modifications récentes, page {LATER_CHANGES + 1} (curseur)",
-                _get(client, later_recent),
+                get(client, later_recent),
             )
         )
     scenarios += [
-        ("liste des pages, page 1", _get(client, pages_url)),
+        ("liste des pages, page 1", get(client, pages_url)),
         (
             f"liste des pages, page {late_list} sur {list_pages}",
-            _get(client, late_list_url or pages_url),
+            get(client, late_list_url or pages_url),
         ),
     ]
     if ordinary is not None:
@@ -135,34 +122,14 @@ def run(
     else:
         notes.append("aucune page de 2 à 6 révisions à modifier : POST non mesuré")
 
-    load_before = os.getloadavg()[0]
-    rows = [measure(BASELINE, _get(client, "/__bench__/baseline"), iterations=200, warmup=10)]
-    for name, request in scenarios:
-        try:
-            request()
-        except AssertionError as error:
-            notes.append(f"« {name} » : {error}, non mesurée")
-            continue
-        row = measure(
-            name,
-            request,
-            iterations=ITERATIONS,
-            warmup=WARMUP,
-            budget_seconds=BUDGET_SECONDS,
-            min_iterations=MIN_ITERATIONS,
-        )
-        rows.append(row)
-        if explain and row["p95"] >= TARGET_MS and connection.vendor == "postgresql":
-            explain_request(name, request)
-    load = (load_before + os.getloadavg()[0]) / 2
-    print_table(
-        f"Wiki (PostgreSQL, {made['pages']} pages, {made['revisions']} révisions, en processus ; "
-        f"charge de la machine {load:.1f} pour {os.cpu_count()} cœurs)",
+    rows, load = measure_scenarios(client, scenarios, notes=notes, explain=explain)
+    print_report(
+        f"Wiki (PostgreSQL, {made['pages']} pages, {made['revisions']} révisions, "
+        f"{load_text(load)})",
         rows,
         f"à {made['pages']} pages",
+        notes,
     )
-    for note in notes:
-        print(f"  ! {note}")
     return {"made": made, "rows": rows, "notes": notes, "load": load, "problems": problems}
 
 
@@ -197,55 +164,3 @@ def _edit(client, page):
         assert response.status_code == 302, f"{url} répond {response.status_code}"
 
     return request
-
-
-def print_table(title, rows, scale):
-    """The benchmarks' French table, with the target's verdict."""
-    baseline = next(row for row in rows if row["name"] == BASELINE)
-    width = max(34, *(len(row["name"]) + 2 for row in rows))
-    print(f"\n{title}")
-    header = (
-        f"{'requête':<{width}}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}"
-        f"{'requêtes SQL':>14}{'× base p50':>12}"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        print(
-            f"{row['name']:<{width}}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}"
-            f"{row['rps']:>9.0f}{row['queries']:>14}{row['p50'] / baseline['p50']:>12.0f}"
-        )
-    slow = [f"{row['name']} ({row['p95']:.0f} ms)" for row in rows if row["p95"] >= TARGET_MS]
-    verdict = "atteint" if not slow else "MANQUÉ pour :\n    " + "\n    ".join(slow)
-    print(f"\nObjectif p95 < {TARGET_MS} ms {scale} : {verdict}")
-
-
-def _get(client, url):
-    def request():
-        response = client.get(url)
-        assert response.status_code == 200, f"{url} répond {response.status_code}"
-
-    return request
-
-
-def explain_request(name, request, top=3):
-    """Print the slowest queries of one ``request`` with their plans."""
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as captured:
-        request()
-    elapsed = (time.perf_counter() - started) * 1000
-    in_sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
-    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)
-    print(
-        f"\n— « {name} » : {elapsed:.0f} ms dont {in_sql:.0f} ms en SQL pour {len(captured)} "
-        f"requêtes ; les {top} plus lentes —"
-    )
-    with connection.cursor() as cursor:
-        for query in slowest[:top]:
-            sql = query["sql"]
-            print(f"\n{float(query['time']) * 1000:.1f} ms : {sql[:600]}")
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            for (line,) in cursor.fetchall():
-                print(f"    {line}")
