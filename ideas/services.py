@@ -570,6 +570,8 @@ def idea_merge(*, idea, target, actor, answer=""):
             "conflict",
         )
         old_status = locked[idea.pk].status
+        # Who supported the duplicate hears where it went (ideas.following), whatever moves.
+        supporters = list(IdeaSupport.objects.filter(idea=idea).values_list("agent_id", flat=True))
         # Supports: those of agents who do not support the target yet (and are not its author).
         already = IdeaSupport.objects.filter(idea=target).values("agent_id")
         IdeaSupport.objects.filter(idea=idea).exclude(agent_id__in=already).exclude(
@@ -617,7 +619,9 @@ def idea_merge(*, idea, target, actor, answer=""):
         idea.refresh_from_db()
         target.refresh_from_db()
         idea._status_change = change
-        signals.idea_merged.send(sender=Idea, idea=idea, target=target, actor=actor)
+        signals.idea_merged.send(
+            sender=Idea, idea=idea, target=target, actor=actor, supporters=supporters
+        )
     return target
 
 

@@ -17,8 +17,8 @@ idea_supported = Signal()
 # idea, change: ``idea``'s status moved (``change``: the IdeaStatusChange, with the answer and
 # the actor). Sent on commit.
 idea_status_changed = Signal()
-# idea, target, actor: ``idea`` merged into ``target`` (its supports, comments and followers
-# moved there).
+# idea, target, actor, supporters: ``idea`` merged into ``target`` (its supports, comments and
+# followers moved there; ``supporters``: the ids of who supported ``idea`` before the merge).
 idea_merged = Signal()
 # idea, comment: a new comment on ``idea`` (sent by ideas.social's comment service).
 idea_commented = Signal()
