@@ -4,13 +4,14 @@ animators everything), restoring an item, emptying it; and the library's setting
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents import selectors, services
 from documents.forms import QuotaForm
 from documents.models import Document, Folder
-from documents.views.common import attempt, base_context, library_view
+from documents.views.common import attempt, base_context, library_view, submitted
 from maillage.http import positive_id
 
 
@@ -64,21 +65,26 @@ def bin_restore(request, community, ab, la):
 
 @library_view("can_see_bin")
 def bin_empty(request, community, ab, la):
-    status = 200
-    if request.method == "POST":
-        count, error = attempt(request, services.bin_empty, community=community, agent=request.user)
-        if error is None:
-            messages.success(
-                request,
-                _("La corbeille est vidée (%(count)s fichier(s) supprimé(s) définitivement).")
-                % {"count": count},
-            )
-            return redirect("documents:bin", community.slug)
-        status = error.status
-    context = base_context(
-        community, ab, la, title=_("Vider la corbeille"), allowed=la.can_empty_bin
+    def then(count):
+        messages.success(
+            request,
+            _("La corbeille est vidée (%(count)s fichier(s) supprimé(s) définitivement).")
+            % {"count": count},
+        )
+        return reverse("documents:bin", args=[community.slug])
+
+    def page(status):
+        context = base_context(
+            community, ab, la, title=_("Vider la corbeille"), allowed=la.can_empty_bin
+        )
+        return render(request, "documents/bin_empty.html", context, status=status)
+
+    return submitted(
+        request,
+        lambda _data: attempt(request, services.bin_empty, community=community, agent=request.user),
+        then=then,
+        page=page,
     )
-    return render(request, "documents/bin_empty.html", context, status=status)
 
 
 @library_view()
@@ -88,24 +94,31 @@ def library_settings(request, community, ab, la):
     row = services.library_settings(community)
     initial = {"quota_mb": row.quota_bytes // (1024 * 1024) if row.quota_bytes else None}
     form = QuotaForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            mb = form.cleaned_data["quota_mb"]
-            _result, error = attempt(
-                request,
-                services.quota_set,
-                community=community,
-                agent=request.user,
-                quota_bytes=mb * 1024 * 1024 if mb else None,
-                success=_("Le quota de la bibliothèque est enregistré."),
-            )
-            if error is None:
-                return redirect("documents:settings", community.slug)
-            status = error.status
-    used, quota = services.quota_of(community)
-    context = base_context(
-        community, ab, la, title=_("Réglages de la bibliothèque"), form=form, used=used, quota=quota
+
+    def page(status):
+        used, quota = services.quota_of(community)
+        context = base_context(
+            community,
+            ab,
+            la,
+            title=_("Réglages de la bibliothèque"),
+            form=form,
+            used=used,
+            quota=quota,
+        )
+        return render(request, "documents/settings.html", context, status=status)
+
+    return submitted(
+        request,
+        lambda data: attempt(
+            request,
+            services.quota_set,
+            community=community,
+            agent=request.user,
+            quota_bytes=data["quota_mb"] * 1024 * 1024 if data["quota_mb"] else None,
+            success=_("Le quota de la bibliothèque est enregistré."),
+        ),
+        form=form,
+        then=lambda _result: reverse("documents:settings", args=[community.slug]),
+        page=page,
     )
-    return render(request, "documents/settings.html", context, status=status)

@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from communities.views.common import community_view
@@ -105,3 +106,20 @@ def attempt(request, func, *, success=None, **kwargs):
     if success:
         messages.success(request, success)
     return result, None
+
+
+def submitted(request, act, *, page, then, form=None):
+    """The library's forms and confirmations (a new folder, a rename, a move, a deletion, a new
+    version, a comment, the quota): on POST, ``form`` is checked (400 when it is not valid; no
+    form, nothing to check), then ``act(cleaned_data)`` calls a service through ``attempt``;
+    its result goes to ``then``, which answers where to go (anything ``redirect`` takes), and a
+    refusal answers ``page(status)`` with the refusal's status. A GET answers ``page(200)``."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form is None or form.is_valid():
+            result, error = act(form.cleaned_data if form is not None else None)
+            if error is None:
+                return redirect(then(result))
+            status = error.status
+    return page(status)

@@ -15,6 +15,7 @@ from documents.views.common import (
     document_or_404,
     folder_or_404,
     library_view,
+    submitted,
     url_maker,
     version_or_404,
 )
@@ -138,21 +139,23 @@ def download(request, community, ab, la, document_id, number=None):
 def version_new(request, community, ab, la, document_id):
     document = document_or_404(community, la, document_id)
     form = VersionForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        _result, error = attempt(
+    return submitted(
+        request,
+        lambda data: attempt(
             request,
             services.version_add,
             document=document,
             agent=request.user,
-            upload=form.cleaned_data["file"],
-            comment=form.cleaned_data["comment"],
+            upload=data["file"],
+            comment=data["comment"],
             success=_("La nouvelle version est enregistrée."),
-        )
-        if error is None:
-            return redirect(document.get_absolute_url())
-        status = error.status
-    return render_document(request, community, ab, la, document, version_form=form, status=status)
+        ),
+        form=form,
+        then=lambda _version: document.get_absolute_url(),
+        page=lambda status: render_document(
+            request, community, ab, la, document, version_form=form, status=status
+        ),
+    )
 
 
 @require_POST
@@ -174,42 +177,36 @@ def version_restore(request, community, ab, la, document_id, number):
     return redirect(document.get_absolute_url())
 
 
-def _document_form_view(request, community, ab, la, document, *, form, title, template, call):
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            _result, error = call(form.cleaned_data)
-            if error is None:
-                return redirect(document.get_absolute_url())
-            status = error.status
-    context = base_context(
-        community,
-        ab,
-        la,
-        title=title,
-        document=document,
-        crumbs=_crumbs(document),
-        form=form,
-        allowed=la.can_change_document(document),
-    )
-    return render(request, template, context, status=status)
+def _document_form_view(request, ab, la, document, template, act, *, then=None, **extra):
+    """A file's rename, move or deletion: ``submitted`` with its page (the file's breadcrumb and
+    whether the agent may change it, ``extra`` with the form); back to the file when done."""
+
+    def page(status):
+        context = base_context(
+            document.community,
+            ab,
+            la,
+            document=document,
+            crumbs=_crumbs(document),
+            allowed=la.can_change_document(document),
+            **extra,
+        )
+        return render(request, template, context, status=status)
+
+    then = then or (lambda _result: document.get_absolute_url())
+    return submitted(request, act, form=extra.get("form"), then=then, page=page)
 
 
 @library_view()
 def document_rename(request, community, ab, la, document_id):
     document = document_or_404(community, la, document_id)
-    form = DocumentNameForm(request.POST or None, initial={"name": document.name})
     return _document_form_view(
         request,
-        community,
         ab,
         la,
         document,
-        form=form,
-        title=_("Renommer le fichier"),
-        template="documents/document_rename.html",
-        call=lambda data: attempt(
+        "documents/document_rename.html",
+        lambda data: attempt(
             request,
             services.document_rename,
             document=document,
@@ -217,6 +214,8 @@ def document_rename(request, community, ab, la, document_id):
             name=data["name"],
             success=_("Le fichier est renommé."),
         ),
+        title=_("Renommer le fichier"),
+        form=DocumentNameForm(request.POST or None, initial={"name": document.name}),
     )
 
 
@@ -224,57 +223,44 @@ def document_rename(request, community, ab, la, document_id):
 def document_move(request, community, ab, la, document_id):
     document = document_or_404(community, la, document_id)
     choices = [c for c in selectors.folder_choices(community) if c[0] != document.folder_id]
-    form = MoveForm(request.POST or None, choices=choices)
-
-    def call(data):
-        target = folder_or_404(community, data["target"])
-        return attempt(
+    return _document_form_view(
+        request,
+        ab,
+        la,
+        document,
+        "documents/document_move.html",
+        lambda data: attempt(
             request,
             services.document_move,
             document=document,
             agent=request.user,
-            target=target,
+            target=folder_or_404(community, data["target"]),
             success=_("Le fichier est déplacé."),
-        )
-
-    return _document_form_view(
-        request,
-        community,
-        ab,
-        la,
-        document,
-        form=form,
+        ),
         title=_("Déplacer le fichier"),
-        template="documents/document_move.html",
-        call=call,
+        form=MoveForm(request.POST or None, choices=choices),
     )
 
 
 @library_view()
 def document_delete(request, community, ab, la, document_id):
     document = document_or_404(community, la, document_id)
-    status = 200
-    if request.method == "POST":
-        _result, error = attempt(
+    return _document_form_view(
+        request,
+        ab,
+        la,
+        document,
+        "documents/document_delete.html",
+        lambda _data: attempt(
             request,
             services.document_delete,
             document=document,
             agent=request.user,
             success=_("« %(name)s » est dans la corbeille.") % {"name": document.name},
-        )
-        if error is None:
-            return redirect(document.folder.get_absolute_url())
-        status = error.status
-    context = base_context(
-        community,
-        ab,
-        la,
+        ),
+        then=lambda _result: document.folder.get_absolute_url(),
         title=_("Supprimer le fichier"),
-        document=document,
-        crumbs=_crumbs(document),
-        allowed=la.can_change_document(document),
     )
-    return render(request, "documents/document_delete.html", context, status=status)
 
 
 @require_POST
@@ -282,20 +268,22 @@ def document_delete(request, community, ab, la, document_id):
 def comment_new(request, community, ab, la, document_id):
     document = document_or_404(community, la, document_id)
     form = CommentForm(request.POST)
-    status = 400
-    if form.is_valid():
-        comment, error = attempt(
+    return submitted(
+        request,
+        lambda data: attempt(
             request,
             services.comment_add,
             document=document,
             agent=request.user,
-            body=form.cleaned_data["body"],
+            body=data["body"],
             success=_("Votre commentaire est publié."),
-        )
-        if error is None:
-            return redirect(document.get_absolute_url() + f"#commentaire-{comment.pk}")
-        status = error.status
-    return render_document(request, community, ab, la, document, comment_form=form, status=status)
+        ),
+        form=form,
+        then=lambda comment: document.get_absolute_url() + f"#commentaire-{comment.pk}",
+        page=lambda status: render_document(
+            request, community, ab, la, document, comment_form=form, status=status
+        ),
+    )
 
 
 @require_POST
@@ -307,13 +295,15 @@ def comment_delete(request, community, ab, la, document_id, comment_id):
     ).first()
     if comment is None:
         raise Http404
-    _result, error = attempt(
+    return submitted(
         request,
-        services.comment_delete,
-        comment=comment,
-        agent=request.user,
-        success=_("Le commentaire est supprimé."),
+        lambda _data: attempt(
+            request,
+            services.comment_delete,
+            comment=comment,
+            agent=request.user,
+            success=_("Le commentaire est supprimé."),
+        ),
+        then=lambda _result: document.get_absolute_url() + "#commentaires",
+        page=lambda status: render_document(request, community, ab, la, document, status=status),
     )
-    if error is not None:
-        return render_document(request, community, ab, la, document, status=error.status)
-    return redirect(document.get_absolute_url() + "#commentaires")

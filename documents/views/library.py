@@ -17,6 +17,7 @@ from documents.views.common import (
     icon_of,
     library_view,
     root_of,
+    submitted,
     url_maker,
 )
 from maillage.french import long_date, long_datetime
@@ -138,33 +139,38 @@ def upload(request, community, ab, la, folder_id):
 def folder_new(request, community, ab, la, folder_id):
     parent = folder_or_404(community, folder_id)
     form = FolderNameForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            folder, error = attempt(
-                request,
-                services.folder_create,
-                parent=parent,
-                agent=request.user,
-                name=form.cleaned_data["name"],
-                success=_("Le dossier est créé."),
-            )
-            if error is None:
-                folder.community = community
-                return redirect(folder.get_absolute_url())
-            status = error.status
-    context = base_context(
-        community,
-        ab,
-        la,
-        title=_("Nouveau dossier"),
-        folder=parent,
-        crumbs=[*selectors.breadcrumb(parent), parent],
+
+    def then(folder):
+        folder.community = community
+        return folder.get_absolute_url()
+
+    def page(status):
+        context = base_context(
+            community,
+            ab,
+            la,
+            title=_("Nouveau dossier"),
+            folder=parent,
+            crumbs=[*selectors.breadcrumb(parent), parent],
+            form=form,
+            allowed=la.can_contribute,
+        )
+        return render(request, "documents/folder_new.html", context, status=status)
+
+    return submitted(
+        request,
+        lambda data: attempt(
+            request,
+            services.folder_create,
+            parent=parent,
+            agent=request.user,
+            name=data["name"],
+            success=_("Le dossier est créé."),
+        ),
         form=form,
-        allowed=la.can_contribute,
+        then=then,
+        page=page,
     )
-    return render(request, "documents/folder_new.html", context, status=status)
 
 
 def _changeable_folder(community, folder_id):
@@ -174,43 +180,37 @@ def _changeable_folder(community, folder_id):
     return folder
 
 
-def _folder_form_view(request, community, ab, la, folder, *, form, title, template, call):
-    """A folder's rename or move: the form, then the service, then the folder's page."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            _result, error = call(form.cleaned_data)
-            if error is None:
-                return redirect(folder.get_absolute_url())
-            status = error.status
-    context = base_context(
-        community,
-        ab,
-        la,
-        title=title,
-        folder=folder,
-        breadcrumb=selectors.breadcrumb(folder),
-        form=form,
-        allowed=la.can_change_folder(folder),
-    )
-    return render(request, template, context, status=status)
+def _folder_form_view(request, ab, la, folder, template, act, *, then=None, **extra):
+    """A folder's rename, move or deletion: ``submitted`` with its page (the folder's
+    breadcrumb and whether the agent may change it, ``extra`` with the form); back to the
+    folder when done."""
+
+    def page(status):
+        context = base_context(
+            folder.community,
+            ab,
+            la,
+            folder=folder,
+            breadcrumb=selectors.breadcrumb(folder),
+            allowed=la.can_change_folder(folder),
+            **extra,
+        )
+        return render(request, template, context, status=status)
+
+    then = then or (lambda _result: folder.get_absolute_url())
+    return submitted(request, act, form=extra.get("form"), then=then, page=page)
 
 
 @library_view()
 def folder_rename(request, community, ab, la, folder_id):
     folder = _changeable_folder(community, folder_id)
-    form = FolderNameForm(request.POST or None, initial={"name": folder.name})
     return _folder_form_view(
         request,
-        community,
         ab,
         la,
         folder,
-        form=form,
-        title=_("Renommer le dossier"),
-        template="documents/folder_rename.html",
-        call=lambda data: attempt(
+        "documents/folder_rename.html",
+        lambda data: attempt(
             request,
             services.folder_rename,
             folder=folder,
@@ -218,6 +218,8 @@ def folder_rename(request, community, ab, la, folder_id):
             name=data["name"],
             success=_("Le dossier est renommé."),
         ),
+        title=_("Renommer le dossier"),
+        form=FolderNameForm(request.POST or None, initial={"name": folder.name}),
     )
 
 
@@ -229,55 +231,48 @@ def folder_move(request, community, ab, la, folder_id):
         for choice in selectors.folder_choices(community, exclude_path=folder.path)
         if choice[0] != folder.parent_id
     ]
-    form = MoveForm(request.POST or None, choices=choices)
-
-    def call(data):
-        target = folder_or_404(community, data["target"])
-        return attempt(
+    return _folder_form_view(
+        request,
+        ab,
+        la,
+        folder,
+        "documents/folder_move.html",
+        lambda data: attempt(
             request,
             services.folder_move,
             folder=folder,
             agent=request.user,
-            target=target,
+            target=folder_or_404(community, data["target"]),
             success=_("Le dossier est déplacé."),
-        )
-
-    return _folder_form_view(
-        request,
-        community,
-        ab,
-        la,
-        folder,
-        form=form,
+        ),
         title=_("Déplacer le dossier"),
-        template="documents/folder_move.html",
-        call=call,
+        form=MoveForm(request.POST or None, choices=choices),
     )
 
 
 @library_view()
 def folder_delete(request, community, ab, la, folder_id):
     folder = _changeable_folder(community, folder_id)
-    status = 200
-    if request.method == "POST":
+    parent = None
+
+    def act(_data):
+        nonlocal parent
         parent = folder_or_404(community, folder.parent_id)
-        _result, error = attempt(
+        return attempt(
             request,
             services.folder_delete,
             folder=folder,
             agent=request.user,
             success=_("Le dossier et son contenu sont dans la corbeille."),
         )
-        if error is None:
-            return redirect(parent.get_absolute_url())
-        status = error.status
-    context = base_context(
-        community,
+
+    return _folder_form_view(
+        request,
         ab,
         la,
+        folder,
+        "documents/folder_delete.html",
+        act,
+        then=lambda _result: parent.get_absolute_url(),
         title=_("Supprimer le dossier"),
-        folder=folder,
-        breadcrumb=selectors.breadcrumb(folder),
-        allowed=la.can_change_folder(folder),
     )
-    return render(request, "documents/folder_delete.html", context, status=status)
