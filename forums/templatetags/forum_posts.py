@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from maillage.routes import reversed_once
 
-# A post id no real post has, reversed once per page and replaced by each post's id.
-_SENTINEL = "4611686018427387905"
+register = template.Library()
 
 _POST_ROUTES = ("post_react", "post_vote", "post_edit", "post_delete", "post_history", "post_hide")
 
@@ -28,14 +27,14 @@ class _PageLinks:
     def __init__(self, context):
         community = context["community"]
         topic = context["topic"]
-        self.templates = {
-            name: reverse(f"forums:{name}", args=[community.slug, _SENTINEL])
-            for name in _POST_ROUTES
+        # Each route reversed once per page, a function of the post's id (maillage.routes).
+        self.routes = {
+            name: reversed_once(f"forums:{name}", community.slug, ...) for name in _POST_ROUTES
         }
         self.solution = reverse("forums:solution", args=[community.slug, topic.pk])
         post_ct = context.get("post_ct")
         self.report = (
-            reverse("communities:report", args=[community.slug, post_ct.pk, _SENTINEL])
+            reversed_once("communities:report", community.slug, post_ct.pk, ...)
             if post_ct is not None
             else None
         )
@@ -52,9 +51,7 @@ class _PageLinks:
         self.page_number = page_obj.number if page_obj is not None else 1
 
     def url(self, name, post_id):
-        template = self.report if name == "report" else self.templates[name]
-        # The sentinel sits in its own path segment: replace that segment only.
-        return template.replace(f"/{_SENTINEL}/", f"/{post_id}/")
+        return self.report(post_id) if name == "report" else self.routes[name](post_id)
 
 
 def _links(context):

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.french import MONTHS
 from maillage.http import positive_id, status_of
+from maillage.routes import reversed_once
 from wiki import diff, markup, selectors, services
 from wiki.models import Revision
 from wiki.views.common import base_context, page_view
@@ -34,11 +34,12 @@ def label_rows(revisions):
 def history(request, community, ab, wa, page):
     """The revisions, newest first, 30 at a time; two radio columns choose the diff."""
     history_page = selectors.history_page(page, request.GET.get("page"))
-    # The revision and restore links, reversed once per page (prefix + number).
-    prefix = reverse("wiki:revision", args=[community.slug, page.slug, 0]).removesuffix("0/")
+    # The revision and restore links, reversed once per page (maillage.routes).
+    revision_url = reversed_once("wiki:revision", community.slug, page.slug, ...)
+    restore_url = reversed_once("wiki:restore", community.slug, page.slug, ...)
     for revision in label_rows(history_page.revisions):
-        revision.url = f"{prefix}{revision.number}/"
-        revision.restore_url = f"{prefix}{revision.number}/restaurer/"
+        revision.url = revision_url(revision.number)
+        revision.restore_url = restore_url(revision.number)
     context = base_context(
         community,
         ab,

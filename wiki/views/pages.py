@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from communities.content import services as content_services
 from maillage.http import positive_id, run_service, status_of
+from maillage.routes import reversed_once
 from wiki import diff, markup, selectors, services
 from wiki.forms import AttachmentForm, NewPageForm, PageForm
 from wiki.models import Page, normalise_title
@@ -298,16 +299,15 @@ def recent(request, community, ab, wa):
     changes = selectors.recent_changes(
         community, request.GET.get("avant"), include_hidden=wa.can_moderate
     )
-    # Each row's links from prefixes reversed once per page, its date and kind worked out here.
-    page_prefix = reverse("wiki:page", args=[community.slug, "x"]).removesuffix("x/")
-    diff_suffix = reverse("wiki:diff", args=[community.slug, "x"]).removeprefix(page_prefix + "x")
-    revision_suffix = reverse("wiki:revision", args=[community.slug, "x", 0]).removeprefix(
-        page_prefix + "x"
-    )
+    # Each row's links from routes reversed once per page (maillage.routes), its date and kind
+    # worked out here.
+    page_url = reversed_once("wiki:page", community.slug, ...)
+    diff_url = reversed_once("wiki:diff", community.slug, ...)
+    revision_url = reversed_once("wiki:revision", community.slug, ..., ...)
     for revision in label_rows(changes.changes):
-        base = f"{page_prefix}{revision.page.slug}"
-        revision.page_url = f"{base}/"
-        revision.diff_url = f"{base}{diff_suffix}?de={revision.number - 1}&a={revision.number}"
-        revision.revision_url = f"{base}{revision_suffix.removesuffix('0/')}{revision.number}/"
+        slug = revision.page.slug
+        revision.page_url = page_url(slug)
+        revision.diff_url = f"{diff_url(slug)}?de={revision.number - 1}&a={revision.number}"
+        revision.revision_url = revision_url(slug, revision.number)
     context = base_context(community, ab, wa, title=_("Modifications récentes"), changes=changes)
     return render(request, "wiki/recent.html", context)
