@@ -12,8 +12,8 @@ from ideas.views.common import base_context, ideas_view
 from maillage import tables
 
 
-@require_GET
 @ideas_view("can_export")
+@require_GET
 def export(request, community, ab, ia):
     requested = request.GET.get("format")
     if requested is None:

@@ -69,8 +69,8 @@ def _comment_page(request, community, ab, ia, idea, form, *, comment=None, statu
     )
 
 
-@require_POST
 @ideas_view()
+@require_POST
 def comment(request, community, ab, ia, idea_id):
     """Write a comment; refused (empty, too long, too many, not a member), its own page says why
     with the text kept."""
@@ -116,8 +116,8 @@ def comment_edit(request, community, ab, ia, idea_id, comment_id):
     return _comment_page(request, community, ab, ia, idea, form, comment=comment, status=status)
 
 
-@require_POST
 @ideas_view()
+@require_POST
 def comment_delete(request, community, ab, ia, idea_id, comment_id):
     """Its author or the animators delete a comment; it shows as « Commentaire supprimé »."""
     idea = idea_or_404(community, ia, idea_id)
@@ -134,8 +134,8 @@ def comment_delete(request, community, ab, ia, idea_id, comment_id):
     return redirect(comments.comment_url(comment, ia))
 
 
-@require_POST
 @ideas_view()
+@require_POST
 def comment_react(request, community, ab, ia, idea_id, comment_id):
     """Add or take back an emoji on a comment."""
     idea = idea_or_404(community, ia, idea_id)
@@ -152,8 +152,8 @@ def comment_react(request, community, ab, ia, idea_id, comment_id):
     return redirect(comments.comment_url(comment, ia))
 
 
-@require_POST
 @ideas_view("signed_in")
+@require_POST
 def follow(request, community, ab, ia, idea_id):
     """Follow the idea (``suivre=1``) or stop (``suivre=0``; without it, the opposite of now)."""
     idea = idea_or_404(community, ia, idea_id)
