@@ -5,7 +5,7 @@ box's settings and the rate limits."""
 import pytest
 from django.core.cache import cache
 
-from communities.models import AuditLog, Membership, Theme
+from communities.models import AuditLog, Theme
 from ideas import services, signals
 from ideas.models import BODY_MAX, Idea, IdeaBox, IdeaStatusChange, IdeaSupport, IdeaTitleWord
 from ideas.services import IdeaError
@@ -13,7 +13,6 @@ from maillage.http import Refused
 from tests.factories import (
     AgentFactory,
     CommunityFactory,
-    ExternalAgentFactory,
     MembershipFactory,
 )
 
@@ -305,55 +304,3 @@ def test_members_do_not_move_statuses_and_long_answers_are_refused(world):
         services.idea_set_status(
             idea=idea, actor=world["animator"], status=S.REJECTED, answer="x" * 5001
         )
-
-
-# --- the platform box -------------------------------------------------------------------------
-
-
-def test_the_platform_box_is_created_once_with_its_community():
-    box = services.platform_box()
-    assert box.is_platform and services.platform_box().pk == box.pk
-    community = box.community
-    assert community.slug == "ameliorer-maillage" and community.name == "Améliorer Maillage"
-    assert community.visibility == "open" and community.scope == "national"
-    assert community.tool_ideas and not community.tool_forum and not community.tool_chat
-    assert community.current_charter_id is None
-    assert community.themes.count() == len(services.PLATFORM_THEMES)
-
-
-def test_a_state_agent_contributes_to_the_platform_box_and_joins_it():
-    community = services.platform_box().community
-    agent, supporter = AgentFactory(), AgentFactory()
-    idea = services.idea_submit(
-        community=community, agent=agent, title="Un mode sombre", body="Pour le soir."
-    )
-    assert Membership.objects.get(community=community, agent=agent).state == "active"
-    services.support_toggle(idea=idea, agent=supporter)
-    assert Membership.objects.filter(community=community, agent=supporter).exists()
-    assert idea.support_count == 1
-
-
-def test_the_platform_box_is_answered_by_administrators_only():
-    community = services.platform_box().community
-    idea = services.idea_submit(
-        community=community, agent=AgentFactory(), title="Un mode sombre", body="Pour le soir."
-    )
-    animator = MembershipFactory(community=community, animator=True).agent
-    with pytest.raises(IdeaError, match="équipe de Maillage"):
-        services.idea_set_status(idea=idea, actor=animator, status=S.STUDYING)
-    admin = AgentFactory(platform_admin=True)
-    services.idea_set_status(idea=idea, actor=admin, status=S.STUDYING)
-    idea.refresh_from_db()
-    assert idea.status == S.STUDYING
-
-
-def test_external_partners_and_banned_agents_stay_out_of_the_platform_box():
-    community = services.platform_box().community
-    external = ExternalAgentFactory()
-    with pytest.raises(IdeaError) as refused:
-        services.idea_submit(community=community, agent=external, title="Idée", body="Texte")
-    assert refused.value.status == 404
-    banned = MembershipFactory(community=community, banned=True).agent
-    with pytest.raises(IdeaError):
-        services.idea_submit(community=community, agent=banned, title="Idée", body="Texte")
-    assert not Idea.objects.exists()
