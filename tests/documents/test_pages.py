@@ -63,6 +63,21 @@ def test_a_folder_page_shows_its_breadcrumb(client, lib):
     assert 'aria-current="page">Bêta' in crumbs
 
 
+def test_the_versions_page_s_breadcrumb_names_the_file(client, lib):
+    """The versions' page of a file reads Documents › its folder › the file (a link to its page)
+    › Versions; the file's name is escaped there."""
+    folder = lib.folder("Alpha")
+    document = lib.upload(pdf(f"Compte rendu {NAME}.pdf"), folder=folder)
+    client.force_login(lib.member)
+    page = client.get(url("versions", lib, document.pk)).content.decode()
+    crumbs = page[page.index("fr-breadcrumb__list") : page.index("</ol>")]
+    file_link = f'href="{url("document", lib, document.pk)}">{escape(document.name)}</a>'
+    assert file_link in crumbs
+    assert crumbs.index("Documents") < crumbs.index("Alpha") < crumbs.index(file_link)
+    assert crumbs.index(file_link) < crumbs.index('aria-current="page">Versions')
+    assert NAME not in crumbs
+
+
 def test_files_sort_by_size_and_page(client, lib):
     """51 files: the first page holds 50, the second the last; ?tri=taille puts the biggest
     first."""
