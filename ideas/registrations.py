@@ -61,6 +61,13 @@ def register():
     from ideas import metrics
 
     metrics.register()
+    from ideas import pages  # the tool switch, menu entry, navigation link, dashboard block
+
+    pages.register()
+    from ideas.demo import load_demo_ideas, summary
+    from maillage import demo
+
+    demo.register(70, load_demo_ideas, summary=summary)
     from ideas import social
 
     social.register()

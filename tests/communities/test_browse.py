@@ -683,8 +683,8 @@ def test_back_office_lists_the_themes(client, platform_admin):
 
 def test_the_settings_offer_only_the_installed_tools(client, animator):
     """« Outils de la communauté » lists the tools the apps registered (blog, forum, wiki,
-    documents, chat), not a switch for a tool that does not exist yet; posting one is refused
-    with a reason."""
+    idea box, documents, chat), not a switch for a tool that does not exist; posting one is
+    refused with a reason."""
     community = CommunityFactory(name="Outils")
     MembershipFactory(community=community, agent=animator, role=Membership.Role.ANIMATOR)
     client.force_login(animator)
@@ -694,13 +694,14 @@ def test_the_settings_offer_only_the_installed_tools(client, animator):
         "announcements",
         "forum",
         "wiki",
+        "ideas",
         "documents",
         "chat",
     ]
-    assert "Boîte à idées" not in page_text(client.get(url))
-    response = client.post(url, community_data(name="Outils", tools=["announcements", "ideas"]))
+    assert "Boîte à idées" in page_text(client.get(url))
+    response = client.post(url, community_data(name="Outils", tools=["announcements", "agenda"]))
     assert response.status_code == 400
-    assert "ideas" in response.context["form"].errors["tools"][0]
+    assert "agenda" in response.context["form"].errors["tools"][0]
     assert "Outils de la communauté" in page_text(response)
     community.refresh_from_db()
     assert community.tool_chat  # nothing saved
