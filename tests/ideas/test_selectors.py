@@ -252,3 +252,22 @@ def test_merge_candidates(box):
     assert [i.pk for i in selectors.merge_candidates(community, idea, f"#{other.pk}")] == [other.pk]
     assert [i.pk for i in selectors.merge_candidates(community, idea, "cantine")] == []
     assert selectors.merge_candidates(community, idea, f"#{idea.pk}") == []
+
+
+def test_the_trending_command_recounts_every_box(box):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    community, _theme, member, reader = box
+    idea = _make(community, member, "Ancienne vogue", recent_support_count=1, support_count=1)
+    IdeaSupport.objects.create(
+        idea=idea, agent=reader, created_at=timezone.now() - timedelta(days=40)
+    )
+    out = StringIO()
+    call_command("ideas_refresh_trending", stdout=out)
+    idea.refresh_from_db()
+    assert idea.recent_support_count == 0 and idea.support_count == 1
+    assert "Idées recomptées : 1" in out.getvalue()
