@@ -94,6 +94,16 @@ def _build_secret_world():
         body=f"Le mot {WORD} reste dans la communauté. Voir [[Page {WORD} manquante]].",
         summary=f"Création {WORD}",
     )
+    from ideas import comments as idea_comments
+    from ideas import services as idea_services
+
+    idea = idea_services.idea_submit(
+        community=community, agent=member, title=f"Idée {WORD}", body=f"Proposition {WORD}"
+    )
+    idea_comment = idea_comments.comment_create(idea=idea, agent=member, body=f"Avis {WORD}")
+    idea_services.idea_set_status(
+        idea=idea, actor=animator, status="rejected", answer=f"Réponse {WORD}"
+    )
     services.invite(community=community, actor=animator, email=f"{WORD.lower()}@partenaire.fr")
     # an open community next door, so the lists are not empty
     services.community_create(
@@ -118,6 +128,8 @@ def _build_secret_world():
         "folder": folder,
         "document": document,
         "wiki_page": wiki_page,
+        "idea": idea,
+        "idea_comment": idea_comment,
     }
 
 
@@ -187,6 +199,19 @@ def _urls(world):
             reverse("wiki:page_new", args=[slug]) + f"?titre=Page+{WORD}+manquante",
             reverse("wiki:export", args=[slug]),
             reverse("wiki:import", args=[slug]),
+            reverse("ideas:index", args=[slug]),
+            reverse("ideas:index", args=[slug]) + "?statut=rejected&tri=commentees",
+            reverse("ideas:roadmap", args=[slug]),
+            reverse("ideas:similar", args=[slug]) + f"?titre={WORD}",
+            reverse("ideas:new", args=[slug]),
+            reverse("ideas:settings", args=[slug]),
+            reverse("ideas:export", args=[slug]),
+            reverse("ideas:export", args=[slug]) + "?format=csv",
+            reverse("ideas:export", args=[slug]) + "?format=ods",
+            reverse("ideas:idea", args=[slug, world["idea"].pk]),
+            reverse("ideas:edit", args=[slug, world["idea"].pk]),
+            reverse("ideas:merge", args=[slug, world["idea"].pk]),
+            reverse("ideas:comment_edit", args=[slug, world["idea"].pk, world["idea_comment"].pk]),
         ],
     }
 
@@ -228,6 +253,9 @@ def test_the_member_does_see_the_word(client, secret_world):
     assert WORD in client.get(secret_world["announcement"].get_absolute_url()).content.decode()
     assert WORD in client.get(secret_world["topic"].get_absolute_url()).content.decode()
     assert WORD in client.get(secret_world["wiki_page"].get_absolute_url()).content.decode()
+    idea_page = client.get(secret_world["idea"].get_absolute_url()).content.decode()
+    assert f"Proposition {WORD}" in idea_page and f"Réponse {WORD}" in idea_page
+    assert f"Avis {WORD}" in idea_page
     document = secret_world["document"]
     document.refresh_from_db()
     assert WORD in document.text  # extracted from the PDF
