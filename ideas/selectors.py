@@ -164,7 +164,7 @@ def ideas_page(
     )
 
 
-def idea_list(agent, community, sort="", status="", theme="", mine="", supported=False, page=1):
+def idea_list(community, agent, sort="", status="", theme="", mine=False, supported=False, page=1):
     """The same page with English names: ``mine`` True for the agent's ideas, ``supported`` True
     for those they support."""
     mes = "idees" if mine else "soutenues" if supported else ""
