@@ -6,6 +6,7 @@ python -m bench --only chat --chat-agents 50        # the chat benchmark alone, 
 python -m bench --only forums --forum-posts 100000  # the forums benchmark, smaller
 python -m bench --only wiki --wiki-pages 2000 --wiki-revisions 10000   # the wiki's, smaller
 python -m bench --only documents --documents-files 2000                # the library's, smaller
+python -m bench --only ideas --ideas-count 10000 --ideas-supports 200000  # the idea boxes', smaller
 
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
@@ -14,7 +15,8 @@ are then printed side by side. The chat benchmark (bench/chat.py) starts its own
 Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a process of its own.
 The forums benchmark (bench/forums.py) runs on a throw-away PostgreSQL only, in a child process
 ``python -m bench --only forums --database postgres://…``. So do the wiki's (bench/wiki.py) and
-the document library's (bench/documents.py), each on a server of its own.
+the document library's (bench/documents.py) and the idea boxes' (bench/ideas.py), each on a
+server of its own.
 """
 
 import argparse
@@ -28,8 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents")
-ON_POSTGRESQL_ONLY = ("wiki", "documents")
+BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents", "ideas")
+ON_POSTGRESQL_ONLY = ("wiki", "documents", "ideas")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -83,10 +85,12 @@ def parse_args(argv=None):
     parser.add_argument(
         "--documents-files", type=int, default=10_000, help="files of the big folder (documents)"
     )
+    parser.add_argument("--ideas-count", type=int, default=100_000, help="ideas (ideas)")
+    parser.add_argument("--ideas-supports", type=int, default=2_000_000, help="supports (ideas)")
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="EXPLAIN ANALYZE the slowest queries of the wiki and documents pages that miss",
+        help="EXPLAIN ANALYZE the slowest queries of the wiki, documents and ideas pages that miss",
     )
     return parser.parse_args(argv)
 
@@ -196,6 +200,11 @@ def _in_process(args, selected, workdir):
 
         documents.run(files=args.documents_files, explain=args.explain)
 
+    if "ideas" in selected and engine == "PostgreSQL":
+        from bench import ideas
+
+        ideas.run(ideas=args.ideas_count, supports=args.ideas_supports, explain=args.explain)
+
 
 def _directory_on_postgresql(agents, workdir):
     """Run the directory benchmark in a child process on a throw-away PostgreSQL server."""
@@ -290,6 +299,9 @@ def _tool_on_postgresql(tool, args):
                 command += ["--wiki-pages", str(args.wiki_pages)]
                 command += ["--wiki-revisions", str(args.wiki_revisions)]
                 command += ["--wiki-long-revisions", str(args.wiki_long_revisions)]
+            elif tool == "ideas":
+                command += ["--ideas-count", str(args.ideas_count)]
+                command += ["--ideas-supports", str(args.ideas_supports)]
             else:
                 command += ["--documents-files", str(args.documents_files)]
             if args.explain:
