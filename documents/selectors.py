@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from documents.models import ITEMS_PER_PAGE, Document, DocumentComment, DocumentVersion, Folder
+from maillage.http import positive_id
 
 # ``?tri=`` → the order of the files (each served by an index of Document.Meta).
 SORTS = {
@@ -31,6 +32,9 @@ VERSIONS_SHOWN = 20
 VERSIONS_PER_PAGE = 50
 COMMENTS_SHOWN = 50
 BIN_SHOWN = 200
+# The sorts whose « Page suivante » is a keyset cursor ``<name>_<id>`` instead of an offset: a
+# name does not change as the pages are read, a date or a size may.
+KEYSET_SORTS = {"nom": False, "-nom": True}  # sort → descending
 
 
 @dataclass
@@ -42,6 +46,8 @@ class FolderPage:
     sort: str
     page: int
     has_next: bool
+    # « Page suivante »'s keyset cursor in the name sorts (``?apres=``), else "" (an offset).
+    next_cursor: str = ""
 
 
 def breadcrumb(folder):
@@ -61,8 +67,25 @@ def live_folder(community, folder_id):
     )
 
 
-def folder_page(folder, *, sort=DEFAULT_SORT, page=1):
-    """One page of ``folder``: its sub-folders (on the first page) and ``ITEMS_PER_PAGE`` files."""
+def name_cursor(value):
+    """``(name, id)`` of a « Page suivante » cursor in the name sorts (``Relevé.pdf_42``), or
+    None for anything else."""
+    if not value or "_" not in value:
+        return None
+    name, _sep, pk = value.rpartition("_")
+    pk = positive_id(pk)
+    # A NUL would make PostgreSQL refuse the query (a 500), as a name never holds one.
+    if pk is None or "\x00" in name or len(name) > Document._meta.get_field("name").max_length:
+        return None
+    return name, pk
+
+
+def folder_page(folder, *, sort=DEFAULT_SORT, page=1, after=None):
+    """One page of ``folder``: its sub-folders (on the first page) and ``ITEMS_PER_PAGE`` files.
+
+    In the name sorts, the files after the cursor ``after`` (« Page suivante »'s, see
+    ``name_cursor``) start where the index does, instead of skipping ``page - 1`` pages of it;
+    ``page`` is then the page's number shown. A cursor that does not parse is ignored."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     page = page if isinstance(page, int) and 1 <= page <= 100_000 else 1
     subfolders = []
@@ -73,24 +96,36 @@ def folder_page(folder, *, sort=DEFAULT_SORT, page=1):
                 :MAX_SUBFOLDERS
             ]
         )
-    start = (page - 1) * ITEMS_PER_PAGE
     order = SORTS[sort]
+    files = Document.objects.filter(folder=folder, deleted_at__isnull=True)
+    cursor = name_cursor(after) if sort in KEYSET_SORTS else None
+    start = (page - 1) * ITEMS_PER_PAGE
+    if cursor is not None:
+        name, pk = cursor
+        start = 0
+        # ``name >= cursor`` bounds the scan of the (folder, name, id) index; the rest breaks ties.
+        if KEYSET_SORTS[sort]:
+            files = files.filter(name__lte=name).filter(Q(name__lt=name) | Q(id__lt=pk))
+        else:
+            files = files.filter(name__gte=name).filter(Q(name__gt=name) | Q(id__gt=pk))
     # The page's ids first, in a subquery (an index-only scan of the sort's index), then their
     # rows with their authors: a late page no longer joins the authors of every row before it.
-    ids = (
-        Document.objects.filter(folder=folder, deleted_at__isnull=True)
-        .order_by(*order)
-        .values("pk")[start : start + ITEMS_PER_PAGE + 1]
-    )
+    ids = files.order_by(*order).values("pk")[start : start + ITEMS_PER_PAGE + 1]
     rows = list(Document.objects.filter(pk__in=ids).select_related("updated_by").order_by(*order))
+    has_next = len(rows) > ITEMS_PER_PAGE
+    rows = rows[:ITEMS_PER_PAGE]
+    next_cursor = ""
+    if has_next and sort in KEYSET_SORTS:
+        next_cursor = f"{rows[-1].name}_{rows[-1].pk}"
     return FolderPage(
         folder=folder,
         breadcrumb=breadcrumb(folder),
         subfolders=subfolders,
-        documents=rows[:ITEMS_PER_PAGE],
+        documents=rows,
         sort=sort,
         page=page,
-        has_next=len(rows) > ITEMS_PER_PAGE,
+        has_next=has_next,
+        next_cursor=next_cursor,
     )
 
 

@@ -31,7 +31,10 @@ def _page_number(request):
 
 def _folder_page(request, community, ab, la, folder):
     page = selectors.folder_page(
-        folder, sort=request.GET.get("tri", ""), page=_page_number(request)
+        folder,
+        sort=request.GET.get("tri", ""),
+        page=_page_number(request),
+        after=request.GET.get("apres"),
     )
     # Each row's address, thumbnail and date, built here from addresses reversed once per page
     # (``{% url %}``, an include and a date filter per row were most of a 50-row page's time).

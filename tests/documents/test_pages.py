@@ -3,13 +3,16 @@ script inert in every name and comment, the downloads' headers, uploads through 
 and a member who has not accepted the charter reading but refused (in French) when forging a
 write."""
 
+import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from documents import services
+from documents import selectors, services
 from documents.models import ITEMS_PER_PAGE, Document, Folder
 from tests.documents.core_helpers import Library, pdf, png
 from tests.factories import MembershipFactory
@@ -91,6 +94,42 @@ def test_files_sort_by_size_and_page(client, lib):
     assert f"f{ITEMS_PER_PAGE:03}.pdf" in second and "f000.pdf" not in second
     by_size = client.get(url("index", lib) + "?tri=taille").content.decode()
     assert by_size.index(f"f{ITEMS_PER_PAGE:03}.pdf") < by_size.index("f049.pdf")
+
+
+@pytest.mark.parametrize("sort", ["nom", "-nom"])
+def test_a_folder_s_next_page_by_name_follows_a_keyset_cursor(client, lib, monkeypatch, sort):
+    """In the name sorts, « Page suivante » carries the last file's name and id (?apres=): the
+    page it leads to shows the files the offset page showed, under its number, with no OFFSET
+    in its SQL; a cursor that does not parse falls back to the page's number."""
+    monkeypatch.setattr(selectors, "ITEMS_PER_PAGE", 3)
+    names = ["a.pdf", "b.pdf", "b_7.pdf", "c été.pdf", "d.pdf", "e_1.pdf", "f.pdf", "g.pdf"]
+    for name in names:
+        lib.upload(pdf(name))
+    in_order = sorted(names, reverse=sort == "-nom")
+    client.force_login(lib.member)
+
+    def shown(html):
+        return [name for name in names if escape(name) in html]
+
+    base = url("index", lib)
+    first = client.get(base, {"tri": sort}).content.decode()
+    assert shown(first) == sorted(in_order[:3], key=names.index)
+    for number, expected in ((2, in_order[3:6]), (3, in_order[6:])):
+        found = re.search(rf'href="(\?tri=[^"]*&amp;page={number}&amp;apres=[^"]+)"', first)
+        assert found, f"no cursor to page {number}"
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(base + unescape(found.group(1))).content.decode()
+        assert not [q["sql"] for q in captured if " OFFSET " in q["sql"].upper()]
+        assert shown(page) == sorted(expected, key=names.index)
+        assert f'aria-current="page" title="Page {number}"' in page
+        offset = client.get(base, {"tri": sort, "page": number}).content.decode()
+        assert shown(offset) == shown(page)
+        first = page
+    assert "apres=" not in first  # the last page has no « Page suivante »
+    garbage = client.get(base, {"tri": sort, "page": 2, "apres": "b.pdf_x"}).content.decode()
+    assert shown(garbage) == sorted(in_order[3:6], key=names.index)
+    assert selectors.name_cursor("b.pdf\x00_7") is None  # PostgreSQL refuses a NUL
+    assert selectors.name_cursor("b_7.pdf_12") == ("b_7.pdf", 12)
 
 
 def test_the_file_page_lists_versions_and_restores_one(client, lib):
