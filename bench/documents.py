@@ -7,13 +7,16 @@ migrates, loads the demo data, generates the library (bench/documents_generator.
 10,000 files with their versions, other folders, a file of 200 versions and 30 comments;
 ``--documents-files 2000`` for a shorter run), runs VACUUM ANALYZE, then measures with Django's
 test client, signed in as a member of the community: the library's root, the folder of 10,000
-files (page 1 and a late page, sorted by name and by date), the file of 200 versions, and an
-upload (the POST of a small PDF into the big folder, a new file each time).
+files (page 1 and a late page, sorted by name and by date; the late page by name both by its
+number, an offset, and as « Page suivante » reaches it, a keyset cursor), the file of 200
+versions, and an upload (the POST of a small PDF into the big folder, a new file each time).
 
 The upload's background tasks (the thumbnail and the text extraction, documents-media) are
 queued in the database as in production (``django_tasks_db``), not run inside the request as
 the test settings' immediate backend would.
 """
+
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -75,6 +78,10 @@ def run(
             f"dossier de {files} fichiers, page {late} sur {pages} (par nom)",
             get(client, f"{folder_url}?page={late}"),
         ),
+        (
+            f"dossier de {files} fichiers, page {late} (par nom, « Page suivante »)",
+            get(client, _keyset_page_url(folder_url, made["big_folder"], late)),
+        ),
         (f"dossier de {files} fichiers, page 1 (par date)", get(client, f"{folder_url}?tri=date")),
         (
             f"dossier de {files} fichiers, page {late} (par date)",
@@ -101,6 +108,20 @@ def run(
         notes,
     )
     return {"made": made, "rows": rows, "notes": notes, "load": load, "problems": problems}
+
+
+def _keyset_page_url(folder_url, folder_id, page):
+    """The address of page ``page`` by name as « Page suivante » gives it: after the keyset
+    cursor of the last file of the page before."""
+    if page < 2:
+        return f"{folder_url}?tri=nom"
+    last = (
+        Document.objects.filter(folder_id=folder_id, deleted_at__isnull=True)
+        .order_by("name", "id")
+        .values_list("name", "pk")[(page - 1) * ITEMS_PER_PAGE - 1]
+    )
+    cursor = quote(f"{last[0]}_{last[1]}", safe="")
+    return f"{folder_url}?tri=nom&page={page}&apres={cursor}"
 
 
 def _upload(client, url):
