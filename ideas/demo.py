@@ -196,26 +196,28 @@ def _load_box(community, ideas, *, people, moderator, merge_into=None):
     if merge_into is not None:
         duplicate, target = merge_into
         services.idea_merge(idea=written[duplicate], target=written[target], actor=moderator)
-    _comment(written.get(0), people)
+    _comment(written, people)
     return len(written)
 
 
-def _comment(idea, people):
-    """A comment or two on the box's first idea (through the comments' service, when it is
-    there)."""
-    if idea is None:
-        return
-    try:
-        from ideas.comments import comment_create
-    except ImportError:  # the comments are not part of this build
-        return
-    commenters = [people[key] for key in (0, 1) if key in people]
-    texts = [
-        "Très bonne idée : nous avons le même besoin dans notre service.",
-        "Pensez à associer l'ARS dès le départ.",
-    ]
-    for agent, text in zip(commenters, texts, strict=False):
-        if agent.pk != idea.author_id:
+# The comments of a box: (idea index, commenter key, text).
+COMMENTS = [
+    (0, 0, "Très bonne idée : nous avons le même besoin dans notre service."),
+    (0, 1, "Pensez à associer l'ARS dès le départ."),
+    (1, "agent", "Je peux partager nos couches cartographiques si cela aide."),
+]
+
+
+def _comment(written, people):
+    """A few comments, one of them the demo agent's (to edit or delete)."""
+    from ideas.comments import comment_create
+
+    for index, key, text in COMMENTS:
+        idea, agent = written.get(index), people.get(key)
+        if idea is None or agent is None or idea.is_merged:
+            continue
+        idea.refresh_from_db()
+        if agent.pk != idea.author_id and not idea.is_merged:
             comment_create(idea=idea, agent=agent, body=text)
 
 

@@ -65,13 +65,24 @@ def _similar_for(request, community, ia, title, exclude=None):
     return decorate(request, community, ia, found, supports=False)
 
 
+def _wrong_beyond_missing(form):
+    """Whether the form has an error other than a missing field (a text too long, a forged
+    theme)."""
+    form.is_valid()
+    return any(
+        error.code != "required" for errors in form.errors.as_data().values() for error in errors
+    )
+
+
 @ideas_view()
 def idea_new(request, community, ab, ia):
     refusal = _refusal(ia)
     checking = request.method == "POST" and "verifier" in request.POST
-    if checking:
-        # Without JavaScript: the form comes back as typed (unchecked: no errors yet) with the
-        # similar ideas under the title.
+    data = request.POST if request.method == "POST" else None
+    form = _idea_form(request, community, data=data)
+    if checking and not _wrong_beyond_missing(form):
+        # Without JavaScript: the form comes back as typed, without « required » errors yet,
+        # with the similar ideas under the title (a text too long is said at once).
         form = _idea_form(
             request,
             community,
@@ -81,14 +92,12 @@ def idea_new(request, community, ab, ia):
                 "themes": request.POST.getlist("themes"),
             },
         )
-    else:
-        data = request.POST if request.method == "POST" else None
-        form = _idea_form(request, community, data=data)
     similar = None
     status = 200
     if request.method == "POST" and refusal is None:
         if checking:
             similar = _similar_for(request, community, ia, request.POST.get("title", ""))
+            status = 400 if form.is_bound else 200
         elif form.is_valid():
             idea, status = attempt(
                 request,

@@ -91,6 +91,20 @@ def test_bad_submissions_answer_400_in_french_and_write_nothing(client, box, dat
     assert Idea.objects.filter(community=box["community"]).count() == 1
 
 
+def test_checking_similar_ideas_still_refuses_a_text_too_long(client, box):
+    """« Vérifier les idées similaires » leaves a missing description for later, but says at
+    once that a title or a description is too long (400), the text kept."""
+    client.force_login(box["animator"])
+    url = reverse("ideas:new", args=[box["slug"]])
+    response = client.post(url, {"title": "Idée", "verifier": "1"})
+    assert response.status_code == 200
+    assert "Décrivez votre idée." not in response.content.decode()
+    response = client.post(url, {"title": "Idée", "body": "x" * 100_000, "verifier": "1"})
+    assert response.status_code == 400
+    assert "limité à 10000 caractères" in response.content.decode()
+    assert Idea.objects.filter(community=box["community"]).count() == 1
+
+
 def test_forged_ids_answer_404(client, box):
     """Ids that are not numbers, or numbers of nothing, are not found."""
     client.force_login(box["animator"])

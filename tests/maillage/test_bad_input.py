@@ -87,6 +87,9 @@ UNREACHED = {
     "logout": "ends the persona's session (a POST without text field)",
     "wiki:preview": "the editor's preview tab, posted by wiki-editor.js (htmx); without "
     "JavaScript the editor's own « Prévisualiser » button (tests/wiki/test_bad_input.py)",
+    "ideas:similar": "the similar ideas shown under an idea's title as it is typed, fetched by "
+    "htmx (hx-get on the field); without JavaScript « Vérifier les idées similaires » shows them "
+    "in the form (tests/ideas/test_bad_input.py)",
     "documents:thumbnail": "a picture (<img>) in a folder's list, made by a task that runs on "
     "commit, never in the walk's transaction; it takes no parameter (tests/documents/"
     "test_preview.py)",
