@@ -15,6 +15,8 @@ from tests.factories import AgentFactory
 
 # What the installed apps registered; nothing announces a feature still to come.
 NAVIGATION = ["Communautés", "Annuaire", "Messagerie"]
+# What a signed-in State agent sees besides: the platform's idea box.
+AGENT_NAVIGATION = [*NAVIGATION, "Améliorer Maillage"]
 # The former « bientôt disponible » addresses, those of the delivered features included.
 FORMER_PLACEHOLDERS = ["idees", "appels-a-projets", "pilotage", "communautes", "annuaire"]
 
@@ -100,7 +102,7 @@ def test_every_page_layout_for_an_agent(agent_client):
     for path in ("/", "/compte/", "/donnees-personnelles/"):
         text = page_text(agent_client.get(path))
         assert "fr-header" in text and 'id="footer"' in text
-        for label in NAVIGATION:
+        for label in AGENT_NAVIGATION:
             assert f">{label}</a>" in text
         assert "Anne Martin" in text
         assert 'action="/deconnexion/"' in text
@@ -122,7 +124,7 @@ def test_every_navigation_entry_leads_to_a_page_of_its_app(agent_client):
     nav = html[html.index('id="header-navigation"') :]
     nav = nav[: nav.index("</nav>")]
     hrefs = re.findall(r'class="fr-nav__link" href="([^"]+)"', nav)
-    assert hrefs[0] == "/" and len(hrefs) == 1 + len(NAVIGATION), (
+    assert hrefs[0] == "/" and len(hrefs) == 1 + len(AGENT_NAVIGATION), (
         hrefs
     )  # « Accueil », then the apps'
     for href in hrefs:
