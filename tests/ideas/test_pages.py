@@ -329,3 +329,37 @@ def test_the_platform_box_is_linked_and_open_to_every_state_agent(client):
     partner = AgentFactory(is_external=True)
     client.force_login(partner)
     assert url not in client.get("/").content.decode()
+
+
+def test_the_dashboard_shows_the_latest_answers_of_the_agents_boxes(client, box):
+    """« Idées : dernières réponses » on the home page lists the ideas of the agent's
+    communities whose status moved, and is absent when there is none."""
+    client.force_login(box["member"])
+    assert 'data-testid="dashboard-ideas"' not in client.get("/").content.decode()
+    services.idea_set_status(idea=box["idea"], actor=box["animator"], status=S.STUDYING)
+    home = client.get("/").content.decode()
+    assert 'data-testid="dashboard-ideas"' in home
+    assert _url("idea", box, box["idea"].pk) in home and "À l&#x27;étude" in home
+    client.force_login(AgentFactory())  # in none of the box's communities
+    assert 'data-testid="dashboard-ideas"' not in client.get("/").content.decode()
+
+
+def test_the_title_asks_for_similar_ideas_as_it_is_typed(client, box):
+    """The title field fetches the similar ideas with htmx after a pause in typing; the
+    fragment lists the close ideas, another box's never."""
+    client.force_login(box["colleague"])
+    page = client.get(_url("new", box)).content.decode()
+    assert f'hx-get="{_url("similar", box)}"' in page
+    assert 'hx-trigger="keyup changed delay:400ms"' in page
+    elsewhere = CommunityFactory(open=True)
+    stranger = MembershipFactory(community=elsewhere).agent
+    services.idea_submit(
+        community=elsewhere, agent=stranger, title="Un modèle commun ailleurs", body="x"
+    )
+    fragment = client.get(
+        _url("similar", box) + "?title=mod%C3%A8le+commun", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Un modèle commun d&#x27;arrêté" in fragment and "ailleurs" not in fragment
+    assert "<html" not in fragment
+    fragment = client.get(_url("similar", box) + "?titre=zzzz").content.decode()
+    assert "Aucune idée proche dans cette boîte." in fragment
