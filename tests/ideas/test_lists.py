@@ -182,3 +182,29 @@ def test_a_row_shows_status_themes_author_and_counts(client, box):
     assert 'data-testid="idea-unsupport"' in page  # the viewer supports Alpha
     page = client.get(box["url"] + "?mes=idees").content.decode()
     assert 'data-testid="idea-support-button"' not in page  # their own idea
+
+
+def test_the_list_costs_the_same_queries_with_more_ideas(client, box):
+    """A page of the list reads its rows, their supports by the viewer and their themes in a
+    fixed number of queries, whatever the number of ideas on it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(box["viewer"])
+    url = box["url"] + "?tri=recentes"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for number in range(12):
+        idea = services.idea_submit(
+            community=box["community"],
+            agent=box["animator"],
+            title=f"Idée {number}",
+            body="x",
+            themes=[box["forages"]],
+        )
+        cache.clear()  # the submissions' rate limit
+        services.support_toggle(idea=idea, agent=box["viewer"], support=True)
+    with CaptureQueriesContext(connection) as big:
+        assert client.get(url).status_code == 200
+    assert len(big) == len(small)
