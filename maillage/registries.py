@@ -49,7 +49,9 @@ def register_navigation(
 
 def navigation_for(request):
     """``[{"key", "label", "url", "current", "suffix_template", "compact_template"}]`` for
-    this request, in order."""
+    this request, in order. One entry at most is current: the one whose address is the longest
+    start of the path (« Améliorer Maillage », ``/communautes/ameliorer-maillage/idees/``, rather
+    than « Communautés », ``/communautes/``)."""
     entries = []
     for entry in sorted(_navigation.values(), key=lambda e: (e.order, e.key)):
         if entry.visible is not None and not entry.visible(request):
@@ -63,11 +65,14 @@ def navigation_for(request):
                 "key": entry.key,
                 "label": entry.label,
                 "url": url,
-                "current": request.path.startswith(url),
+                "current": False,
                 "suffix_template": entry.suffix_template,
                 "compact_template": entry.compact_template,
             }
         )
+    matching = [entry for entry in entries if request.path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["current"] = True
     return entries
 
 

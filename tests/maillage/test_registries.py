@@ -128,3 +128,19 @@ def test_a_tool_registers_its_menu_entry(client, restore_registries):
     nav = html[html.index('id="community-menu"') :]
     assert f'href="/communautes/{community.slug}/forum/"' in nav
     assert nav.index(">Membres</a>") < nav.index(">Forum</a>") < nav.index(">Messagerie</a>")
+
+
+def test_only_the_longest_matching_entry_is_current(rf, agent, restore_registries):
+    """« Améliorer Maillage » (``/communautes/ameliorer-maillage/idees/``) is current on its
+    pages, not « Communautés » (``/communautes/``) as well: one ``aria-current`` in the menu."""
+    registries.register_navigation(
+        "feedback", label="Retours", url=lambda request: "/communautes/retours/", order=90
+    )
+    request = rf.get("/communautes/retours/idees/12/")
+    request.user = agent
+    current = [entry["key"] for entry in registries.navigation_for(request) if entry["current"]]
+    assert current == ["feedback"]
+    request = rf.get("/communautes/une-autre/")
+    request.user = agent
+    current = [entry["key"] for entry in registries.navigation_for(request) if entry["current"]]
+    assert current == ["communities"]
