@@ -98,11 +98,12 @@ def _page_number(value):
 
 
 def maybe_refresh_trending(community):
-    """Recount the box's trending counts if that was not done in the last hour."""
-    from ideas.services import refresh_trending
+    """Queue the recount of the box's trending counts if that was not done in the last hour: the
+    background worker runs it (``ideas.tasks``), never the reader's request."""
+    from ideas.tasks import refresh_box_trending
 
     if cache.add(f"ideas:trending:{community.pk}", 1, timeout=TRENDING_REFRESH):
-        refresh_trending(community)
+        refresh_box_trending.enqueue(community_id=community.pk)
 
 
 def ideas_page(

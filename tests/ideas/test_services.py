@@ -304,3 +304,37 @@ def test_members_do_not_move_statuses_and_long_answers_are_refused(world):
         services.idea_set_status(
             idea=idea, actor=world["animator"], status=S.REJECTED, answer="x" * 5001
         )
+
+
+def test_the_trending_recount_rewrites_only_the_counts_that_changed(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale, steady = _idea(world), _idea(world, title="Une autre idée bien distincte")
+    for idea in (stale, steady):
+        services.support_toggle(idea=idea, agent=world["other"])
+    IdeaSupport.objects.filter(idea=stale).update(created_at=timezone.now() - timedelta(days=40))
+    assert services.refresh_trending(world["community"]) == 1  # « steady » is left as it is
+    assert services.refresh_trending(world["community"]) == 0
+
+
+def test_the_trending_list_queues_the_recount_once_an_hour_for_the_worker(world, monkeypatch):
+    from django.core.cache import cache
+
+    from ideas import selectors, tasks
+
+    queued, task = [], tasks.refresh_box_trending
+
+    class Recorded:
+        def enqueue(self, **kwargs):
+            queued.append(kwargs)
+
+    monkeypatch.setattr(tasks, "refresh_box_trending", Recorded())
+    cache.delete(f"ideas:trending:{world['community'].pk}")
+    selectors.maybe_refresh_trending(world["community"])
+    selectors.maybe_refresh_trending(world["community"])
+    assert queued == [{"community_id": world["community"].pk}]
+    # The task itself recounts the box.
+    assert task.call(community_id=world["community"].pk) == 0
+    assert task.call(community_id=0) is None
