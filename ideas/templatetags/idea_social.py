@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from ideas import comments, following
 from ideas.models import IdeaComment
+from maillage.french import de, long_datetime
+from maillage.routes import reversed_once
 
 register = template.Library()
 
@@ -23,6 +25,8 @@ def idea_social(context):
     )
     from ideas.views.social import CommentForm
 
+    comment_ct = ContentType.objects.get_for_model(IdeaComment)
+    _hang_links(page.comments, context["community"], idea, comment_ct)
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -37,5 +41,27 @@ def idea_social(context):
         "can_comment": ia.can_comment(idea),
         "form": CommentForm(),
         "reaction_choices": comments.REACTIONS,
-        "comment_ct": ContentType.objects.get_for_model(IdeaComment),
+        "comment_ct": comment_ct,
     }
+
+
+def _hang_links(rows, community, idea, comment_ct):
+    """Each comment's links and the words the template repeats (the author's « de … », dates),
+    from routes reversed once per page: per comment, ``reverse`` and the ``|de`` filter in the
+    template cost about 1.3 ms, most of a page of 20 comments."""
+    slug = community.slug
+    react = reversed_once("ideas:comment_react", slug, idea.pk, ...)
+    edit = reversed_once("ideas:comment_edit", slug, idea.pk, ...)
+    delete = reversed_once("ideas:comment_delete", slug, idea.pk, ...)
+    report = reversed_once("communities:report", slug, comment_ct.pk, ...)
+    moderate = reversed_once("communities:moderate", slug, comment_ct.pk, ..., ...)
+    profile = reversed_once("directory:profile", ...)
+    for comment in rows:
+        comment.author_url = profile(comment.author_id)
+        comment.author_de = de(comment.author.display_name)
+        comment.created_label = long_datetime(comment.created_at)
+        comment.react_url = react(comment.pk)
+        comment.edit_url = edit(comment.pk)
+        comment.delete_url = delete(comment.pk)
+        comment.report_url = report(comment.pk)
+        comment.moderate_url = moderate(comment.pk, "restore" if comment.is_hidden else "hide")

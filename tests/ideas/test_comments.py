@@ -320,3 +320,35 @@ def test_the_platform_box_comment_makes_a_state_agent_a_member(client):
     assert Membership.objects.filter(
         community=community, agent=passer_by, state=Membership.State.ACTIVE
     ).exists()
+
+
+def test_each_comment_s_actions_lead_to_its_own_addresses(box, client):
+    """The links under each comment are built once per page from reversed routes: each is the
+    address ``reverse`` gives for that comment (the author's edit and delete, a member's
+    reactions and report, the animators' hide and restore)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from communities.content.moderation import content_set_hidden
+
+    first = comment(box["idea"], box["author"], "Premier avis.")
+    second = comment(box["idea"], box["reader"], "Second avis.")
+    content_set_hidden(content=second, actor=box["animator"], hidden=True)
+    second.refresh_from_db()
+    ct = ContentType.objects.get_for_model(IdeaComment).pk
+    slug = box["community"].slug
+
+    client.force_login(box["author"])
+    page = client.get(_idea_url(box["idea"])).content.decode()
+    urls = _comment_urls(first)
+    for name in ("comment_edit", "comment_delete", "comment_react"):
+        assert f'"{urls[name]}"' in page
+    assert f'href="{box["author"].get_absolute_url()}"' in page
+
+    client.force_login(box["animator"])
+    page = client.get(_idea_url(box["idea"])).content.decode()
+    hide = reverse("communities:moderate", args=[slug, ct, first.pk, "hide"])
+    restore = reverse("communities:moderate", args=[slug, ct, second.pk, "restore"])
+    report = reverse("communities:report", args=[slug, ct, first.pk])
+    assert f'action="{hide}"' in page and f'action="{restore}"' in page
+    assert f'href="{report}"' in page
+    assert f'action="{urls["comment_react"]}"' in page
