@@ -107,14 +107,9 @@ def test_audit_log_says_what_changed_in_the_settings(client):
 def test_an_unchanged_save_writes_no_details(client):
     """Saving the settings as they are writes the line without inventing changes."""
     animator = AgentFactory()
-    community = CommunityFactory(
-        visibility=V.OPEN,
-        tool_chat=False,
-        tool_forum=False,
-        tool_wiki=False,
-        tool_documents=False,
-        tool_announcements=True,
-    )
+    # Every tool off but the announcements, whichever tools are installed.
+    tools = {f"tool_{tool}": tool == "announcements" for tool in Community.TOOLS}
+    community = CommunityFactory(visibility=V.OPEN, **tools)
     MembershipFactory(community=community, agent=animator, animator=True)
     client.force_login(animator)
     client.post(
