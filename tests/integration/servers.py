@@ -58,8 +58,10 @@ def django_env(settings, **variables):
     return env
 
 
-def manage(*args, env, timeout=180):
-    """Run ``manage.py *args``; return its standard output, or fail the test with its output."""
+def manage(*args, env, timeout=600):
+    """Run ``manage.py *args``; return its standard output, or fail the test with its output.
+    The timeout only catches a hang: every app's migrations took 3 min 18 s on a machine loaded
+    by other runs, past the 180 s this used to allow."""
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
