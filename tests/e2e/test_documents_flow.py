@@ -26,9 +26,8 @@ from playwright.sync_api import expect
 from tests.documents.fixtures.files import pdf_bytes, zip_with
 from tests.e2e.accounts import sign_in
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import _browser_page
 from tests.e2e.pages import goto_ready, wait_until_ready
-from tests.integration.servers import Daphne, django_env, get_json, manage, migrated_sqlite_database
+from tests.e2e.platforms import demo_platform, platform_page
 
 pytestmark = pytest.mark.e2e
 
@@ -39,38 +38,12 @@ FIRST = pdf_bytes("Compte rendu e2e", "Version 1 : provisoire", "Annexe")
 SECOND = pdf_bytes("Compte rendu e2e", "Version 2 : validée", "Annexe", "Signatures")
 
 
-class Platform:
-    def __init__(self, url, env):
-        self.url, self.env = url, env
-
-    def run_tasks(self):
-        """Run the queued background tasks (the thumbnails and texts) once."""
-        manage(
-            "db_worker", "--batch", "--no-reload", "--no-startup-delay", env=self.env, timeout=300
-        )
-
-
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e-documents")
-    database = migrated_sqlite_database(folder / "documents.sqlite3", tmp_path_factory)
-    env = django_env(
-        "maillage.settings.dev",
-        DATABASE_URL=f"sqlite:///{database}",
-        MAILLAGE_VAR_DIR=folder,
-        DOCUMENTS_MAX_FILE_BYTES=MAX_FILE_BYTES,
-    )
-    manage("load_demo_data", env=env)
-    with Daphne(env=env, log_path=folder / "daphne.log") as server:
-        status, body = get_json(f"{server.url}/healthz")
-        assert status == 200, f"/healthz: {body}\n{server.log()}"
-        yield Platform(server.url, env)
+    yield from demo_platform(tmp_path_factory, "documents", DOCUMENTS_MAX_FILE_BYTES=MAX_FILE_BYTES)
 
 
-@pytest.fixture
-def browser_page(request, chromium, platform):
-    """A fresh browser context on this module's platform (not pytest-playwright's ``page``)."""
-    yield from _browser_page(request, chromium, platform.url)
+browser_page = platform_page("browser_page", screenshot_suffix="")
 
 
 def watch(page):

@@ -26,9 +26,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.accounts import sign_in
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import _browser_page
 from tests.e2e.pages import goto_ready, htmx_swap, wait_until_ready
-from tests.integration.servers import Daphne, django_env, get_json, manage, migrated_sqlite_database
+from tests.e2e.platforms import demo_platform, platform_page
 
 pytestmark = pytest.mark.e2e
 
@@ -43,49 +42,15 @@ PLATFORM_BOX = "/communautes/ameliorer-maillage/idees/"
 TITLE = "Un modèle partagé de rapport de contrôle"
 
 
-class Platform:
-    def __init__(self, url, env):
-        self.url, self.env = url, env
-
-    def run_tasks(self):
-        """Run the queued background tasks (the notifications' fan-out) once."""
-        manage(
-            "db_worker", "--batch", "--no-reload", "--no-startup-delay", env=self.env, timeout=300
-        )
-
-
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e-ideas")
-    database = migrated_sqlite_database(folder / "ideas.sqlite3", tmp_path_factory)
-    env = django_env(
-        "maillage.settings.dev", DATABASE_URL=f"sqlite:///{database}", MAILLAGE_VAR_DIR=folder
-    )
-    manage("load_demo_data", env=env)
-    with Daphne(env=env, log_path=folder / "daphne.log") as server:
-        status, body = get_json(f"{server.url}/healthz")
-        assert status == 200, f"/healthz: {body}\n{server.log()}"
-        yield Platform(server.url, env)
+    yield from demo_platform(tmp_path_factory, "ideas")
 
 
-@pytest.fixture
-def author(request, chromium, platform):
-    yield from _browser_page(request, chromium, platform.url, screenshot_suffix="-author")
-
-
-@pytest.fixture
-def supporter(request, chromium, platform):
-    yield from _browser_page(request, chromium, platform.url, screenshot_suffix="-supporter")
-
-
-@pytest.fixture
-def third(request, chromium, platform):
-    yield from _browser_page(request, chromium, platform.url, screenshot_suffix="-third")
-
-
-@pytest.fixture
-def animator(request, chromium, platform):
-    yield from _browser_page(request, chromium, platform.url, screenshot_suffix="-animator")
+author = platform_page("author")
+supporter = platform_page("supporter")
+third = platform_page("third")
+animator = platform_page("animator")
 
 
 def propose(page, box, title, body):
