@@ -338,6 +338,22 @@ def _create_communities(rng, count, agent_ids, now):
     return places, len(memberships)
 
 
+def _generated_agents(agents, seed, log):
+    """The active generated agents' ids, by primary key, ``agents`` more generated first (with a
+    service for every ten, between 10 and 2,000) when ``agents`` is not 0; at least 10."""
+    if agents:
+        generate_directory(agents=agents, services=max(10, min(2000, agents // 10)), seed=seed)
+        log(f"{agents} agents")
+    agent_ids = list(
+        Agent.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(agent_ids) < 10:
+        raise ValueError("Il faut au moins 10 agents générés.")
+    return agent_ids
+
+
 def _animators(place):
     return 2 if len(place.members) > 50 else 1
 
@@ -519,16 +535,7 @@ def generate_forums(
     now = timezone.now()
     now_ts = now.timestamp()
     with transaction.atomic():
-        if agents:
-            generate_directory(agents=agents, services=max(10, min(2000, agents // 10)), seed=seed)
-            log(f"{agents} agents")
-        agent_ids = list(
-            Agent.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", is_active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if len(agent_ids) < 10:
-            raise ValueError("Il faut au moins 10 agents générés.")
+        agent_ids = _generated_agents(agents, seed, log)
         places, memberships = _create_communities(rng, communities, agent_ids, now)
         categories = _create_categories(rng, places)
         log(f"{len(places)} communities, {memberships} members, {len(categories)} categories")

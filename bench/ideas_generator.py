@@ -49,15 +49,14 @@ from bench import forum_vocabulary as vocab
 from bench.forum_generator import (
     _animators,
     _create_communities,
+    _generated_agents,
     _moment,
     _Text,
     _write,
     _zipf_cumulative,
 )
-from bench.generator import EMAIL_DOMAIN, generate_directory
 from communities.content.models import Subscription
 from communities.models import Community, Theme
-from directory.models import Agent
 from ideas.models import (
     TITLE_MAX,
     TRENDING_DAYS,
@@ -563,16 +562,7 @@ def generate_ideas(
     now_ts = now.timestamp()
     recent_since = (now - timedelta(days=TRENDING_DAYS)).timestamp()
     with transaction.atomic():
-        if agents:
-            generate_directory(agents=agents, services=max(10, min(2000, agents // 10)), seed=seed)
-            log(f"{agents} agents")
-        agent_ids = list(
-            Agent.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", is_active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if len(agent_ids) < 10:
-            raise ValueError("Il faut au moins 10 agents générés.")
+        agent_ids = _generated_agents(agents, seed, log)
         places, memberships = _create_communities(rng, communities, agent_ids, now)
         for place in places:
             place.support_cumulative = _zipf_cumulative(len(place.members), 0.8)

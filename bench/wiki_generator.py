@@ -42,14 +42,13 @@ from bench import forum_vocabulary as vocab
 from bench.forum_generator import (
     _animators,
     _create_communities,
+    _generated_agents,
     _moment,
     _Text,
     _write,
     _zipf_cumulative,
 )
-from bench.generator import EMAIL_DOMAIN, generate_directory
 from communities.models import Community
-from directory.models import Agent
 from wiki.markup import wiki_links
 from wiki.models import SLUG_MAX, TITLE_MAX, Page, PageLink, Revision, normalise_title
 
@@ -389,16 +388,7 @@ def generate_wiki(
     now = timezone.now()
     now_ts = now.timestamp()
     with transaction.atomic():
-        if agents:
-            generate_directory(agents=agents, services=max(10, min(2000, agents // 10)), seed=seed)
-            log(f"{agents} agents")
-        agent_ids = list(
-            Agent.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", is_active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if len(agent_ids) < 10:
-            raise ValueError("Il faut au moins 10 agents générés.")
+        agent_ids = _generated_agents(agents, seed, log)
         places, memberships = _create_communities(rng, 1, agent_ids, now)
         place = places[0]
         community = place.community
