@@ -28,7 +28,7 @@ from communities.content import services as content_services
 from communities.models import Membership
 from ideas import signals
 from ideas.models import Idea, IdeaComment, IdeaCommentReaction, IdeaCommentRevision
-from ideas.permissions import idea_abilities
+from ideas.permissions import contribution_refusal, idea_abilities
 from maillage import ratelimit
 from maillage.http import Refused
 from search.text import normalize
@@ -65,16 +65,10 @@ def _check(allowed, message, code="forbidden"):
 
 
 def _check_contribute(ia):
-    """The common refusals, in the order a person understands them."""
-    _check(ia.can_read, _("Cette boîte à idées n'est pas accessible."), "not_found")
-    _check(
-        not ia.ab.archived, _("Cette communauté est archivée : plus rien n'y change."), "archived"
-    )
-    _check(
-        not ia.must_accept_charter,
-        _("Acceptez la charte de la communauté avant de contribuer."),
-        "charter",
-    )
+    """The common refusals (``ideas.permissions.contribution_refusal``), then the members'."""
+    refusal = contribution_refusal(ia)
+    if refusal is not None:
+        raise CommentError(*refusal)
     _check(ia.can_contribute, _("Seuls les membres de la communauté commentent les idées."))
 
 

@@ -26,6 +26,8 @@ platform administrators' alone (its community has no animators who could answer 
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+
 from communities.permissions import (
     UNSET,
     CommunityAbilities,
@@ -212,6 +214,19 @@ class IdeaAbilities:
 
     def can_see_comment_history(self, comment):
         return self.can_read and (self.can_moderate or self._is_author(comment))
+
+
+def contribution_refusal(ia):
+    """Why ``ia``'s agent may not write in the box, whatever their membership: the first refusal
+    in the order a person understands them, (its French message, its code); None when none.
+    The services (ideas and their comments) raise it in their own error, then check membership."""
+    if not ia.can_read:
+        return _("Cette boîte à idées n'est pas accessible."), "not_found"
+    if ia.ab.archived:
+        return _("Cette communauté est archivée : plus rien n'y change."), "archived"
+    if ia.must_accept_charter:
+        return _("Acceptez la charte de la communauté avant de contribuer."), "charter"
+    return None
 
 
 def idea_abilities(agent, community, membership=UNSET, box=None):

@@ -40,7 +40,7 @@ from ideas.models import (
     IdeaSupport,
     IdeaTitleWord,
 )
-from ideas.permissions import box_key, idea_abilities
+from ideas.permissions import box_key, contribution_refusal, idea_abilities
 from ideas.workflow import IDEA
 from maillage import policy, ratelimit
 from maillage.http import Refused
@@ -187,16 +187,10 @@ def _number(value):
 
 
 def _check_contribute(ia):
-    """The common refusals, in the order a person understands them."""
-    _check(ia.can_read, _("Cette boîte à idées n'est pas accessible."), "not_found")
-    _check(
-        not ia.ab.archived, _("Cette communauté est archivée : plus rien n'y change."), "archived"
-    )
-    _check(
-        not ia.must_accept_charter,
-        _("Acceptez la charte de la communauté avant de contribuer."),
-        "charter",
-    )
+    """The common refusals (``ideas.permissions.contribution_refusal``), then the members'."""
+    refusal = contribution_refusal(ia)
+    if refusal is not None:
+        raise IdeaError(*refusal)
     _check(
         ia.can_contribute, _("Seuls les membres de la communauté participent à la boîte à idées.")
     )
