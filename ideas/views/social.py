@@ -51,6 +51,16 @@ def _comment_of(community, idea, comment_id):
     return comment
 
 
+def _readable_comment(community, ia, idea_id, comment_id):
+    """The comment ``comment_id`` of the idea ``idea_id``, which the agent may read; 404 for any
+    other."""
+    idea = idea_or_404(community, ia, idea_id)
+    comment = _comment_of(community, idea, comment_id)
+    if not ia.can_read_comment(comment, idea):
+        raise Http404
+    return comment
+
+
 def _comment_page(request, community, ab, ia, idea, form, *, comment=None, status=200):
     """The page of one comment's form: an edit, or a new comment refused (its text kept)."""
     return render(
@@ -120,10 +130,7 @@ def comment_edit(request, community, ab, ia, idea_id, comment_id):
 @require_POST
 def comment_delete(request, community, ab, ia, idea_id, comment_id):
     """Its author or the animators delete a comment; it shows as « Commentaire supprimé »."""
-    idea = idea_or_404(community, ia, idea_id)
-    comment = _comment_of(community, idea, comment_id)
-    if not ia.can_read_comment(comment, idea):
-        raise Http404
+    comment = _readable_comment(community, ia, idea_id, comment_id)
     attempt(
         request,
         comments.comment_delete,
@@ -138,10 +145,7 @@ def comment_delete(request, community, ab, ia, idea_id, comment_id):
 @require_POST
 def comment_react(request, community, ab, ia, idea_id, comment_id):
     """Add or take back an emoji on a comment."""
-    idea = idea_or_404(community, ia, idea_id)
-    comment = _comment_of(community, idea, comment_id)
-    if not ia.can_read_comment(comment, idea):
-        raise Http404
+    comment = _readable_comment(community, ia, idea_id, comment_id)
     attempt(
         request,
         comments.comment_react,
