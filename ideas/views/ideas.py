@@ -114,18 +114,26 @@ def idea_new(request, community, ab, ia):
                 return redirect(idea.get_absolute_url())
         else:
             status = 400
-    elif request.method == "POST":
-        messages.error(request, refusal)
-        status = 403
-    context = base_context(
+    return _idea_form_page(
+        request,
         community,
         ab,
         ia,
+        refusal=refusal,
+        status=status,
         title=_("Proposer une idée"),
         form=form,
         similar=similar,
-        refusal=refusal,
     )
+
+
+def _idea_form_page(request, community, ab, ia, *, refusal, status, **context):
+    """The page of the idea form (a new idea, an edit): a POST the agent may not make says why
+    (``refusal``), with a 403."""
+    if request.method == "POST" and refusal is not None:
+        messages.error(request, refusal)
+        status = 403
+    context = base_context(community, ab, ia, refusal=refusal, **context)
     return render(request, "ideas/idea_form.html", context, status=status)
 
 
@@ -162,20 +170,18 @@ def idea_edit(request, community, ab, ia, idea_id):
                 return redirect(idea.get_absolute_url())
         else:
             status = 400
-    elif request.method == "POST":
-        messages.error(request, refusal)
-        status = 403
-    context = base_context(
+    return _idea_form_page(
+        request,
         community,
         ab,
         ia,
+        refusal=refusal,
+        status=status,
         title=_("Modifier l'idée"),
         form=form,
         idea=idea,
         similar=similar,
-        refusal=refusal,
     )
-    return render(request, "ideas/idea_form.html", context, status=status)
 
 
 def status_moves(idea, actor):
