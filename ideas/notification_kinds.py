@@ -30,12 +30,13 @@ def _readers(agents, community):
 def _moderators(agents, community):
     """The ids of ``agents`` who moderate the box (its animators; the platform box's, its
     administrators)."""
-    from ideas.permissions import IdeaAbilities
+    from ideas.permissions import IdeaAbilities, box_of
 
+    box = box_of(community)  # read once for all the recipients
     return {
         agent.pk
         for agent, ability in abilities_many(agents, community)
-        if IdeaAbilities(agent=agent, community=community, ab=ability).can_moderate
+        if IdeaAbilities(agent=agent, community=community, ab=ability, box=box).can_moderate
     }
 
 
