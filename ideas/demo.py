@@ -254,6 +254,7 @@ def load_demo_ideas():
 def summary():
     """What ``load_demo_data`` prints for the idea boxes."""
     return (
-        "Boîtes à idées : « Politique de l'eau en Bretagne », « Télétravail et nomadisme » et "
-        "« Améliorer Maillage » (/communautes/ameliorer-maillage/idees/)"
+        "des boîtes à idées dans « Politique de l'eau en Bretagne » et « Télétravail et "
+        "nomadisme », et celle de la plateforme, « Améliorer Maillage » "
+        "(/communautes/ameliorer-maillage/idees/)"
     )

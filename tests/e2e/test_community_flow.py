@@ -40,6 +40,8 @@ SECRET_COMMUNITY_URL = "/communautes/cellule-de-crise-bretagne/"
 NOT_FOUND_HEADING = re.compile(r"^Page introuvable$")
 
 ALL_LISTED = [
+    # The platform's idea box is an open community the demo creates (ideas/demo.py).
+    "Améliorer Maillage",
     "Contrôleurs sécurité alimentaire Occitanie",
     "Covoiturage des agents LRMP",
     "Emploi et insertion en Bourgogne-Franche-Comté",

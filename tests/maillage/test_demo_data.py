@@ -42,7 +42,7 @@ def test_demo_data_loads_agents_then_communities_then_conversations(capsys):
         room__community__slug__in=[s["slug"] for s in COMMUNITIES]
     ).exists()
     out = capsys.readouterr().out
-    assert f"Données de démonstration : {Service.objects.count()} services, {agents} agents." in out
+    assert f"Données de démonstration : {Service.objects.count()} services, {agents} agents" in out
 
 
 def test_demo_data_twice_changes_nothing():
@@ -82,6 +82,7 @@ def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
         "forums.demo.load_demo_forums",
         "wiki.demo.load_demo_wiki",
         "documents.demo.load_demo_documents",
+        "ideas.demo.load_demo_ideas",
     ]
     seen = []
 
@@ -98,4 +99,4 @@ def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
         demo._loaders.update(saved)
     # After the agents, before the communities.
     assert seen == [True, False]
-    assert "agents, 3 forums." in capsys.readouterr().out
+    assert "agents, 3 forums," in capsys.readouterr().out

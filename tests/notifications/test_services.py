@@ -137,6 +137,11 @@ MAX_QUERIES = {
     "forum_mention": 14,  # and the UPDATE of the e-mails sent at once
     "wiki_page_changed": 12,
     "wiki_page_created": 12,
+    "idea_new": 13,  # the box, once for all (the platform box's moderators differ)
+    "idea_status": 13,
+    "idea_comment": 13,  # the comment's idea, for the policy
+    "idea_merged": 12,
+    "idea_mention": 14,  # and the UPDATE of the e-mails sent at once
     "community_proposal": 11,
     "proposal_answered": 11,
 }
@@ -159,6 +164,11 @@ REACHED = {
     "forum_mention": ALL,
     "wiki_page_changed": ALL,
     "wiki_page_created": ALL,
+    "idea_new": ALL,  # the box's animators
+    "idea_status": ALL,
+    "idea_comment": ALL,
+    "idea_merged": ALL,
+    "idea_mention": ALL,
     "community_proposal": ALL,  # the administrators
     "proposal_answered": ONE,  # its proposer
 }
@@ -197,7 +207,7 @@ def _event(kind, size):
         )
         return recipients, target, None
     community = CommunityFactory(on_request=True)
-    role = {"animator": True} if kind in ("join_request", "report") else {}
+    role = {"animator": True} if kind in ("join_request", "report", "idea_new") else {}
     recipients = [MembershipFactory(community=community, **role).agent for _ in range(size)]
     community.refresh_from_db()
     if kind == "join_request":
@@ -228,6 +238,14 @@ def _event(kind, size):
 
         author = MembershipFactory(community=community).agent
         target = wiki.page_create(community=community, agent=author, title="Page", body="Texte")
+    elif kind.startswith("idea_"):
+        from ideas import comments as idea_comments
+        from ideas import services as ideas
+
+        author = MembershipFactory(community=community).agent
+        target = ideas.idea_submit(community=community, agent=author, title="Idée", body="Texte")
+        if kind in ("idea_comment", "idea_mention"):
+            target = idea_comments.comment_create(idea=target, agent=author, body="Bonjour")
     elif kind == "mention":
         room = chat.room_for_community(community)
         target = chat.message_send(
