@@ -56,14 +56,16 @@ def _dashboard_block(agent):
     in the last days, latest first (one query; hidden when there is none)."""
     from communities.permissions import communities_of
     from ideas.models import Idea
+    from maillage import policy
 
     if not agent.is_authenticated:
         return None
     since = timezone.now() - timedelta(days=DASHBOARD_DAYS)
+    # What the policy lets the agent read (as every other surface asks), in their communities.
     ideas = list(
-        Idea.objects.filter(
+        policy.readable_by(agent, Idea)
+        .filter(
             community__in=communities_of(agent),
-            community__tool_ideas=True,
             community__archived_at__isnull=True,
             is_hidden=False,
             status_changed_at__gt=since,
