@@ -5,8 +5,8 @@ variable at all; each scale-out engine is switched on by its URL:
 
 - ``DATABASE_URL``: ``postgres://…`` (default: SQLite file ``var/maillage.sqlite3``, WAL mode)
 - ``REDIS_URL``: Redis for the channel layer and the cache (default: in memory)
-- ``ELASTICSEARCH_URL``: not supported yet (no engine backend): refused at start; search runs on
-  the database
+- ``OPENSEARCH_URL`` (or ``SEARCH_URL``): an OpenSearch 2.x node for the search over everything
+  (default: the database's full-text search); ``ELASTICSEARCH_URL``: an Elasticsearch 8/9 node
 """
 
 import os
@@ -248,15 +248,25 @@ DOCUMENTS_MAX_FILE_BYTES = int(env("DOCUMENTS_MAX_FILE_BYTES", str(50 * 1024 * 1
 NOTIFICATIONS_DIGEST_HOUR = 7
 
 # --- Search ---------------------------------------------------------------------------------
-# Only the database backend exists (directory/search_backend.py, registered in search/backends/).
-# An engine URL would select nothing and the directory would answer from the database without a
-# word: refused until the Elasticsearch backend is written (docs/search.md).
+# The search over everything (search/everything.py) runs on the database (SQLite FTS5,
+# PostgreSQL full-text) unless an engine URL is given: OPENSEARCH_URL (SEARCH_URL says the
+# same) or ELASTICSEARCH_URL — the same mapping and queries (search/backends/engine.py). Both at
+# once is a configuration error. The directory's faceted search of agents runs on the database
+# (directory/search_backend.py).
+OPENSEARCH_URL = env("OPENSEARCH_URL") or env("SEARCH_URL")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
-if ELASTICSEARCH_URL:
+if OPENSEARCH_URL and ELASTICSEARCH_URL:
     raise ImproperlyConfigured(
-        "ELASTICSEARCH_URL is set, but no Elasticsearch search backend exists yet: unset it "
-        "(search runs on the database)."
+        "OPENSEARCH_URL (or SEARCH_URL) and ELASTICSEARCH_URL are both set: name one engine."
     )
+SEARCH_ENGINE = (
+    "opensearch" if OPENSEARCH_URL else "elasticsearch" if ELASTICSEARCH_URL else "database"
+)
+SEARCH_ENGINE_URL = OPENSEARCH_URL or ELASTICSEARCH_URL
+# The engine's index (an alias over the index really written, so a rebuild swaps it at once),
+# and how long a search may wait for it before the page says it is unavailable.
+SEARCH_INDEX = env("SEARCH_INDEX", "maillage")
+SEARCH_TIMEOUT = float(env("SEARCH_TIMEOUT", "5"))
 SEARCH_BACKEND = "database"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
