@@ -27,6 +27,8 @@ def production_env(tmp_path, **overrides):
             "DJANGO_SETTINGS_MODULE",
             "EMAIL_BACKEND",
             "ELASTICSEARCH_URL",
+            "OPENSEARCH_URL",
+            "SEARCH_URL",
         }
     }
     env.update(
@@ -74,20 +76,44 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     assert "at least 50 characters" in result.stderr
 
 
+ENGINE_CODE = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; import django; django.setup(); "
+    "from django.conf import settings; print(settings.SEARCH_ENGINE, settings.SEARCH_ENGINE_URL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("variable", "engine"),
+    [
+        ("OPENSEARCH_URL", "opensearch"),
+        ("SEARCH_URL", "opensearch"),
+        ("ELASTICSEARCH_URL", "elasticsearch"),
+    ],
+)
+def test_an_engine_url_selects_the_engine_backend(tmp_path, variable, engine):
+    """An engine's URL selects the engine backend of the search over everything; without one,
+    the search runs on the database."""
+    code = ENGINE_CODE.format(module="maillage.settings.production")
+    result = run([PYTHON, "-c", code], production_env(tmp_path, **{variable: "http://engine:9200"}))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [engine, "http://engine:9200"]
+    result = run([PYTHON, "-c", code], production_env(tmp_path))
+    assert result.stdout.split() == ["database", "None"]
+
+
 @pytest.mark.parametrize("module", ["maillage.settings.dev", "maillage.settings.production"])
-def test_elasticsearch_url_is_refused_until_its_backend_exists(tmp_path, module):
-    """ELASTICSEARCH_URL set, with no Elasticsearch backend written: the settings refuse to
-    load with ImproperlyConfigured rather than answer searches from the database in silence."""
-    code = (
-        f"import os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; import django; django.setup()"
+def test_two_engines_at_once_are_refused(tmp_path, module):
+    """OPENSEARCH_URL and ELASTICSEARCH_URL both set: the settings refuse to load rather than
+    pick one in silence."""
+    env = production_env(
+        tmp_path,
+        OPENSEARCH_URL="http://opensearch:9200",
+        ELASTICSEARCH_URL="http://elasticsearch:9200",
     )
-    env = production_env(tmp_path, ELASTICSEARCH_URL="http://elasticsearch:9200")
-    result = run([PYTHON, "-c", code], env)
+    result = run([PYTHON, "-c", ENGINE_CODE.format(module=module)], env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    assert "ELASTICSEARCH_URL is set, but no Elasticsearch search backend exists yet" in (
-        result.stderr
-    )
+    assert "name one engine" in result.stderr
 
 
 def test_production_starts_with_a_secret_key(tmp_path):
