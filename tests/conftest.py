@@ -8,6 +8,9 @@ from django.conf import settings
 from tests.factories import AgentFactory
 from tests.personas import Personas
 
+# The OpenSearch node (``opensearch_url``), for any test folder.
+pytest_plugins = ["tests.engine"]
+
 PASSWORD = "maillage-demo"
 
 

@@ -1,4 +1,5 @@
-"""Real processes for the integration and browser tests: ``manage.py`` commands, Daphne, nginx.
+"""Real processes for the integration and browser tests: ``manage.py`` commands, Daphne, nginx,
+an OpenSearch node.
 
 Shared by tests/integration/ and tests/e2e/. Every process is started the way a developer starts
 it (``make migrate``, ``make demo``, ``make run``), with an environment of the test's own: the
@@ -16,7 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import port_for
@@ -32,6 +33,7 @@ _SCRUBBED = (
     "DATABASE_URL",
     "REDIS_URL",
     "ELASTICSEARCH_URL",
+    "OPENSEARCH_URL",
     "EMAIL_BACKEND",
     "EMAIL_FILE_PATH",
     "MAILLAGE_VAR_DIR",
@@ -319,3 +321,100 @@ def pytest_on_postgresql(server, suites, *, dbname, var_dir, timeout=900):
     # The header printed by tests/conftest.py names the engine the child ran on.
     assert "database: django.db.backends.postgresql" in result.stdout
     return result.stdout
+
+
+OPENSEARCH_NODE = ROOT / "bin" / "opensearch-node"
+
+
+class OpenSearchNode(_Server):
+    """A single OpenSearch node of the test's own (bin/opensearch-node: the distribution
+    assembled from Maven Central once, in the cache), its data in ``data_dir``."""
+
+    name = "OpenSearch"
+
+    def __init__(self, *, data_dir, log_path, heap="512m"):
+        super().__init__(log_path=log_path)
+        self.data_dir = Path(data_dir)
+        self.heap = heap
+
+    def fetch(self, timeout=900):
+        """Assemble the distribution unless the cache holds it (the first run downloads it)."""
+        result = subprocess.run(
+            [OPENSEARCH_NODE, "fetch"], capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"bin/opensearch-node fetch exited with {result.returncode}:\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+
+    def start(self, timeout=180):
+        """Start the node in the foreground of its own process and wait until its cluster is at
+        least yellow; fail fast with the end of its log if it exits first."""
+        self.fetch()
+        with self.log_path.open("ab") as log:
+            # bin/opensearch-node hands its process over to java (exec): the process this
+            # object stops is the node's.
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [
+                    OPENSEARCH_NODE,
+                    "start",
+                    "--port",
+                    str(self.port),
+                    "--data",
+                    str(self.data_dir),
+                    "--heap",
+                    self.heap,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        health = f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=1s"
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"OpenSearch exited with {self.process.returncode} before answering:\n"
+                    f"{self.log()}"
+                )
+            try:
+                status, answer = get_json(health, timeout=5)
+                if status == 200 and answer.get("status") in {"green", "yellow"}:
+                    return self
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"OpenSearch was not yellow on {self.url} within {timeout} s:\n{self.log()}"
+                )
+            time.sleep(0.25)
+
+    def stop(self):
+        """Stop the node (SIGTERM, then SIGKILL after 20 s: it flushes its shards first)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def start_opensearch(tmp_path_factory, heap="512m"):
+    """``with start_opensearch(tmp_path_factory) as url:`` an OpenSearch node's URL: the node
+    ``OPENSEARCH_URL`` names if set (left running), else a node of the block's own on a free
+    port of 127.0.0.1 with a temporary data folder, stopped when the block ends."""
+    if os.environ.get("OPENSEARCH_URL"):
+        yield os.environ["OPENSEARCH_URL"].rstrip("/")
+        return
+    folder = tmp_path_factory.mktemp("opensearch")
+    node = OpenSearchNode(data_dir=folder / "node", log_path=folder / "opensearch.log", heap=heap)
+    node.start()
+    try:
+        yield node.url
+    finally:
+        node.stop()
