@@ -8,9 +8,9 @@ import logging
 from django.core.files.base import ContentFile
 from django.tasks import task
 
-from documents import extraction, thumbnails
+from documents import thumbnails
 from documents.models import Document, DocumentVersion
-from maillage import effects
+from maillage import effects, extraction
 
 logger = logging.getLogger(__name__)
 

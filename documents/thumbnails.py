@@ -18,10 +18,12 @@ the file's icon instead.
 
 import io
 import logging
-import threading
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
+
+# One lock for PDFium in the process, shared with the text extraction.
+from maillage.extraction import is_pdf, pdfium_lock  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +36,6 @@ IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # few kilobytes would need 10 GB.
 MAX_SOURCE_PIXELS = 40_000_000
 MAX_RENDITION_PIXELS = 4_000_000
-
-pdfium_lock = threading.Lock()
-
-
-def is_pdf(head):
-    """Whether a file's first bytes are a PDF's."""
-    return head.startswith(b"%PDF")
 
 
 def is_picture(head):

@@ -1,4 +1,4 @@
-"""The text of the library's files (``documents.extraction``): ODT, ODS, ODP, DOCX, PDF and plain
+"""The text of the library's files (``maillage.extraction``): ODT, ODS, ODP, DOCX, PDF and plain
 text built by code; corrupt, encrypted and hostile files « illisibles » without raising; the
 length and time bounds."""
 
@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from documents import extraction
-from documents.extraction import EMPTY, OK, UNREADABLE, UNSUPPORTED, extract_text
+from maillage import extraction
+from maillage.extraction import EMPTY, OK, UNREADABLE, UNSUPPORTED, extract_text
 from tests.documents.fixtures.files import (
     docx_bytes,
     image_bytes,

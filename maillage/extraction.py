@@ -1,5 +1,7 @@
-"""The text of the library's files, for the search registry: ODT, ODS and ODP (odfdo), PDF
-(pypdfium2), DOCX (python-docx), and plain text (TXT, CSV, Markdown).
+"""The text of an uploaded file, for the search over everything: ODT, ODS and ODP (odfdo), PDF
+(pypdfium2), DOCX (python-docx), and plain text (TXT, CSV, Markdown). The library's files
+(``documents.tasks``) and the wiki's attachments (``wiki.search``) are read with it: it sits on
+the floor so that neither tool imports the other.
 
 ``extract_text(file, name=…)`` never raises on a bad file: a corrupt, hostile or
 password-protected file gives the status ``UNREADABLE`` (« illisible ») and no text. The text is
@@ -12,19 +14,20 @@ uncompress beyond ``MAX_UNCOMPRESSED_BYTES`` (a ZIP bomb) or its XML declares a 
 expansion: neither format has one); a PDF is read page by page, at most ``MAX_PDF_PAGES``; and
 every reader stops, keeping what it has, once ``MAX_CHARS`` are reached or ``TIME_BUDGET``
 seconds have passed (checked between paragraphs and pages: one step is bounded by the sizes
-above). It runs in the background task (``documents.tasks``), never in a request.
+above). It runs in background tasks (``documents.tasks``, the search's indexing), never in a
+request. PDFium is not thread-safe: ``pdfium_lock`` serialises its calls in a process (the
+documents' thumbnails take it too).
 """
 
 import io
 import logging
 import re
+import threading
 import time
 import zipfile
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
-
-from documents.thumbnails import is_pdf, pdfium_lock
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ STATUS_LABELS = {
 ODF_SUFFIXES = {"odt", "ods", "odp", "ott", "ots", "otp"}
 DOCX_SUFFIXES = {"docx", "dotx"}
 PLAIN_SUFFIXES = {"txt", "csv", "md"}
+
+pdfium_lock = threading.Lock()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -96,7 +101,7 @@ class _Collector:
         if self.size >= self.max_chars:
             self.truncated = True
         elif time.monotonic() > self.deadline:
-            logger.info("documents: text extraction stopped at its time budget")
+            logger.info("extraction: text extraction stopped at its time budget")
             self.truncated = True
         return not self.full
 
@@ -109,6 +114,11 @@ class _Collector:
         if not text:
             return Extraction(EMPTY)
         return Extraction(OK, text, self.truncated)
+
+
+def is_pdf(head):
+    """Whether a file's first bytes are a PDF's."""
+    return head.startswith(b"%PDF")
 
 
 def kind_of(name):
@@ -137,7 +147,7 @@ def extract_text(file, *, name, max_chars=MAX_CHARS, budget=TIME_BUDGET):
         reader(file, collector)
     except Exception:
         # A corrupt or hostile file may raise anything from a parser: it is « illisible ».
-        logger.info("documents: unreadable %s file", kind, exc_info=True)
+        logger.info("extraction: unreadable %s file", kind, exc_info=True)
         return Extraction(UNREADABLE)
     return collector.result()
 
