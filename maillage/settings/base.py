@@ -447,8 +447,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        # The search engine clients log every request at INFO.
+        # The search engine clients log every request at INFO (and opensearch-py formats each
+        # one as a curl command for its tracer when INFO is on).
         "opensearch": {"level": "WARNING"},
+        "opensearchpy.trace": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
     },
 }
