@@ -1,0 +1,219 @@
+"""The backend contract on a real engine: OpenSearch 2.19 (the session's node, ``opensearch_url``)
+and, when ``ELASTICSEARCH_URL`` names a node, Elasticsearch — the same mapping and queries from
+either DSL module. Each test class writes to an alias of its own, dropped at the end."""
+
+import os
+import uuid
+
+import opensearchpy
+import pytest
+
+from search.backends.engine import (
+    ElasticsearchBackend,
+    OpenSearchBackend,
+    index_definition,
+)
+from search.documents import EVERYTHING
+from tests.search.contract import BackendContract, ask, doc, found, keys
+
+pytestmark = pytest.mark.integration
+
+
+def engine_backend(cls, url):
+    return cls(url=url, index=f"maillage-test-{uuid.uuid4().hex[:10]}", refresh=True)
+
+
+@pytest.fixture(scope="class")
+def opensearch_backend(opensearch_url):
+    backend = engine_backend(OpenSearchBackend, opensearch_url)
+    yield backend
+    backend.drop()
+
+
+class TestOpenSearchBackend(BackendContract):
+    fuzzy = True
+
+    @pytest.fixture
+    def backend(self, opensearch_backend):
+        opensearch_backend.clear()
+        return opensearch_backend
+
+    # --- what the engine adds to the contract -------------------------------------------------
+
+    @pytest.mark.parametrize("typo", ["urbanisne", "urbanime", "urbaniisme", "urbainsme"])
+    def test_one_typo_is_forgiven_in_the_title_and_the_body(self, backend, typo):
+        """A wrong, missing, extra or swapped letter in a long word still finds it, in the
+        title as in the body."""
+        backend.upsert([doc(1, "Urbanisme"), doc(2, "Révision", "Le service d'urbanisme.")])
+        assert found(backend, typo) == {"wiki_page:1", "wiki_page:2"}
+
+    def test_no_typo_on_a_short_word_nor_two_typos(self, backend):
+        """Words under five letters must be exact; two typos are too many."""
+        backend.upsert([doc(1, "Plan de l'eau", "Bilan des sols"), doc(2, "Urbanisme")])
+        assert found(backend, "plan") == {"wiki_page:1"}
+        assert found(backend, "plat") == set()
+        assert found(backend, "urbenisne") == set()
+
+    def test_exact_words_rank_above_typos(self, backend):
+        """« urbaniste » finds the urbanist first, the urbanism (one letter away) after."""
+        backend.upsert(
+            [doc(1, "Urbanisme", days=1), doc(2, "Urbaniste", days=30)],
+        )
+        assert keys(backend.search(ask("urbaniste"))) == ["wiki_page:2", "wiki_page:1"]
+
+    def test_the_typographic_apostrophe_is_an_elision_too(self, backend):
+        """A body written with « ’ » (as the editor types it) is found by its words and
+        phrases, the article dropped."""
+        backend.upsert([doc(1, "Rapport", "L’hôpital d’Ille-et-Vilaine recrute.")])
+        assert found(backend, "hôpitaux") == {"wiki_page:1"}
+        assert found(backend, "« hôpital d'Ille »") == {"wiki_page:1"}
+
+    def test_a_body_longer_than_the_highlighters_limit(self, backend):
+        """A body of more than a million characters (a big PDF) is found and highlighted by
+        the offsets kept in the index, without analysing it again (which the engine refuses
+        past 1,000,000 characters)."""
+        body = "Le rapport annuel de la direction. " * 32_000 + "Une mention finale de zéphyr."
+        assert len(body) > 1_000_000
+        backend.upsert([doc(1, "Rapport", body)])
+        (hit,) = backend.search(ask("zéphyr")).hits
+        assert "<mark>zéphyr</mark>" in hit.excerpt
+        assert len(hit.excerpt) < 1000
+
+    def test_a_page_past_the_engines_window_is_empty_not_an_error(self, backend):
+        """An offset past 10,000 (the engine's window) gives no hits and the total."""
+        backend.upsert([doc(1, "Réunion"), doc(2, "Réunion")])
+        results = backend.search(ask("réunion", offset=10_000, limit=20))
+        assert (results.total, results.hits) == (2, [])
+
+    def test_the_first_write_creates_the_index_behind_the_alias(self, opensearch_url):
+        """An alias nobody wrote to gets ``<alias>-initial`` with the mapping on the first
+        upsert, never an index named like the alias with guessed fields."""
+        backend = engine_backend(OpenSearchBackend, opensearch_url)
+        try:
+            assert backend.count() == 0
+            assert backend.search(ask("réunion", access=EVERYTHING)).total == 0
+            backend.upsert([doc(1, "Réunion")])
+            behind = backend.client.indices.get_alias(name=backend.alias)
+            assert list(behind) == [f"{backend.alias}-initial"]
+            mapping = backend.client.indices.get_mapping(index=backend.alias)
+            (definition,) = mapping.values()
+            assert definition["mappings"]["dynamic"] == "strict"
+            assert definition["mappings"]["properties"]["title"]["analyzer"] == "maillage_french"
+        finally:
+            backend.drop()
+        assert backend.client.indices.get(index=f"{backend.alias}*") == {}
+
+    def test_readers_see_the_old_index_until_the_rebuild_is_complete(self, backend):
+        """While the batches are written, a search still answers from the old index; at the
+        end the alias points at the new index alone and the old one is deleted."""
+        backend.upsert([doc(i, "Ancien") for i in range(1, 4)])
+        old = set(backend.client.indices.get_alias(name=backend.alias))
+        during = []
+
+        def progress(done):
+            during.append((done, found(backend, "ancien"), found(backend, "nouveau")))
+
+        backend.rebuild(
+            iter([[doc(1, "Nouveau")], [doc(2, "Nouveau")]]),
+            progress=progress,
+        )
+        old_keys = {"wiki_page:1", "wiki_page:2", "wiki_page:3"}
+        assert during == [(1, old_keys, set()), (2, old_keys, set())]
+        assert found(backend, "nouveau") == {"wiki_page:1", "wiki_page:2"}
+        (new,) = backend.client.indices.get_alias(name=backend.alias)
+        assert new not in old
+        assert new.startswith(f"{backend.alias}-")
+        assert backend._stamped_indices() == [new]
+
+    def test_a_failed_rebuild_leaves_the_old_index_in_place(self, backend):
+        """A rebuild that breaks halfway deletes its new index; the alias and the old
+        documents stay."""
+        backend.upsert([doc(1, "Ancien")])
+        before = backend._stamped_indices()
+
+        def batches():
+            yield [doc(2, "Nouveau")]
+            raise RuntimeError("the database went away")
+
+        with pytest.raises(RuntimeError, match="went away"):
+            backend.rebuild(batches())
+        assert backend._stamped_indices() == before
+        assert found(backend, "ancien") == {"wiki_page:1"}
+        assert found(backend, "nouveau") == set()
+
+    def test_a_rebuild_replaces_an_index_squatting_the_alias_name(self, opensearch_url):
+        """An index named like the alias (made by hand, or by a write before this backend
+        existed) is replaced by the rebuilt one in the same atomic switch."""
+        backend = engine_backend(OpenSearchBackend, opensearch_url)
+        client = backend.client
+        try:
+            client.index(index=backend.alias, body={"title": "Squatter"}, refresh=True)
+            backend.rebuild(iter([[doc(1, "Réunion")]]))
+            (behind,) = client.indices.get_alias(name=backend.alias)
+            assert behind != backend.alias
+            assert found(backend, "réunion") == {"wiki_page:1"}
+        finally:
+            backend.drop()
+            client.indices.delete(index=backend.alias, ignore_unavailable=True)
+
+    def test_writes_do_not_force_a_refresh_by_default(self, opensearch_url, settings):
+        """In production a write leaves the refresh to the engine's second (no refresh per
+        write); ``refresh()`` makes it visible at once."""
+        settings.SEARCH_ENGINE_URL = opensearch_url
+        settings.SEARCH_INDEX = f"maillage-test-{uuid.uuid4().hex[:10]}"
+        backend = OpenSearchBackend()
+        assert backend.alias == settings.SEARCH_INDEX
+        try:
+            backend._ensure_alias()
+            # The engine's periodic refresh put aside, to see what the write itself does.
+            backend.client.indices.put_settings(
+                index=backend.alias, body={"index": {"refresh_interval": "-1"}}
+            )
+            backend.upsert([doc(1, "Réunion"), doc(2, "Réunion")])
+            visible = backend.client.count(index=backend.alias)["count"]
+            backend.refresh()
+            assert (visible, backend.count()) == (0, 2)
+        finally:
+            backend.drop()
+
+
+# --- the same code for Elasticsearch ----------------------------------------------------------
+
+
+def test_both_dsl_modules_build_the_same_index_and_queries():
+    """The mapping and the queries are written once: the OpenSearch and the Elasticsearch DSL
+    modules turn them into the same JSON."""
+    es_dsl = pytest.importorskip("elasticsearch.dsl")
+    assert index_definition(opensearchpy, "x").to_dict() == index_definition(es_dsl, "x").to_dict()
+    opensearch = OpenSearchBackend(url="http://127.0.0.1:1", index="x")
+    elasticsearch = ElasticsearchBackend(url="http://127.0.0.1:1", index="x")
+    for request in (
+        ask("« plan local » hôpi -eau", prefix=True, denied=frozenset({4})),
+        ask("réunion", filters={"type": ["idea"], "period": ["mois"], "community": ["1"]}),
+        ask("", access=EVERYTHING, filters={"region": ["53"]}, sort="date", facets=False),
+    ):
+        assert opensearch.search_body(request) == elasticsearch.search_body(request)
+
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+@pytest.fixture(scope="class")
+def elasticsearch_backend():
+    pytest.importorskip("elasticsearch", reason="pip install 'maillage[elasticsearch]'")
+    backend = engine_backend(ElasticsearchBackend, ELASTICSEARCH_URL)
+    yield backend
+    backend.drop()
+
+
+@pytest.mark.skipif(
+    not ELASTICSEARCH_URL,
+    reason="ELASTICSEARCH_URL names no Elasticsearch 8/9 node (set it to run the contract there)",
+)
+class TestElasticsearchBackend(BackendContract):
+    fuzzy = True
+
+    @pytest.fixture
+    def backend(self, elasticsearch_backend):
+        elasticsearch_backend.clear()
+        return elasticsearch_backend
