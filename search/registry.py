@@ -79,6 +79,16 @@ def register_type(
     return _types[name]
 
 
+def watch(name, model, ids):
+    """Index documents of the registered type ``name`` again when ``model`` changes too:
+    ``ids(obj)`` names them. For an app above the type's own (the communities' memberships
+    change the agents' access keys)."""
+    from search.indexing import _watch
+
+    _types[name].watch[model] = ids
+    _watch(model, name, ids)
+
+
 def register_access(keys, *, denied=None):
     """``keys(agent)``: a set of the agent's access keys, or EVERYTHING; ``denied(agent)``: ids
     of communities whose documents they may not read whatever the keys."""
