@@ -18,6 +18,9 @@ class DirectoryConfig(AppConfig):
 
         pages.register()
         self.register_search()
+        from directory import search
+
+        search.register()
         from directory import demo
         from maillage import demo as platform_demo
 

@@ -7,6 +7,7 @@ and benchmark generators) should call ``search_text_from`` with the values it al
 than build the text itself.
 """
 
+from maillage import effects
 from search.text import segmented_text, split_segments
 
 # The fields of the agent's own row that the text holds (tags are kept by the services).
@@ -58,6 +59,8 @@ def refresh_search_text(agent):
     text = "" if agent.is_closed else agent_search_text(agent)
     Agent.objects.filter(pk=agent.pk).update(search_text=text)
     agent.search_text = text
+    # The search over everything reads the tags too (``directory.search``).
+    effects.index(agent)
     return text
 
 
