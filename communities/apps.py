@@ -30,6 +30,9 @@ class CommunitiesConfig(AppConfig):
 
         pages.register()
         registrations.register()
+        from communities import search
+
+        search.register()
         from communities import in_directory
 
         in_directory.register()
