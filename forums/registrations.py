@@ -52,6 +52,9 @@ def _register_content():
 def register():
     _register_policy()
     _register_content()
+    from forums import search
+
+    search.register()
     from forums import pages
 
     pages.register()
