@@ -35,6 +35,9 @@ def _register_content():
 def register():
     _register_policy()
     _register_content()
+    from wiki import search
+
+    search.register()
     from wiki import pages
 
     pages.register()
