@@ -52,6 +52,9 @@ def register():
     _register_policy()
     _register_content()
     media.connect()
+    from documents import search
+
+    search.register()
     from documents import pages
 
     pages.register()

@@ -312,6 +312,14 @@ def folder_move(*, folder, agent, target):
     return folder
 
 
+def _index_folder(folder):
+    """The search over everything indexes the files below ``folder`` again once this commits
+    (the bulk updates of a deletion or a restoration send no signal)."""
+    from documents.search import queue_folder
+
+    effects.on_commit(lambda: queue_folder(folder), name="search: a folder's files")
+
+
 def folder_delete(*, folder, agent):
     """Send ``folder`` and everything in it to the bin."""
     la = library_abilities(agent, folder.community)
@@ -345,6 +353,7 @@ def folder_delete(*, folder, agent):
         ).update(deleted_at=now, deleted_by=agent, bin_root=folder)
         Folder.objects.filter(pk=folder.pk).update(deleted_at=now, deleted_by=agent, bin_root=None)
         folder.deleted_at, folder.deleted_by = now, agent
+        _index_folder(folder)
         if folder.created_by_id != agent.pk:
             audit.record(
                 community=folder.community,
@@ -765,6 +774,7 @@ def folder_restore(*, folder, agent):
         Document.objects.filter(bin_root=folder).update(
             deleted_at=None, deleted_by=None, bin_root=None
         )
+        _index_folder(folder)
     notes = []
     if moved:
         notes.append(_("son dossier parent étant dans la corbeille, il revient à la racine"))
