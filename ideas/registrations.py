@@ -58,6 +58,9 @@ def _register_content():
 def register():
     _register_policy()
     _register_content()
+    from ideas import search
+
+    search.register()
     from ideas import metrics
 
     metrics.register()
