@@ -24,6 +24,9 @@ class ChatConfig(AppConfig):
         from chat import pages
 
         pages.register()
+        from chat import search
+
+        search.register()
 
         from chat.realtime.handlers import ChatHandlers
         from maillage import realtime
