@@ -11,6 +11,10 @@ not).
         def backend(self, db):
             return DatabaseBackend()
 
+What the tests pin beyond the interface's docstrings: ``rebuild``'s ``progress(n)`` gets the
+number of documents indexed so far; a facet lists only values with a count (a period with none
+is left out); the community and region facets list at most 20 values, most frequent first.
+
 The file is not named ``test_*.py``: pytest collects it only through its subclasses.
 """
 
