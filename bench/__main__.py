@@ -7,6 +7,7 @@ python -m bench --only forums --forum-posts 100000  # the forums benchmark, smal
 python -m bench --only wiki --wiki-pages 2000 --wiki-revisions 10000   # the wiki's, smaller
 python -m bench --only documents --documents-files 2000                # the library's, smaller
 python -m bench --only ideas --ideas-count 10000 --ideas-supports 200000  # the idea boxes', smaller
+python -m bench --only search --search-documents 200000   # the search over everything, smaller
 
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
@@ -16,7 +17,8 @@ Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a p
 The forums benchmark (bench/forums.py) runs on a throw-away PostgreSQL only, in a child process
 ``python -m bench --only forums --database postgres://…``. So do the wiki's (bench/wiki.py) and
 the document library's (bench/documents.py) and the idea boxes' (bench/ideas.py), each on a
-server of its own.
+server of its own. The search benchmark (bench/search.py) runs on a throw-away PostgreSQL and an
+OpenSearch node of its own, both backends in one child process.
 """
 
 import argparse
@@ -30,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents", "ideas")
+BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents", "ideas", "search")
 ON_POSTGRESQL_ONLY = ("wiki", "documents", "ideas")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,6 +90,19 @@ def parse_args(argv=None):
     parser.add_argument("--ideas-count", type=int, default=100_000, help="ideas (ideas)")
     parser.add_argument("--ideas-supports", type=int, default=2_000_000, help="supports (ideas)")
     parser.add_argument(
+        "--search-documents", type=int, default=1_000_000, help="documents indexed (search)"
+    )
+    parser.add_argument(
+        "--search-runs", type=int, default=100, help="runs of each search measured (search)"
+    )
+    parser.add_argument(
+        "--search-engine",
+        choices=("database", "opensearch"),
+        action="append",
+        help="the backends measured (search; repeatable, default both)",
+    )
+    parser.add_argument("--search-heap", default="2g", help="the OpenSearch node's heap (search)")
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="EXPLAIN ANALYZE the slowest queries of the wiki, documents and ideas pages that miss",
@@ -121,6 +136,10 @@ def main(argv=None):
         for tool in ON_POSTGRESQL_ONLY:
             if tool in selected and not tools_here:
                 _tool_on_postgresql(tool, args)
+        if "search" in selected:
+            from bench import search
+
+            search.main(args, workdir)
         if "chat" in selected:
             from bench import chat
 
