@@ -49,6 +49,9 @@ class SearchType:
     # The lookup from the model to its community's id (``community_id``, ``topic__community_id``),
     # None for what belongs to no community (agents).
     community: str | None = None
+    # ``readable(viewer)`` → the queryset of ``model`` the viewer may find, when it is not the
+    # policy's ``readable_by`` (a community's card is seen by more agents than its content).
+    readable: Callable | None = None
 
 
 _types = {}
@@ -58,7 +61,17 @@ _labels = {}
 
 
 def register_type(
-    name, *, label, model, queryset, document, watch=None, order=100, plural="", community=None
+    name,
+    *,
+    label,
+    model,
+    queryset,
+    document,
+    watch=None,
+    order=100,
+    plural="",
+    community=None,
+    readable=None,
 ):
     if not name.replace("_", "").isalnum() or not name.islower():
         raise ValueError(f"Search type name {name!r}: lower-case letters, digits and « _ ».")
@@ -72,6 +85,7 @@ def register_type(
         watch=dict(watch or {}),
         order=order,
         community=community,
+        readable=readable,
     )
     from search.indexing import watch_type
 
