@@ -23,7 +23,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_save, pre_save
 
 from communities.models import Announcement, Community, Membership
-from communities.permissions import is_platform_admin
+from communities.permissions import communities_visible_to, is_platform_admin
 from directory.search import AUTHOR_RELATED, author_fields, register_agent_keys
 from maillage.markup import plain_text
 from search import registry
@@ -193,6 +193,9 @@ def register():
         document=community_document,
         order=20,
         community="pk",
+        # The card of a community that is not secret is seen by every State agent, its content
+        # by its readers only (the policy's ``readable_by``).
+        readable=communities_visible_to,
     )
     registry.register_type(
         "announcement",
