@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 
 from chat.models import Message, Participant, Room
 from chat.services import room_for_community
@@ -82,7 +83,7 @@ def plant(community, word, *, author=None, attachment_word=None):
     page = Page.objects.create(
         community=community,
         title=f"Page {word}",
-        slug=f"page-{word}".lower(),
+        slug=slugify(f"page-{word}"),
         author=author,
         body=f"Le contenu **{word}** de la page.",
     )
