@@ -12,6 +12,7 @@ swaps the whole index at once (one transaction on the database, a new index and 
 on the engine), so search never goes empty.
 """
 
+import copy
 import logging
 from datetime import timedelta
 
@@ -54,6 +55,10 @@ def _watch(model, type_name, ids):
 def _changed(sender, instance, raw=False, **kwargs):
     if raw:  # fixtures loading
         return
+    if "created" not in kwargs:
+        # post_delete: Django clears the deleted instance's pk before the commit the indexing
+        # waits for; a copy keeps it, so the document is removed.
+        instance = copy.copy(instance)
     effects.index(instance)
 
 
@@ -131,6 +136,7 @@ def drain(*, backend=None, batch=BATCH):
             kind = get_type(type_name)
             if kind is None:  # a type no longer registered: its documents go
                 backend.delete([(type_name, pk) for pk in ids])
+                done += len(ids)
                 continue
             documents, missing = documents_for(kind, ids)
             if documents:
@@ -166,14 +172,15 @@ def count_all():
     return sum(kind.queryset().count() for kind in types())
 
 
-def rebuild(*, backend=None, progress=None):
-    """Build the whole index again; the number of documents indexed."""
+def rebuild(*, backend=None, progress=None, batch=BATCH):
+    """Build the whole index again, ``batch`` objects at a time; the number of documents
+    indexed."""
     from search.backends import document_backend
     from search.models import PendingIndex
 
     backend = backend or document_backend()
     started = timezone.now()
-    total = backend.rebuild(all_documents(), progress=progress)
+    total = backend.rebuild(all_documents(batch=batch), progress=progress)
     # What was queued before the rebuild started is in it.
     with transaction.atomic():
         PendingIndex.objects.filter(queued_at__lt=started).delete()
