@@ -19,3 +19,9 @@ class SearchConfig(AppConfig):
             ("elasticsearch", "search.backends.engine.ElasticsearchBackend"),
         ):
             backends.register_documents(name, lambda path=path: import_string(path)())
+
+        from maillage import demo as platform_demo
+        from search import demo
+
+        # After every app's demo rows: the index is built from them.
+        platform_demo.register(1000, demo.index_demo, summary=demo.summary)
