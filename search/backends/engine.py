@@ -277,7 +277,8 @@ class EngineBackend(DocumentBackend):
             return
         name = f"{self.alias}-{INITIAL}"
         try:
-            self._create(name, alias=True)
+            # Creating an index waits for its shard to start: longer than a search may take.
+            self._create(name, alias=True, client=self.slow_client)
         except Exception as error:
             if status_of(error) != 400 or "already_exists" not in str(error):
                 raise
