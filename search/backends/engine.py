@@ -498,9 +498,10 @@ class EngineBackend(DocumentBackend):
 
     def access_filters(self, request):
         Q = self.dsl.Q
-        if request.access == EVERYTHING:
-            return []
-        filters = [Q("terms", access=sorted(request.access))]
+        filters = []
+        if request.access != EVERYTHING:
+            filters.append(Q("terms", access=sorted(request.access)))
+        # Whatever the keys (as the database backend does).
         if request.denied:
             filters.append(~Q("terms", community_id=sorted(str(pk) for pk in request.denied)))
         return filters
@@ -585,6 +586,8 @@ class EngineBackend(DocumentBackend):
         return search.extra(track_total_hits=TRACK_TOTAL_HITS).to_dict()
 
     def search(self, request):
+        if not request.access:  # no key: nothing to read, no need to ask
+            return Results(total=0, hits=[], facets=_empty_facets(request))
         body = self.search_body(request)
         with self._answering("searching"):
             try:

@@ -79,6 +79,17 @@ class TestOpenSearchBackend(BackendContract):
         assert "<mark>zéphyr</mark>" in hit.excerpt
         assert len(hit.excerpt) < 1000
 
+    def test_denied_communities_apply_to_every_viewer_and_no_key_reads_nothing(self, backend):
+        """The denied communities are left out even for EVERYTHING, as on the database; a
+        viewer without keys finds nothing, facets included."""
+        backend.upsert([doc(1, "Réunion", community_id=7), doc(2, "Réunion", community_id=8)])
+        assert found(backend, "réunion", access=EVERYTHING, denied=frozenset({7})) == {
+            "wiki_page:2"
+        }
+        results = backend.search(ask("réunion", access=frozenset()))
+        assert (results.total, results.hits) == (0, [])
+        assert all(values == [] for values in results.facets.values())
+
     def test_a_page_past_the_engines_window_is_empty_not_an_error(self, backend):
         """An offset past 10,000 (the engine's window) gives no hits and the total."""
         backend.upsert([doc(1, "Réunion"), doc(2, "Réunion")])
