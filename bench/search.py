@@ -103,10 +103,14 @@ def _in_process(args):
     from django.core.management import call_command
 
     logging.getLogger("django.tasks").setLevel(logging.WARNING)
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Base migrée en {time.perf_counter() - started:.0f} s.")
+    # The client logs every 404 (« no alias yet ») as a warning: noise among the figures.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
     engines = args.search_engine or list(ENGINES)
+    if "database" in engines:
+        # The engine alone reads no table: no need for the minutes the migrations take.
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"Base migrée en {time.perf_counter() - started:.0f} s.")
     if "opensearch" in engines and not settings.SEARCH_ENGINE_URL:
         print("  ! pas de nœud OpenSearch (OPENSEARCH_URL) : la base de données seule")
         engines = [engine for engine in engines if engine != "opensearch"]
@@ -349,9 +353,18 @@ def _rate(value):
 
 
 def _size(name):
+    from django.conf import settings
     from django.db import connection
 
-    if name != "database" or connection.vendor != "postgresql":
+    if name != "database":
+        stats = f"{settings.SEARCH_ENGINE_URL.rstrip('/')}/{settings.SEARCH_INDEX}/_stats/store"
+        try:
+            with urllib.request.urlopen(stats, timeout=30) as answer:  # noqa: S310 - our node
+                size = json.loads(answer.read())["_all"]["primaries"]["store"]["size_in_bytes"]
+        except (OSError, ValueError, KeyError):
+            return ""
+        return f"{size / 2**20:.0f} MB"
+    if connection.vendor != "postgresql":
         return ""
     from search.models import SearchDocument
 
