@@ -11,11 +11,13 @@ import contextlib
 import os
 import re
 import shutil
+import subprocess
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.integration.servers import (
+    PYTHON,
     ROOT,
     Daphne,
     django_env,
@@ -49,15 +51,39 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="package")
-def maillage_server(tmp_path_factory):
-    """Daphne serving maillage.asgi:application (as ``make run`` does) with the demo data; its
-    base URL.
+@contextlib.contextmanager
+def task_worker(env, log_path):
+    """The background-task worker beside the server, as ``make run`` starts it (the search's
+    indexing, e-mails…); stopped with it."""
+    with open(log_path, "w") as log:
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [PYTHON, "manage.py", "db_worker", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield worker
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
-    The embedded default: a migrated temporary SQLite database, the in-memory channel layer.
-    With ``MAILLAGE_E2E_STACK=scale-out`` (``make test-e2e-scale-out``), the same browser tests
-    run on the scale-out stack instead: a throw-away PostgreSQL server and a Redis (channel
-    layer and cache), both started here from the installed binaries."""
+
+@pytest.fixture(scope="package")
+def maillage_server(request, tmp_path_factory):
+    """Daphne serving maillage.asgi:application (as ``make run`` does) with the demo data and
+    the background-task worker; its base URL.
+
+    The embedded default: a migrated temporary SQLite database, the in-memory channel layer, the
+    database's search. With ``MAILLAGE_E2E_STACK=scale-out`` (``make test-e2e-scale-out``), the
+    same browser tests run on the scale-out stack instead: a throw-away PostgreSQL server, a
+    Redis (channel layer and cache), both started here from the installed binaries, and the
+    session's OpenSearch node for the search."""
     folder = tmp_path_factory.mktemp("e2e")
     with contextlib.ExitStack() as stack:
         if os.environ.get("MAILLAGE_E2E_STACK", "embedded") == "scale-out":
@@ -69,6 +95,9 @@ def maillage_server(tmp_path_factory):
             variables = {
                 "DATABASE_URL": postgresql.create_database("maillage_e2e"),
                 "REDIS_URL": redis_server.url,
+                "OPENSEARCH_URL": request.getfixturevalue("opensearch_url"),
+                # An index of this package's own on the session's node.
+                "SEARCH_INDEX": f"maillage-e2e-{folder.name.lower()}",
             }
             env = django_env("maillage.settings.dev", MAILLAGE_VAR_DIR=folder, **variables)
             manage("migrate", "--noinput", env=env, timeout=600)
@@ -81,6 +110,7 @@ def maillage_server(tmp_path_factory):
                 MAILLAGE_VAR_DIR=folder,
             )
         manage("load_demo_data", env=env)
+        stack.enter_context(task_worker(env, folder / "worker.log"))
         with Daphne(env=env, log_path=folder / "daphne.log") as server:
             status, body = get_json(f"{server.url}/healthz")
             assert status == 200, f"/healthz: {body}\n{server.log()}"
