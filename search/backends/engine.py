@@ -470,8 +470,9 @@ class EngineBackend(DocumentBackend):
         return ways[0] if len(ways) == 1 else Q("bool", should=ways, minimum_should_match=1)
 
     def text_query(self, query):
-        """The DSL query of a ``search.documents.Query``, None when it has no words."""
-        if not query:
+        """The DSL query of a ``search.documents.Query``, None when it has no words (only
+        excluded words: everything else)."""
+        if not (query or query.excluded):
             return None
         Q = self.dsl.Q
         must = [
@@ -495,6 +496,22 @@ class EngineBackend(DocumentBackend):
             for word in query.excluded
         ]
         return Q("bool", must=must, must_not=must_not)
+
+    def highlight_query(self, query):
+        """What the excerpts mark: the words' stems, the phrases, the prefix being typed, on
+        the title and the body themselves. Not the typo clauses: expanding them again in every
+        hit's text cost more than the search (and a stem one letter away is not the word)."""
+        if not query:
+            return None
+        Q = self.dsl.Q
+        marks = [Q("multi_match", query=word, fields=["title", "body"]) for word in query.words]
+        marks.extend(
+            Q("multi_match", query=" ".join(phrase), fields=["title", "body"], type="phrase")
+            for phrase in query.phrases
+        )
+        if query.prefix and query.words:
+            marks.extend(Q("prefix", **{field: query.words[-1]}) for field in ("title", "body"))
+        return Q("bool", should=marks)
 
     def access_filters(self, request):
         Q = self.dsl.Q
@@ -562,7 +579,7 @@ class EngineBackend(DocumentBackend):
             search = search.query(
                 Q("bool", must=[text or Q("match_all")], filter=[*access, *facets.values()])
             )
-        if request.sort == "relevance" and text is not None:
+        if request.sort == "relevance" and request.query:
             search = search.sort({"_score": {"order": "desc"}}, {"date": "desc"}, {"key": "asc"})
         else:
             search = search.sort({"date": "desc"}, {"key": "asc"})
@@ -571,14 +588,11 @@ class EngineBackend(DocumentBackend):
             start, size = 0, 0
         search = search[start : start + min(size, MAX_WINDOW - start)]
         search = search.source(excludes=["body"])
-        search = search.highlight_options(
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            encoder="html",
-            # The prefix and typo clauses query the plain sub-fields: their terms still light
-            # up the words of the title and the body.
-            require_field_match=False,
-        )
+        options = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
+        marked = self.highlight_query(request.query)
+        if marked is not None:
+            options["highlight_query"] = marked.to_dict()
+        search = search.highlight_options(**options)
         search = search.highlight("title", number_of_fragments=0)
         search = search.highlight(
             "body", number_of_fragments=1, fragment_size=EXCERPT, no_match_size=EXCERPT

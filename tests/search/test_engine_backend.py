@@ -68,6 +68,17 @@ class TestOpenSearchBackend(BackendContract):
         assert found(backend, "hôpitaux") == {"wiki_page:1"}
         assert found(backend, "« hôpital d'Ille »") == {"wiki_page:1"}
 
+    def test_the_excerpt_marks_phrases_and_the_prefix_being_typed(self, backend):
+        """The highlighter marks a phrase's words and the words the typed prefix starts, in
+        the title and the body."""
+        backend.upsert([doc(1, "Les hôpitaux de Bretagne", "Le plan local d'urbanisme révisé.")])
+        (hit,) = backend.search(ask('"plan local" hôpi', prefix=True)).hits
+        assert hit.title_html == "Les <mark>hôpitaux</mark> de Bretagne"
+        assert "<mark>plan</mark> <mark>local</mark>" in hit.excerpt
+        # The elided article is part of the word the engine marks.
+        (hit,) = backend.search(ask("urba", prefix=True)).hits
+        assert "<mark>d&#x27;urbanisme</mark>" in hit.excerpt
+
     def test_a_body_longer_than_the_highlighters_limit(self, backend):
         """A body of more than a million characters (a big PDF) is found and highlighted by
         the offsets kept in the index, without analysing it again (which the engine refuses
