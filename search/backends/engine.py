@@ -222,10 +222,9 @@ class EngineBackend(DocumentBackend):
         self.alias = index or settings.SEARCH_INDEX
         self.timeout = float(timeout or settings.SEARCH_TIMEOUT)
         # The writes' refresh policy: False in production (the index refreshes every second),
-        # "wait_for" or True where a test reads what it just wrote.
-        self.refresh_policy = (
-            getattr(settings, "SEARCH_REFRESH", False) if refresh is None else refresh
-        )
+        # "wait_for" or True where a test reads what it just wrote. None: the setting
+        # SEARCH_REFRESH at each write (a test may set it on the backend already made).
+        self.refresh_policy = refresh
         self._stamped = re.compile(rf"^{re.escape(self.alias)}-(?:{INITIAL}|\d{{20}})$")
 
     @cached_property
@@ -303,6 +302,8 @@ class EngineBackend(DocumentBackend):
 
     def _refresh_params(self):
         policy = self.refresh_policy
+        if policy is None:
+            policy = getattr(settings, "SEARCH_REFRESH", False)
         if policy in (False, None, "false"):
             return {}
         return {"refresh": "wait_for" if policy == "wait_for" else "true"}

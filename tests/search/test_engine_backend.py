@@ -180,7 +180,8 @@ class TestOpenSearchBackend(BackendContract):
 
     def test_writes_do_not_force_a_refresh_by_default(self, opensearch_url, settings):
         """In production a write leaves the refresh to the engine's second (no refresh per
-        write); ``refresh()`` makes it visible at once."""
+        write); ``refresh()`` makes it visible at once, and so does each write with
+        ``SEARCH_REFRESH`` (tests)."""
         settings.SEARCH_ENGINE_URL = opensearch_url
         settings.SEARCH_INDEX = f"maillage-test-{uuid.uuid4().hex[:10]}"
         backend = OpenSearchBackend()
@@ -195,6 +196,10 @@ class TestOpenSearchBackend(BackendContract):
             visible = backend.client.count(index=backend.alias)["count"]
             backend.refresh()
             assert (visible, backend.count()) == (0, 2)
+            # SEARCH_REFRESH, read at each write, makes the same backend refresh on write.
+            settings.SEARCH_REFRESH = True
+            backend.upsert([doc(3, "Réunion")])
+            assert backend.client.count(index=backend.alias)["count"] == 3
         finally:
             backend.drop()
 
