@@ -33,6 +33,7 @@ urlpatterns = [
     path("communautes/", include("ideas.urls")),
     path("messagerie/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
+    path("recherche/", include("search.urls")),
     path("", include("directory.urls")),
 ]
 

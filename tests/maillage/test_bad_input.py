@@ -93,6 +93,9 @@ UNREACHED = {
     "documents:thumbnail": "a picture (<img>) in a folder's list, made by a task that runs on "
     "commit, never in the walk's transaction; it takes no parameter (tests/documents/"
     "test_preview.py)",
+    "search:suggestions": "the header's search box's suggestions, fetched by htmx (hx-get on the "
+    "box) as an agent types; without JavaScript the box's form is submitted to the search page "
+    "(tests/search/test_pages.py)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")
