@@ -178,6 +178,22 @@ class BackendContract:
         assert found(backend, "eau -potables") == {"wiki_page:2"}
         assert found(backend, "eau -baignade") == {"wiki_page:1", "wiki_page:3"}
 
+    @pytest.mark.parametrize("access", [INTERNAL, EVERYTHING])
+    def test_only_an_excluded_word_with_a_filter(self, backend, access):
+        """No wanted word, a word excluded and a filter: every document of the filter but
+        those holding the word, newest first."""
+        backend.upsert(
+            [
+                doc(1, "Qualité de l'eau", "Eau potable", days=1),
+                doc(2, "Baignade", "Eau de mer", days=2),
+                doc(3, "Rapport", "Rien à signaler", days=3),
+                doc(4, "Eaux potables", "Analyses", type="idea", days=1),
+            ]
+        )
+        results = backend.search(ask("-potable", access=access, filters={"type": ["wiki_page"]}))
+        assert keys(results) == ["wiki_page:2", "wiki_page:3"]
+        assert results.total == 2
+
     def test_the_last_word_as_a_prefix(self, backend):
         """While typing, the last word matches the words it starts (« urba » → « urbanisme »,
         « hôpi » → « hôpitaux »); the words before it are whole words."""

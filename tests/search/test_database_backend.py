@@ -2,6 +2,7 @@
 full-text when tests/integration/test_search_on_postgresql.py runs this file there."""
 
 import pytest
+from django.db import connection
 
 from search.backends import document_backend
 from search.backends.database import DatabaseBackend
@@ -52,3 +53,26 @@ class TestDatabaseBackend(BackendContract):
         with django_assert_max_num_queries(6):
             backend.delete([(document.type, document.id) for document in documents])
         assert backend.count() == 0
+
+    def test_the_text_index_follows_the_rows(self, backend):
+        """The full-text side (SQLite's FTS5 rows, PostgreSQL's generated vector) holds one
+        entry per document after upserts, replacements, deletions, a rebuild and a clear."""
+
+        def text_entries():
+            with connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.execute("SELECT COUNT(*) FROM search_fts")
+                else:
+                    cursor.execute(
+                        "SELECT COUNT(*) FROM search_searchdocument WHERE vector IS NOT NULL"
+                    )
+                return cursor.fetchone()[0]
+
+        backend.upsert([doc(i, "Réunion") for i in range(1, 6)])
+        backend.upsert([doc(i, "Séminaire") for i in range(1, 3)])
+        backend.delete([("wiki_page", 5)])
+        assert text_entries() == backend.count() == 4
+        backend.rebuild(iter([[doc(i, "Atelier") for i in range(1, 4)]]))
+        assert text_entries() == backend.count() == 3
+        backend.clear()
+        assert text_entries() == 0
