@@ -15,7 +15,7 @@ from django.utils import timezone
 from directory.models import Region
 from search import registry
 from search.backends import SearchUnavailable, register_documents
-from search.backends.engine import OpenSearchBackend
+from search.backends.engine import ElasticsearchBackend, OpenSearchBackend
 from search.documents import Document
 from search.indexing import drain, queue
 from search.models import PendingIndex
@@ -98,14 +98,23 @@ def every_call(backend, *, rebuild=True):
     return calls
 
 
-def test_a_closed_port_is_unavailable_at_once(region_type):
-    """Nobody listening: every call raises SearchUnavailable at once, and draining the queue
-    keeps its rows."""
-    backend = OpenSearchBackend(
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def engine_class(request):
+    """Each engine's backend (Elasticsearch's when its client is installed)."""
+    if request.param == "elasticsearch":
+        pytest.importorskip("elasticsearch", reason="pip install 'maillage[elasticsearch]'")
+        return ElasticsearchBackend
+    return OpenSearchBackend
+
+
+def test_a_closed_port_is_unavailable_at_once(region_type, engine_class):
+    """Nobody listening: every call raises SearchUnavailable at once (whichever client), and
+    draining the queue keeps its rows."""
+    backend = engine_class(
         url=f"http://127.0.0.1:{free_port()}", index="maillage-outage", timeout=TIMEOUT
     )
     for _name, call in every_call(backend).items():
-        with answers_within(SLACK):
+        with answers_within(TIMEOUT + SLACK):
             call()
     queue_regions(["53", "28"])
     with answers_within(SLACK):
