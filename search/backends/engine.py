@@ -26,7 +26,7 @@ DSL as ``opensearchpy``, the Elasticsearch client as ``elasticsearch.dsl``): ``E
 """
 
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -407,7 +407,9 @@ class EngineBackend(DocumentBackend):
                 actions.append({"add": {"index": name, "alias": self.alias}})
                 client.indices.update_aliases(body={"actions": actions})
             except BaseException:
-                client.indices.delete(index=name, ignore_unavailable=True)
+                # The half-built index goes; the error that broke the rebuild is the one told.
+                with suppress(Exception):
+                    client.indices.delete(index=name, ignore_unavailable=True)
                 raise
             for index in replaced:
                 client.indices.delete(index=index, ignore_unavailable=True)
