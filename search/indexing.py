@@ -84,9 +84,19 @@ def queue(pairs):
         update_fields=["queued_at"],
         batch_size=BATCH,
     )
-    from search.tasks import index_pending
+    # One task drains every row: wake it only when no older row waits — one does when a task
+    # is already queued or running for it (it deletes its rows before reading the next ones,
+    # so it reaches these too) — or when the oldest has waited too long (its task died).
+    oldest = (
+        PendingIndex.objects.filter(queued_at__lt=now)
+        .order_by("queued_at")
+        .values_list("queued_at", flat=True)
+        .first()
+    )
+    if oldest is None or now - oldest > RETRY_AFTER:
+        from search.tasks import index_pending
 
-    index_pending.enqueue()
+        index_pending.enqueue()
 
 
 def queue_community(community_id):

@@ -159,6 +159,32 @@ def test_queue_enqueues_the_task(django_capture_on_commit_callbacks):
     assert not PendingIndex.objects.exists()
 
 
+def test_many_changes_wake_one_task_while_it_waits(settings):
+    """With the worker's task queue (the database's), a burst of changes — a demo load, a bulk
+    import — enqueues the indexing task once while the first rows wait, not once per save; a
+    change after the queue was emptied wakes it again, and so does a row left too long by a task
+    that died."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    communities = CommunityFactory.create_batch(3)
+    DBTaskResult.objects.all().delete()
+    PendingIndex.objects.all().delete()
+    for community in communities:
+        queue([("community", community.pk)])
+    assert DBTaskResult.objects.count() == 1
+    assert PendingIndex.objects.count() == 3
+    drain()
+    queue([("community", communities[0].pk)])
+    assert DBTaskResult.objects.count() == 2
+    PendingIndex.objects.update(queued_at=timezone.now() - timedelta(minutes=5))
+    queue([("community", communities[1].pk)])
+    assert DBTaskResult.objects.count() == 3
+
+
 def test_rebuild_keeps_the_same_documents_and_drops_the_stale_ones(
     django_capture_on_commit_callbacks,
 ):
