@@ -341,11 +341,30 @@ def _bench_backend(backend, name, label, plan, *, runs, batch, generation, expla
         row["hits"] = totals[scenario]
         rows.append(row)
         if explain and row["p95"] >= TARGET_MS and connection.vendor == "postgresql":
-            from bench.scenarios import explain_request
-
-            explain_request(scenario, request)
+            _explain(scenario, request)
     load = (load_before + os.getloadavg()[0]) / 2
     return {"indexing": indexing, "rows": rows, "load": load, "baseline": baseline[0]}
+
+
+def _explain(name, request, top=2):
+    """The plans of the slowest statements of one search: its page and its facets (a ``WITH``
+    that bench.scenarios.explain_request, made for pages that may write, leaves out)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+    print(f"\n— « {name} » : {len(captured)} requêtes SQL ; les plans des {top} plus lentes —")
+    with connection.cursor() as cursor:
+        for query in slowest[:top]:
+            sql = query["sql"]
+            print(f"\n{float(query['time']) * 1000:.1f} ms : {sql[:300]}…")
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            for (line,) in cursor.fetchall():
+                print(f"    {line[:400]}")
 
 
 def _rate(value):
