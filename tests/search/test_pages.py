@@ -8,6 +8,8 @@ from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -339,6 +341,28 @@ def test_pages_of_twenty_with_dsfr_pagination(viewer_client, many):
     second = viewer_client.get(search_url(q="hydrographique", page=2))
     assert len(result_titles(second)) == 5
     assert not set(result_titles(first)) & set(result_titles(second))
+
+
+def test_a_page_of_results_costs_the_same_queries_whatever_its_number_of_hits(viewer_client, world):
+    """The page's queries do not grow with its hits: the policy's second check is one query per
+    type, the communities' names one query for the page."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = viewer_client.get(search_url(q="sondeur"))
+        assert response.status_code == 200
+        return len(result_titles(response)), len(captured)
+
+    for number in range(2):
+        world.announce(world.open, f"Sondeur {number}", "Un sondeur.")
+    rebuild()
+    few, few_queries = queries()
+    for number in range(2, 20):
+        world.announce(world.other if number % 2 else world.open, f"Sondeur {number}", "Sondeur.")
+    rebuild()
+    many, many_queries = queries()
+    assert (few, many) == (2, 20)
+    assert many_queries == few_queries
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "2.5", "", "1e9"])
