@@ -187,12 +187,11 @@ def readable_hits(viewer, hits, access):
         kind = registry.get_type(type_name)
         if kind is None:
             continue
-        model = kind.model
+        # The policy's « everything of this model they may read », unless the type says who
+        # finds it (a listed community's card is found by those who may not read its content).
+        allowed = kind.readable(viewer) if kind.readable else policy.readable_by(viewer, kind.model)
         readable.update(
-            (type_name, pk)
-            for pk in policy.readable_by(viewer, model)
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
+            (type_name, pk) for pk in allowed.filter(pk__in=ids).values_list("pk", flat=True)
         )
     stale = [(hit.type, hit.id) for hit in hits if (hit.type, hit.id) not in readable]
     if stale:

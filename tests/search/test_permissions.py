@@ -68,20 +68,12 @@ def found_types(agent, word):
     return {hit.type for hit in search_everything(agent, query=word, per_page=50).hits}
 
 
-# The hits of a page are asked to the policy again (``search.everything.readable_hits``), which
-# reads a community with ``readable_by`` — its content's readers: the card of a listed community
-# needs the type's own ``readable`` (``search.registry``, ``communities_visible_to``) there.
-CARD_RECHECK = pytest.mark.xfail(
-    strict=True, reason="readable_hits does not use SearchType.readable yet (search core)"
-)
-
-
 @pytest.mark.parametrize(
     "visibility",
     [
         "open",
-        pytest.param("on_request", marks=CARD_RECHECK),
-        pytest.param("private_listed", marks=CARD_RECHECK),
+        "on_request",
+        "private_listed",
         "private_secret",
     ],
 )
