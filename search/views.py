@@ -64,7 +64,7 @@ def search_page(request):
         "scope": _community_scope(request.path, result, params),
         "out_of_range": out_of_range,
         "start": (result.page_number - 1) * result.per_page + 1,
-        "title": f"Recherche : {result.query}" if result.query else "Recherche",
+        "title": f"Recherche\u00a0: {result.query}" if result.query else "Recherche",
     }
     return page_or_fragment(
         request,

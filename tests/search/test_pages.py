@@ -176,6 +176,7 @@ def test_a_word_finds_what_the_agent_may_read_with_type_community_author_and_dat
     assert "Canari" not in html
     assert "Cellule confidentielle" not in html
     assert "2 résultats" in html
+    assert "<title>Recherche\u00a0: bathymetrie — Maillage</title>" in html
     result = re.search(
         rf'<li class="everything-result[^"]*"[^>]*data-type="announcement">\s*.*?'
         rf'href="{re.escape(world.post.get_absolute_url())}".*?</li>',
