@@ -83,7 +83,13 @@ def wanted_stems(query):
 EXCERPT = 220
 
 
-def excerpt(text, query, *, length=EXCERPT):
+def highlight(text, query):
+    """The whole of ``text`` (a title), escaped, its matched words in ``<mark>``."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return excerpt(text, query, length=len(text), whole=True)
+
+
+def excerpt(text, query, *, length=EXCERPT, whole=False):
     """An escaped passage of ``text`` around its first match of ``query``, the matched words in
     ``<mark>``; the start of the text when nothing matches."""
     text = re.sub(r"\s+", " ", text or "").strip()
@@ -100,7 +106,7 @@ def excerpt(text, query, *, length=EXCERPT):
     if not spans:
         cut = text[:length]
         return escape(cut) + ("…" if len(text) > length else "")
-    start = max(spans[0][0] - length // 3, 0)
+    start = 0 if whole else max(spans[0][0] - length // 3, 0)
     if start:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < spans[0][0] else start

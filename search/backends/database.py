@@ -28,7 +28,7 @@ from django.utils.timezone import now as clock
 from search.backends import DocumentBackend
 from search.documents import EVERYTHING, PERIODS, Hit, Results
 from search.models import SearchDocument
-from search.query import excerpt, stem, stems_of, words_of
+from search.query import excerpt, highlight, stem, stems_of, words_of
 
 BATCH = 500
 # The part of a hit's body its excerpt is cut from.
@@ -364,7 +364,7 @@ class DatabaseBackend(DocumentBackend):
                 author_name=author_name,
                 region=region,
                 excerpt=excerpt(body, query),
-                title_html=excerpt(title, query, length=len(title) + 1),
+                title_html=highlight(title, query),
                 score=float(score or 0.0),
             )
             for (
