@@ -89,19 +89,35 @@ def highlight(text, query):
     return excerpt(text, query, length=len(text), whole=True)
 
 
+@lru_cache(maxsize=50000)
+def _token(token):
+    """(normal form, stem) of one word of a text as it is written, or None."""
+    found = words_of(token)
+    if not found:
+        return None
+    return found[0], stem(found[0])
+
+
 def excerpt(text, query, *, length=EXCERPT, whole=False):
     """An escaped passage of ``text`` around its first match of ``query``, the matched words in
-    ``<mark>``; the start of the text when nothing matches."""
+    ``<mark>``; the start of the text when nothing matches. The text is read word by word up to
+    the end of the passage only (a body may be a whole PDF)."""
     text = re.sub(r"\s+", " ", text or "").strip()
     wanted = wanted_stems(query)
     prefix = query.words[-1] if query.prefix and query.words else None
     spans = []
+    limit = len(text)
     for found in WORD.finditer(text):
-        word = words_of(found.group())
-        if not word:
+        if found.start() > limit:
+            break
+        token = _token(found.group())
+        if token is None:
             continue
-        word = word[0]
-        if stem(word) in wanted or (prefix and word.startswith(prefix)):
+        word, word_stem = token
+        if word_stem in wanted or (prefix and word.startswith(prefix)):
+            if not spans and not whole:
+                # Nothing past the passage that opens a third of its length before this match.
+                limit = found.start() + length
             spans.append((found.start(), found.end()))
     if not spans:
         cut = text[:length]

@@ -331,13 +331,21 @@ class DatabaseBackend(DocumentBackend):
     def _page(self, request, source, params, score, filters):
         where, filter_params = filters.sql()
         if request.sort == "date":
-            order = "d.date DESC, d.type, d.object_id"
+            order = "{0}date DESC, {0}type, {0}object_id"
         else:
-            order = "score DESC, d.date DESC, d.type, d.object_id"
+            order = "{0}score DESC, {0}date DESC, {0}type, {0}object_id"
+        # The page's ids are sorted first, on the matches' small columns; only then are its 20
+        # rows read whole (a body is long: read for every match, it cost more than the search).
+        # Every value is a parameter; what is formatted in is this module's own SQL.
+        inner = (
+            f"SELECT d.id, d.type, d.object_id, d.date, {score} AS score "  # noqa: S608
+            f"{source}{where} ORDER BY {order.format('')} LIMIT %s OFFSET %s"
+        )
         sql = (
-            "SELECT d.type, d.object_id, d.title, substr(d.body, 1, %s), d.url, d.date, "
-            f"d.community_id, d.author_id, d.author_name, d.region, {score} AS score "
-            f"{source}{where} ORDER BY {order} LIMIT %s OFFSET %s"
+            "SELECT x.type, x.object_id, x.title, substr(x.body, 1, %s), x.url, x.date, "  # noqa: S608
+            "x.community_id, x.author_id, x.author_name, x.region, p.score "
+            f"FROM ({inner}) p JOIN search_searchdocument x ON x.id = p.id "
+            f"ORDER BY {order.format('p.')}"
         )
         with connection.cursor() as cursor:
             cursor.execute(
