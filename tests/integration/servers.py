@@ -303,11 +303,23 @@ def passed_count(output):
 def pytest_on_postgresql(server, suites, *, dbname, var_dir, timeout=900):
     """Run test files of the fast suite again in a child pytest against ``server`` (pytest-django
     creates and drops its own test database there); fail with the child's output, else return it.
+    The integration tests among them (an engine's, which do not read the database) are left to
+    the main run.
     """
     url = f"postgres://{server.user}@{server.host}:{server.port}/{dbname}"
     env = django_env("maillage.settings.test", DATABASE_URL=url, MAILLAGE_VAR_DIR=var_dir)
     result = subprocess.run(
-        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--create-db", *suites],
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--create-db",
+            "-m",
+            "not integration",
+            *suites,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -4,6 +4,7 @@ tests, the permission matrix and the secret-leak canary share them."""
 
 from dataclasses import dataclass
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,9 +17,6 @@ from documents.models import Document
 from documents.services import library_root
 from forums.models import Category, Post, Topic
 from ideas.models import Idea
-from search.backends import DocumentBackend
-from search.documents import EVERYTHING, Hit, Results
-from search.query import stems_of, wanted_stems
 from tests.documents.fixtures.files import pdf_bytes
 from tests.factories import AgentFactory, AnnouncementFactory, MembershipFactory
 from wiki.models import Page
@@ -132,80 +130,23 @@ def plant_direct(first, second, word):
     )
 
 
-class MemoryBackend(DocumentBackend):
-    """A backend in a dict, for the tests of the types while the database backend is not
-    there (``search_backend`` below prefers the configured one): the access rule of the contract,
-    every wanted word's stem in the title or the body, filters on type and community."""
-
-    def __init__(self):
-        self.documents = {}
-
-    def upsert(self, documents):
-        for document in documents:
-            self.documents[(document.type, document.id)] = document
-
-    def delete(self, keys):
-        for key in keys:
-            self.documents.pop(tuple(key), None)
-
-    def rebuild(self, batches, *, progress=None):
-        self.documents = {}
-        total = 0
-        for batch in batches:
-            self.upsert(batch)
-            total += len(batch)
-        return total
-
-    def clear(self):
-        self.documents = {}
-
-    def count(self):
-        return len(self.documents)
-
-    def search(self, request):
-        wanted = wanted_stems(request.query)
-        hits = []
-        for document in self.documents.values():
-            if request.access != EVERYTHING and not (document.access & request.access):
-                continue
-            if document.community_id in request.denied:
-                continue
-            filters = request.filters
-            if "type" in filters and document.type not in filters["type"]:
-                continue
-            if "community" in filters and str(document.community_id) not in filters["community"]:
-                continue
-            if not wanted <= set(stems_of(f"{document.title} {document.body}")):
-                continue
-            hits.append(
-                Hit(
-                    type=document.type,
-                    id=document.id,
-                    title=document.title,
-                    url=document.url,
-                    date=document.date,
-                    community_id=document.community_id,
-                    author_id=document.author_id,
-                    author_name=document.author_name,
-                    region=document.region,
-                )
-            )
-        hits.sort(key=lambda hit: hit.date, reverse=True)
-        return Results(len(hits), hits[request.offset : request.offset + request.limit], {})
+# The backends the leak and matrix tests run on: the database's, and a real OpenSearch node.
+BACKENDS = ["database", pytest.param("opensearch", marks=pytest.mark.integration)]
 
 
-def search_backend(settings):
-    """The backend the search over everything uses in these tests, emptied: the configured one
-    (``SEARCH_ENGINE``), or ``MemoryBackend`` while that one cannot be loaded."""
-    from search.backends import DOCUMENT_BACKENDS, document_backend, register_documents
+def search_backend(request, settings):
+    """The backend named by the test's parameter (``BACKENDS``; the database's without one),
+    made the configured one and emptied."""
+    from search import backends
 
-    try:
-        backend = document_backend()
-    except ImportError:
-        if "memory" not in DOCUMENT_BACKENDS:
-            shared = MemoryBackend()
-            register_documents("memory", lambda: shared)
-        settings.SEARCH_ENGINE = "memory"
-        backend = document_backend()
+    name = getattr(request, "param", "database")
+    settings.SEARCH_ENGINE = name
+    if name == "opensearch":
+        settings.SEARCH_ENGINE_URL = request.getfixturevalue("opensearch_url")
+        settings.SEARCH_INDEX = "maillage-test-everything"
+        settings.SEARCH_REFRESH = True
+    backends._document_backend.cache_clear()
+    request.addfinalizer(backends._document_backend.cache_clear)
+    backend = backends.document_backend()
     backend.clear()
     return backend

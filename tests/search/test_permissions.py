@@ -1,6 +1,6 @@
 """Who finds what in the search over everything, written out by hand: every persona of a community
 (``tests/personas.py``) × its visibility × every type, through ``search_everything`` on the
-configured backend; then an external partner's colleagues, a removed member, a banned one."""
+database's backend and on a real OpenSearch node; then an external partner's colleagues, a removed member, a banned one."""
 
 import pytest
 
@@ -9,7 +9,7 @@ from search.everything import search_everything
 from search.indexing import rebuild
 from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
 from tests.personas import Personas
-from tests.search.planted import CONTENT_TYPES, plant, search_backend
+from tests.search.planted import BACKENDS, CONTENT_TYPES, plant, search_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,9 @@ MATRIX = {
 }
 
 
-@pytest.fixture
-def backend(settings):
-    return search_backend(settings)
+@pytest.fixture(params=BACKENDS)
+def backend(request, settings):
+    return search_backend(request, settings)
 
 
 def found_types(agent, word):

@@ -3,15 +3,14 @@
 an idea, a chat message) and in a direct conversation, searched through ``search_everything`` by
 those who must not find it and by those who must.
 
-The backend is the configured one (``SEARCH_ENGINE``); the engine run reuses the module with
-its settings (``SEARCH_ENGINE = "opensearch"``) through the ``backend`` fixture."""
+Each test runs on the database's backend and on a real OpenSearch node (``planted.BACKENDS``)."""
 
 import pytest
 
 from search.everything import search_everything, suggest
 from search.indexing import rebuild
 from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
-from tests.search.planted import CONTENT_TYPES, plant, plant_direct, search_backend
+from tests.search.planted import BACKENDS, CONTENT_TYPES, plant, plant_direct, search_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,9 @@ CANARY = "Ornithorynque"
 QUERIES = ("ornithorynque", "ORNITHORYNQUES", '"Page Ornithorynque"', "ornithor")
 
 
-@pytest.fixture
-def backend(settings):
-    return search_backend(settings)
+@pytest.fixture(params=BACKENDS)
+def backend(request, settings):
+    return search_backend(request, settings)
 
 
 @pytest.fixture
