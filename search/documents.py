@@ -98,6 +98,14 @@ class SearchRequest:
     # "now" for the date facet, given so that every backend and the tests agree.
     now: datetime | None = None
 
+    @property
+    def browses_communities(self):
+        """No words, and communities chosen: the agent reads those communities' content (« dans
+        cette communauté »). The community filter then narrows the whole search, its facet
+        included: counting every other community's content over the whole index would cost a
+        scan of everything the agent may read, for a facet nobody asked about."""
+        return not self.query and bool(self.filters.get("community"))
+
 
 @dataclass
 class Hit:

@@ -19,6 +19,7 @@ body for the excerpt) and the facets — a ``MATERIALIZED`` set of the matches, 
 facet with the other facets' filters (the total comes with them).
 """
 
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 from django.db import connection, transaction
@@ -253,6 +254,15 @@ class DatabaseBackend(DocumentBackend):
                 f" AND (d.community_id IS NULL OR d.community_id NOT IN ({_placeholders(denied)}))"
             )
             params = [*params, *denied]
+        if request.browses_communities:
+            communities = _Filters(request, prefix="d.").conditions.get("community")
+            if communities is not None:
+                source += f" AND {communities[0]}"
+                params = [*params, *communities[1]]
+            request = replace(
+                request,
+                filters={k: v for k, v in request.filters.items() if k != "community"},
+            )
         filters = _Filters(request, prefix="d.")
         hits = self._page(request, source, params, score, filters)
         if request.facets:

@@ -555,6 +555,8 @@ class EngineBackend(DocumentBackend):
         text = self.text_query(request.query)
         access = self.access_filters(request)
         facets = self.facet_filters(request)
+        if request.browses_communities and "community" in facets:
+            access = [*access, facets.pop("community")]
         search = dsl.Search()
         if request.facets:
             search = search.query(Q("bool", must=[text or Q("match_all")], filter=access))

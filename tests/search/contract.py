@@ -455,6 +455,18 @@ class BackendContract:
         assert dict(results.facets["region"]) == {"53": 1, "28": 1}
         assert dict(results.facets["period"]) == {"semaine": 1, "mois": 1, "annee": 1}
 
+    def test_browsing_a_community_narrows_its_own_facet(self, faceted):
+        """No words and a community chosen (« dans cette communauté »): its content, newest
+        first, and the community facet counts it alone — not every other community's content
+        the agent may read; the other facets follow the community."""
+        results = faceted.search(ask("", filters={"community": ["1"]}))
+        assert {hit.key for hit in results.hits} == {"wiki_page:1", "wiki_page:2", "forum_topic:4"}
+        assert dict(results.facets["community"]) == {"1": 3}
+        assert dict(results.facets["type"]) == {"wiki_page": 2, "forum_topic": 1}
+        # With words, the other communities stay countable.
+        results = faceted.search(ask("réunion", filters={"community": ["1"]}))
+        assert dict(results.facets["community"]) == {"1": 3, "2": 2, "3": 2}
+
     def test_the_period_filter_and_its_counts(self, faceted):
         """A period filter narrows the other facets; the period facet still counts every
         period with the other filters."""
