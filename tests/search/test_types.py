@@ -26,8 +26,8 @@ def document(type_name, obj):
 
 
 @pytest.fixture
-def backend(settings):
-    return search_backend(settings)
+def backend(request, settings):
+    return search_backend(request, settings)
 
 
 def test_every_type_is_registered_with_its_french_labels():
