@@ -185,6 +185,21 @@ def test_many_changes_wake_one_task_while_it_waits(settings):
     assert DBTaskResult.objects.count() == 3
 
 
+def test_with_tasks_run_at_once_every_change_drains(django_capture_on_commit_callbacks):
+    """Where tasks run at once (no queue to share), a change is indexed at its commit even
+    while an older row waits (left by an index that was down): both are done."""
+    from django.utils import timezone
+
+    waiting = CommunityFactory(name="Réseau hydrographie")
+    PendingIndex.objects.create(type="community", object_id=waiting.pk, queued_at=timezone.now())
+    DatabaseBackend().clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        community = CommunityFactory(name="Réseau bathymétrie")
+    assert everything("bathymetrie") == {community_key(community)}
+    assert everything("hydrographie") == {community_key(waiting)}
+    assert not PendingIndex.objects.exists()
+
+
 def test_rebuild_keeps_the_same_documents_and_drops_the_stale_ones(
     django_capture_on_commit_callbacks,
 ):
