@@ -15,7 +15,7 @@ from communities.search import content_access
 from directory.search import AUTHOR_RELATED, author_fields
 from maillage.markup import plain_text
 from search import registry
-from search.documents import Document
+from search.documents import Document, text_of
 
 
 def messages():
@@ -49,9 +49,7 @@ def message_document(message):
         type="chat_message",
         id=message.pk,
         title=room_title(room),
-        body="\n".join(
-            part for part in (plain_text(message.body), message.attachment_name) if part
-        ),
+        body=text_of(plain_text(message.body), message.attachment_name),
         url=message.get_absolute_url(),
         access=access,
         date=message.created_at,

@@ -27,7 +27,7 @@ from communities.permissions import communities_visible_to, is_platform_admin
 from directory.search import AUTHOR_RELATED, author_fields, register_agent_keys
 from maillage.markup import plain_text
 from search import registry
-from search.documents import Document
+from search.documents import Document, text_of
 
 V = Community.Visibility
 S = Membership.State
@@ -67,15 +67,11 @@ def community_document(community):
     if not community.is_secret:
         access.add("internal")
     charter = community.current_charter
-    body = "\n".join(
-        part
-        for part in (
-            community.description,
-            community.objective,
-            ", ".join(theme.name for theme in community.themes.all()),
-            plain_text(charter.text, 1000) if charter is not None else "",
-        )
-        if part
+    body = text_of(
+        community.description,
+        community.objective,
+        ", ".join(theme.name for theme in community.themes.all()),
+        plain_text(charter.text, 1000) if charter is not None else "",
     )
     return Document(
         type="community",

@@ -12,7 +12,7 @@ name and region.
 """
 
 from search import registry
-from search.documents import Document
+from search.documents import Document, text_of
 
 # What a document's author needs joined: ``select_related(f"author__{AUTHOR_RELATED}")``.
 AUTHOR_RELATED = "service__region"
@@ -67,16 +67,13 @@ def agent_document(agent):
         *(tag.name for tag in agent.expertise.all()),
         *(tag.name for tag in agent.interests.all()),
     ]
-    body = " · ".join(
-        part
-        for part in (
-            agent.position,
-            service.name if service else "",
-            service.short_name if service else "",
-            ", ".join(tags),
-            agent.bio,
-        )
-        if part
+    body = text_of(
+        agent.position,
+        service.name if service else "",
+        service.short_name if service else "",
+        ", ".join(tags),
+        agent.bio,
+        separator=" · ",
     )
     access = {"internal"}
     for source in _key_sources:

@@ -12,6 +12,7 @@ from directory.search import AUTHOR_RELATED
 from documents.models import Document, DocumentVersion
 from search import registry
 from search.documents import Document as SearchDocument
+from search.documents import text_of
 from search.indexing import queue
 
 
@@ -23,7 +24,7 @@ def files():
 
 def file_document(document):
     version = document.current_version
-    body = "\n".join(part for part in (version.comment if version else "", document.text) if part)
+    body = text_of(version.comment if version else "", document.text)
     return SearchDocument(
         type="document",
         id=document.pk,

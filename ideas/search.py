@@ -11,7 +11,7 @@ from ideas.models import Idea
 from maillage import effects
 from maillage.markup import plain_text
 from search import registry
-from search.documents import Document
+from search.documents import Document, text_of
 
 
 def ideas():
@@ -27,7 +27,7 @@ def idea_document(idea):
         type="idea",
         id=idea.pk,
         title=idea.title,
-        body="\n".join(part for part in (plain_text(idea.body), plain_text(idea.answer)) if part),
+        body=text_of(plain_text(idea.body), plain_text(idea.answer)),
         url=idea.get_absolute_url(),
         date=idea.created_at,
         **content_fields(idea.community, idea.author),

@@ -37,6 +37,11 @@ FACETS = {
 }
 
 
+def text_of(*parts, separator="\n"):
+    """A document's text from its parts, the empty ones left out."""
+    return separator.join(part for part in parts if part)
+
+
 @dataclass(frozen=True)
 class Document:
     type: str

@@ -105,6 +105,37 @@ def clean_filters(filters):
     return cleaned
 
 
+# The searchable type whose objects are the communities (the « Communauté » facet's values).
+COMMUNITY_TYPE = "community"
+
+
+def findable(viewer, kind):
+    """Everything of ``kind``'s model ``viewer`` may find: the policy's ``readable_by``, unless
+    the type says who finds it (a listed community's card is found by those who may not read
+    its content)."""
+    return kind.readable(viewer) if kind.readable else policy.readable_by(viewer, kind.model)
+
+
+def findable_filters(viewer, filters):
+    """``filters`` without the communities ``viewer`` may not find (a forged or stale id): their
+    names would be shown among the active filters and the facet."""
+    wanted = filters.get("community")
+    kind = registry.get_type(COMMUNITY_TYPE)
+    if not wanted or kind is None:
+        return filters
+    found = {
+        str(pk)
+        for pk in findable(viewer, kind)
+        .filter(pk__in=[int(value) for value in wanted])
+        .values_list("pk", flat=True)
+    }
+    kept = tuple(value for value in wanted if value in found)
+    filters = {name: values for name, values in filters.items() if name != "community"}
+    if kept:
+        filters["community"] = kept
+    return filters
+
+
 def clean_page(page):
     try:
         number = int(str(page).strip())
@@ -120,7 +151,7 @@ def search_everything(
     values: OR within a facet, AND between facets), by relevance or date. Raises
     ``search.backends.SearchUnavailable`` when the index does not answer."""
     parsed = parse(str(query or "")[:MAX_QUERY_LENGTH])
-    filters = clean_filters(filters)
+    filters = findable_filters(viewer, clean_filters(filters))
     sort = sort if sort in SORTS else "relevance"
     page = clean_page(page)
     access, denied = registry.access_for(viewer)
@@ -163,7 +194,7 @@ def suggest(viewer, query, *, limit=SUGGESTIONS, filters=None):
             query=parsed,
             access=access,
             denied=denied,
-            filters=clean_filters(filters),
+            filters=findable_filters(viewer, clean_filters(filters)),
             limit=limit,
             facets=False,
             now=timezone.now(),
@@ -187,11 +218,9 @@ def readable_hits(viewer, hits, access):
         kind = registry.get_type(type_name)
         if kind is None:
             continue
-        # The policy's « everything of this model they may read », unless the type says who
-        # finds it (a listed community's card is found by those who may not read its content).
-        allowed = kind.readable(viewer) if kind.readable else policy.readable_by(viewer, kind.model)
         readable.update(
-            (type_name, pk) for pk in allowed.filter(pk__in=ids).values_list("pk", flat=True)
+            (type_name, pk)
+            for pk in findable(viewer, kind).filter(pk__in=ids).values_list("pk", flat=True)
         )
     stale = [(hit.type, hit.id) for hit in hits if (hit.type, hit.id) not in readable]
     if stale:

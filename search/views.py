@@ -4,8 +4,8 @@ answer (503).
 
 Everything is a GET form: the page works without JavaScript, htmx only spares the reloads. What
 the address carries is cleaned by ``search.everything`` (unknown facet values dropped, the page
-kept between 1 and the last); a community the agent may not read is dropped from the filters
-here, so that its name is never shown to someone who cannot see it.
+kept between 1 and the last, a community the agent may not find dropped from the filters, so
+that its name is never shown to someone who cannot see it).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from maillage import policy
 from maillage.http import page_or_fragment
 from search import registry
 from search.backends import SearchUnavailable
@@ -28,8 +27,6 @@ from search.everything import (
     suggest,
 )
 
-# The searchable type whose objects are the communities (the « Communauté » facet's values).
-COMMUNITY_TYPE = "community"
 # How long a client should wait before asking again when the index does not answer.
 RETRY_AFTER = 30
 
@@ -39,7 +36,7 @@ RETRY_AFTER = 30
 def search_page(request):
     query = _query_text(request.GET.get("q"))
     sort = request.GET.get("sort", "")
-    filters = _readable_filters(request.user, _filters_of(request.GET))
+    filters = _filters_of(request.GET)
     try:
         result = search_everything(
             request.user, query=query, filters=filters, sort=sort, page=request.GET.get("page")
@@ -111,28 +108,6 @@ def _query_text(value):
 
 def _filters_of(data):
     return clean_filters({name: data.getlist(name) for name in FACETS})
-
-
-def _readable_filters(viewer, filters):
-    """``filters`` without the communities ``viewer`` may not find (a forged or stale id): the
-    page would show their names among the active filters. Those they may find are those whose
-    card they may find (a listed private community's card is seen by every State agent)."""
-    wanted = filters.get("community")
-    kind = registry.get_type(COMMUNITY_TYPE)
-    if not wanted or kind is None:
-        return filters
-    findable = kind.readable(viewer) if kind.readable else policy.readable_by(viewer, kind.model)
-    readable = {
-        str(pk)
-        for pk in findable.filter(pk__in=[int(value) for value in wanted]).values_list(
-            "pk", flat=True
-        )
-    }
-    kept = tuple(value for value in wanted if value in readable)
-    filters = {name: values for name, values in filters.items() if name != "community"}
-    if kept:
-        filters["community"] = kept
-    return filters
 
 
 def _params(result):

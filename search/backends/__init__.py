@@ -1,43 +1,60 @@
-"""The registry of search backends: ``settings.SEARCH_BACKEND`` names one of them.
+"""The registries of search backends, one per search: ``settings.SEARCH_BACKEND`` names the
+directory's agents' backend, ``settings.SEARCH_ENGINE`` the search over everything's.
 
-The search core (this package, ``search.api``, ``search.results``, ``search.text``) imports no
-domain app: the app that owns what is searched registers its backend from its
-``AppConfig.ready()`` — the directory registers the agents' database backend
-(``directory.search_backend``). Only that one exists today; the settings refuse
-``ELASTICSEARCH_URL`` until an Elasticsearch backend is written. A name the registry does not
-know is a configuration error, never a silent fall-back to another backend.
+The search core (this package, ``search.api``, ``search.results``, ``search.text`` and the search
+over everything) imports no domain app: the directory registers the agents' database backend
+(``directory.search_backend``) from its ``AppConfig.ready()``; the search app registers the
+database and engine backends of the search over everything (``search.apps``). A name a
+registry does not know is a configuration error, never a silent fall-back to another backend.
 """
-
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# name -> a callable returning the backend (its class).
-BACKENDS = {}
 DEFAULT = "database"
+
+
+class _Registry:
+    """Backends by name, the one a setting names made once and kept."""
+
+    def __init__(self, setting):
+        self.setting = setting
+        # name -> a callable returning the backend (its class).
+        self.factories = {}
+        self.instances = {}
+
+    def register(self, name, factory):
+        self.factories[name] = factory
+        self.cache_clear()
+
+    def cache_clear(self):
+        self.instances.clear()
+
+    def get(self, name=None):
+        name = name or getattr(settings, self.setting, DEFAULT)
+        if name not in self.instances:
+            factory = self.factories.get(name)
+            if factory is None:
+                raise ImproperlyConfigured(
+                    f"{self.setting} names {name!r}, which is not a search backend; known: "
+                    f"{', '.join(sorted(self.factories))}."
+                )
+            self.instances[name] = factory()
+        return self.instances[name]
+
+
+_backend = _Registry("SEARCH_BACKEND")
+BACKENDS = _backend.factories
 
 
 def register(name, factory):
     """Make ``factory()`` the backend ``SEARCH_BACKEND = name`` selects."""
-    BACKENDS[name] = factory
-    _backend.cache_clear()
-
-
-@cache
-def _backend(name):
-    factory = BACKENDS.get(name)
-    if factory is None:
-        raise ImproperlyConfigured(
-            f"SEARCH_BACKEND names {name!r}, which is not a search backend; known: "
-            f"{', '.join(sorted(BACKENDS))}."
-        )
-    return factory()
+    _backend.register(name, factory)
 
 
 def get_backend(name=None):
     """The backend instance for ``name`` (default: ``settings.SEARCH_BACKEND``)."""
-    return _backend(name or getattr(settings, "SEARCH_BACKEND", DEFAULT))
+    return _backend.get(name)
 
 
 # --- the backends of the search over everything (``search.documents``) ----------------------
@@ -79,27 +96,16 @@ class DocumentBackend:
         raise NotImplementedError
 
 
-# name -> a callable returning the document backend.
-DOCUMENT_BACKENDS = {}
+_document_backend = _Registry("SEARCH_ENGINE")
+DOCUMENT_BACKENDS = _document_backend.factories
 
 
 def register_documents(name, factory):
-    DOCUMENT_BACKENDS[name] = factory
-    _document_backend.cache_clear()
-
-
-@cache
-def _document_backend(name):
-    factory = DOCUMENT_BACKENDS.get(name)
-    if factory is None:
-        raise ImproperlyConfigured(
-            f"SEARCH_ENGINE names {name!r}, which is not a search backend; known: "
-            f"{', '.join(sorted(DOCUMENT_BACKENDS))}."
-        )
-    return factory()
+    """Make ``factory()`` the backend ``SEARCH_ENGINE = name`` selects."""
+    _document_backend.register(name, factory)
 
 
 def document_backend(name=None):
     """The backend of the search over everything: the database's unless the settings name an
     engine (``SEARCH_ENGINE``, from ``SEARCH_URL``/``OPENSEARCH_URL``/``ELASTICSEARCH_URL``)."""
-    return _document_backend(name or getattr(settings, "SEARCH_ENGINE", DEFAULT))
+    return _document_backend.get(name)

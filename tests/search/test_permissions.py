@@ -142,3 +142,14 @@ def test_hidden_content_is_found_by_nobody_not_even_its_moderators(backend):
     rebuild(backend=backend)
     for agent in agents.values():
         assert found_types(agent, "gardenia") == set()
+
+
+def test_a_community_the_viewer_may_not_find_is_dropped_from_the_filters(backend):
+    """The API itself drops a forged or stale community id from the filters (the page, the
+    suggestions and any other caller alike), so a secret community's name never comes back
+    among the applied filters; a listed one stays."""
+    secret = CommunityFactory(visibility="private_secret", name="Cercle Ombre")
+    listed = CommunityFactory(visibility="private_listed", name="Cercle Lumière")
+    outsider = AgentFactory()
+    result = search_everything(outsider, filters={"community": [str(secret.pk), str(listed.pk)]})
+    assert result.filters == {"community": (str(listed.pk),)}
