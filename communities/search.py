@@ -189,6 +189,7 @@ def register():
         document=community_document,
         order=20,
         community="pk",
+        named=True,
         # The card of a community that is not secret is seen by every State agent, its content
         # by its readers only (the policy's ``readable_by``).
         readable=communities_visible_to,

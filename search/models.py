@@ -4,7 +4,7 @@
 search itself lives beside it, per database: on SQLite an FTS5 table ``search_fts`` holding the
 stemmed words (kept by ``search.backends.database``); on PostgreSQL generated columns of this
 table, a ``tsvector`` in the French configuration without accents and the access keys as an
-array, each with its GIN index (migration 0002).
+array (migration 0002), and a trigram index of the names (migration 0003).
 
 ``PendingIndex`` is what changed and is not indexed yet: written on commit by the side effects,
 emptied by the indexing task — whatever the backend, so an engine that was down catches up.
@@ -22,6 +22,9 @@ class SearchDocument(models.Model):
     region = models.CharField(max_length=10, blank=True)
     date = models.DateTimeField()
     title = models.TextField()
+    # The title again when it is a name (the type is ``named``): on PostgreSQL a trigram index
+    # finds it despite a typo (migration 0003).
+    name = models.CharField(max_length=300, blank=True, default="")
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
     # The access keys, separated by spaces.

@@ -52,6 +52,9 @@ class SearchType:
     # ``readable(viewer)`` → the queryset of ``model`` the viewer may find, when it is not the
     # policy's ``readable_by`` (a community's card is seen by more agents than its content).
     readable: Callable | None = None
+    # Its title is a name (an agent's, a community's): on PostgreSQL a name is also found when
+    # written with a typo or a letter missing, by trigram similarity (« lefevre » → Lefebvre).
+    named: bool = False
 
 
 _types = {}
@@ -72,6 +75,7 @@ def register_type(
     plural="",
     community=None,
     readable=None,
+    named=False,
 ):
     if not name.replace("_", "").isalnum() or not name.islower():
         raise ValueError(f"Search type name {name!r}: lower-case letters, digits and « _ ».")
@@ -86,6 +90,7 @@ def register_type(
         order=order,
         community=community,
         readable=readable,
+        named=named,
     )
     from search.indexing import watch_type
 

@@ -10,9 +10,11 @@ database (migration 0002):
   access keys. A query is one ``MATCH`` expression of quoted tokens; ``bm25`` ranks it, the title
   weighing ten times the body.
 - **PostgreSQL**: generated columns ``vector`` (``maillage_fr``: French stemming without
-  accents, the title weighted A, the body B) and ``access_keys`` (text[]), each with a GIN index.
+  accents, the title weighted A, the body B; a GIN index) and ``access_keys`` (text[]).
+  (The keys are checked on the rows the words found: see migration 0002.)
   The query is a ``tsquery`` combined in SQL from one function call per word or phrase, every
-  word a parameter; ``ts_rank_cd`` ranks it.
+  word a parameter; ``ts_rank_cd`` ranks it. Plain words also find a name (the title of an
+  agent, a community: ``name``) by trigram similarity, despite a typo (migration 0003).
 
 Both then run the same two statements: the page (its hits, the first 20,000 characters of their
 body for the excerpt) and the facets — a ``MATERIALIZED`` set of the matches, counted once per
@@ -26,6 +28,7 @@ from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import now as clock
 
+from search import registry
 from search.backends import DocumentBackend
 from search.documents import EVERYTHING, PERIODS, Hit, Results
 from search.models import SearchDocument
@@ -46,10 +49,21 @@ FIELDS = [
     "body",
     "url",
     "access",
+    "name",
 ]
 # bm25 weights of the FTS5 columns: title, body, words (prefixes), access.
 SQLITE_RANK = "-bm25(search_fts, 10.0, 1.0, 0.0, 0.0)"
 CONFIG = "maillage_fr"
+# A name as its trigram index holds it (migration 0003).
+NAME = "maillage_unaccent(lower(d.name))"
+# How much of the words' trigrams a name must hold to be found despite a typo: one wrong or
+# missing letter in a word of 8 to 10 keeps 0.75 of them.
+NAME_SIMILARITY = 0.7
+
+
+def _named(type_name):
+    kind = registry.get_type(type_name)
+    return kind is not None and kind.named
 
 
 def _row(document):
@@ -65,6 +79,7 @@ def _row(document):
         body=document.body,
         url=document.url,
         access=" ".join(sorted(document.access)),
+        name=document.title[:300] if _named(document.type) else "",
     )
 
 
@@ -326,7 +341,25 @@ class DatabaseBackend(DocumentBackend):
             parts.append(f"!! plainto_tsquery('{CONFIG}', %s)")
             params.append(word)
         conditions = []
-        if parts:
+        if parts and query.words and not (query.phrases or query.excluded or query.prefix):
+            # Plain words: a name (an agent's, a community's) is found by trigram similarity
+            # too, despite a typo; its similarity is its score when it beats the text's rank.
+            source = (
+                f"FROM search_searchdocument d, (SELECT {' && '.join(parts)} AS q, "
+                "%s::text AS name) tsq"
+            )
+            params.append(" ".join(query.words))
+            # ``<%`` (pg_trgm's threshold, 0.6) is what the index serves; the closer bar keeps a
+            # long word sharing a stretch with a name (« annexeornithorynque ») from finding it.
+            conditions.append(
+                f"(d.vector @@ tsq.q OR (d.name <> '' AND tsq.name <%% {NAME} "
+                f"AND word_similarity(tsq.name, {NAME}) >= {NAME_SIMILARITY}))"
+            )
+            score = (
+                f"GREATEST(ts_rank_cd(d.vector, tsq.q), "
+                f"CASE WHEN d.name <> '' THEN word_similarity(tsq.name, {NAME}) ELSE 0 END)"
+            )
+        elif parts:
             source = f"FROM search_searchdocument d, (SELECT {' && '.join(parts)} AS q) tsq"
             conditions.append("d.vector @@ tsq.q")
             score = "ts_rank_cd(d.vector, tsq.q)" if query.words or query.phrases else "0.0"

@@ -76,3 +76,37 @@ class TestDatabaseBackend(BackendContract):
         assert text_entries() == backend.count() == 3
         backend.clear()
         assert text_entries() == 0
+
+    def test_a_name_is_found_despite_a_typo_on_postgresql(self, backend):
+        """On PostgreSQL, plain words find the names (the titles of the ``named`` types: agents,
+        communities) by trigram similarity despite a letter missing or wrong, the closest first;
+        the text of other types is not matched that way, and the access keys still apply."""
+        if connection.vendor != "postgresql":
+            pytest.skip("trigram similarity is PostgreSQL's (pg_trgm)")
+        backend.upsert(
+            [
+                doc(1, "Réseau des hydrographes", type="community"),
+                doc(2, "Réseau des hydrogéologues", type="community", access=("c9",)),
+                doc(3, "Les hydrographes au travail", "compte rendu"),
+                doc(4, "Réseau bathymétrie", type="community"),
+            ]
+        )
+        found = backend.search(ask("hydrografes"))
+        assert [hit.key for hit in found.hits] == ["community:1"]
+        assert found.total == 1
+        # Spelt right, the text finds the wiki page too; the name ranks first.
+        found = backend.search(ask("hydrographes"))
+        assert [hit.key for hit in found.hits][0] == "community:1"
+        assert {hit.key for hit in found.hits} == {"community:1", "wiki_page:3"}
+        # The private community's name is found by its members only.
+        assert [hit.key for hit in backend.search(ask("hydrogeolgues")).hits] == []
+        members = ask("hydrogeolgues", access=frozenset({"internal", "c9"}))
+        assert [hit.key for hit in backend.search(members).hits] == ["community:2"]
+
+    def test_only_named_types_keep_a_name(self, backend):
+        """The name column holds the title of the named types and nothing else."""
+        from search.models import SearchDocument
+
+        backend.upsert([doc(1, "Réseau des hydrographes", type="community"), doc(2, "Page")])
+        names = dict(SearchDocument.objects.values_list("type", "name"))
+        assert names == {"community": "Réseau des hydrographes", "wiki_page": ""}
