@@ -56,6 +56,13 @@ class Document:
     author_name: str = ""
     # The author's region (its code) when the document was indexed.
     region: str = ""
+    # Generic facets of a type's own search (the directory's faceted list of agents), ignored by
+    # the search over everything and by the database backend: "facet:value" strings ...
+    tags: frozenset = frozenset()
+    # ... ``(key, integer)`` pairs a list may rank by (the sum over the keys it names) ...
+    ranks: tuple = ()
+    # ... and the normalised text a list sorts by name on.
+    sort_key: str = ""
 
     def __post_init__(self):
         for key in self.access:

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from search.backends import DocumentBackend, SearchUnavailable
-from search.documents import EVERYTHING, PERIODS, Hit, Results
+from search.documents import EVERYTHING, PERIODS, Hit, Query, Results, SearchRequest
 
 # French articles and pronouns elided before a vowel (l'école, qu'il, jusqu'à); the filter also
 # reads the typographic apostrophe.
@@ -50,6 +50,9 @@ FUZZY_FROM = 5
 # Counted exactly up to this many hits (the page shows 50 pages of 20 at most).
 TRACK_TOTAL_HITS = 10_000
 MAX_WINDOW = 10_000
+# How deep ``facet_search`` pages (a directory of 20,000 agents sorted by name is read to its
+# last page): the index's ``max_result_window``.
+LIST_WINDOW = 100_000
 FACET_SIZE = 20
 TYPE_FACET_SIZE = 100
 EXCERPT = 200
@@ -62,8 +65,24 @@ REBUILD_TIMEOUT = 120
 # racing to create it create one).
 INITIAL = "initial"
 STAMP = "%Y%m%d%H%M%S%f"
+# The mapping's version, in its ``_meta``: an index made by an older version gets the fields
+# added since (``_upgrade``, on first use), and ``search_reindex`` fills them.
+MAPPING_VERSION = 2
+# The largest number of values a facet of ``facet_search`` counts (the caller picks its top
+# ones among them, ties and values it may not show included).
+TAG_FACET_SIZE = 500
 # Facet name -> the field it filters and counts on.
 FACET_FIELDS = {"type": "type", "community": "community_id", "region": "region"}
+
+
+@dataclass(frozen=True)
+class FacetPage:
+    """What ``facet_search`` answers: the number of matches, the page's object ids in order,
+    and per facet name ``[(value, count)]`` (most first, then by value)."""
+
+    total: int
+    ids: list
+    facets: dict
 
 
 @dataclass(frozen=True)
@@ -178,10 +197,15 @@ def index_definition(dsl, name):
     mapping.field("author_id", dsl.Long())
     mapping.field("author_name", dsl.Keyword(index=False, doc_values=False))
     mapping.field("region", dsl.Keyword())
+    # A type's own faceted list (``facet_search``): "facet:value" tags, ranks, the name sort.
+    mapping.field("tags", dsl.Keyword())
+    mapping.field("ranks", dsl.Nested(properties={"key": dsl.Keyword(), "value": dsl.Integer()}))
+    mapping.field("sort_key", dsl.Keyword())
+    mapping.meta("_meta", {"version": MAPPING_VERSION})
     index = dsl.Index(name)
     # One shard: exact facet counts, and far below a shard's comfortable size at millions of
     # documents. A replica as soon as a second node exists.
-    index.settings(number_of_shards=1, auto_expand_replicas="0-1")
+    index.settings(number_of_shards=1, auto_expand_replicas="0-1", max_result_window=LIST_WINDOW)
     index.mapping(mapping)
     return index
 
@@ -203,6 +227,9 @@ def source_of(document):
         "author_id": document.author_id,
         "author_name": document.author_name,
         "region": document.region or None,
+        "tags": sorted(document.tags),
+        "ranks": [{"key": key, "value": int(value)} for key, value in document.ranks],
+        "sort_key": document.sort_key or None,
     }
 
 
@@ -226,6 +253,7 @@ class EngineBackend(DocumentBackend):
         # SEARCH_REFRESH at each write (a test may set it on the backend already made).
         self.refresh_policy = refresh
         self._stamped = re.compile(rf"^{re.escape(self.alias)}-(?:{INITIAL}|\d{{20}})$")
+        self._upgraded = False
 
     @cached_property
     def kind(self):
@@ -282,6 +310,33 @@ class EngineBackend(DocumentBackend):
             if status_of(error) != 400 or "already_exists" not in str(error):
                 raise
             self.client.indices.put_alias(index=name, name=self.alias)
+
+    def _upgrade(self):
+        """Once per backend: an index behind the alias made by an older mapping
+        (``MAPPING_VERSION``) gets the fields added since — a mapping only grows, and a strict
+        one would refuse the new documents — and the list window; its documents get the new
+        fields when indexed again (``manage.py search_reindex`` for all)."""
+        if self._upgraded:
+            return
+        try:
+            found = self.client.indices.get_mapping(index=self.alias)
+        except Exception as error:
+            if status_of(error) != 404:
+                raise
+            found = {}  # nothing yet: the first write creates a current index
+        current = index_definition(self.dsl, self.alias).to_dict()
+        mapping = current["mappings"]
+        for name, definition in found.items():
+            meta = definition.get("mappings", {}).get("_meta") or {}
+            if meta.get("version", 1) >= MAPPING_VERSION:
+                continue
+            self.client.indices.put_mapping(
+                index=name, body={"properties": mapping["properties"], "_meta": mapping["_meta"]}
+            )
+            self.client.indices.put_settings(
+                index=name, body={"index": {"max_result_window": LIST_WINDOW}}
+            )
+        self._upgraded = True
 
     def _behind_alias(self):
         """The indices the alias points at now."""
@@ -347,6 +402,7 @@ class EngineBackend(DocumentBackend):
         if not actions:
             return 0
         with self._answering("indexing"):
+            self._upgrade()
             params = {"require_alias": True, **self._refresh_params()}
             done, missing = self._bulk(actions, **params)
             if missing:
@@ -628,6 +684,105 @@ class EngineBackend(DocumentBackend):
             counts = [(value, periods.get(value, {}).get("doc_count", 0)) for value, *_ in PERIODS]
             facets["period"] = [(value, count) for value, count in counts if count]
         return Results(total=total, hits=hits, facets=facets)
+
+    # --- a type's faceted list (the directory's agents) -----------------------------------------
+
+    def facet_search_body(
+        self,
+        *,
+        type,
+        access,
+        denied=frozenset(),
+        query=None,
+        tag_filters=None,
+        facet_names=(),
+        rank_keys=(),
+        sort="relevance",
+        offset=0,
+        limit=20,
+    ):
+        """The request of ``facet_search`` as a dict (the DSL's), for either engine."""
+        Q, A = self.dsl.Q, self.dsl.A
+        text = self.text_query(query) if query is not None else None
+        scope = [
+            Q("term", type=type),
+            *self.access_filters(SearchRequest(query=Query(""), access=access, denied=denied)),
+        ]
+        chosen = {
+            name: Q("terms", tags=sorted(f"{name}:{value}" for value in set(values)))
+            for name, values in (tag_filters or {}).items()
+            if values
+        }
+        search = self.dsl.Search().query(Q("bool", must=[text or Q("match_all")], filter=scope))
+        if chosen:
+            search = search.post_filter(Q("bool", filter=list(chosen.values())))
+        for name in facet_names:
+            others = [condition for facet, condition in chosen.items() if facet != name]
+            counted = A("filter", filter=Q("bool", filter=others) if others else Q("match_all"))
+            counted.bucket(
+                "values",
+                "terms",
+                field="tags",
+                include=f"{re.escape(name)}:.*",
+                size=TAG_FACET_SIZE,
+                order=[{"_count": "desc"}, {"_key": "asc"}],
+            )
+            search.aggs.bucket(name, counted)
+        by_name = [{"sort_key": {"order": "asc"}}, {"object_id": {"order": "asc"}}]
+        if sort == "name":
+            order = by_name
+        else:
+            order = [{"_score": {"order": "desc"}}, *by_name]
+            if rank_keys:
+                ranked = {
+                    "order": "desc",
+                    "mode": "sum",
+                    "missing": 0,
+                    "nested": {
+                        "path": "ranks",
+                        "filter": {"terms": {"ranks.key": list(rank_keys)}},
+                    },
+                }
+                order.insert(0, {"ranks.value": ranked})
+        search = search.sort(*order)
+        start = min(max(int(offset), 0), LIST_WINDOW)
+        size = min(max(int(limit), 0), LIST_WINDOW - start)
+        search = search[start : start + size].source(["object_id"])
+        return search.extra(track_total_hits=True).to_dict()
+
+    def facet_search(self, **kwargs):
+        """One page of the documents of one type: ``FacetPage(total, ids, facets)``.
+
+        ``type``; ``access``/``denied``: the viewer's keys (``search.registry.access_for``);
+        ``query``: a ``search.documents.Query`` or None; ``tag_filters``: ``{facet: values}``
+        (a document holds the tag "facet:value"; values of a facet OR-ed, facets AND-ed);
+        ``facet_names``: the facets to count, each with the other facets' filters (at most
+        TAG_FACET_SIZE values each); ``rank_keys``: with the "relevance" sort, the documents
+        whose ``ranks`` of those keys add up to the most come first, then the text's score, then
+        ``sort_key``; sort "name": ``sort_key`` alone; ``offset``, ``limit``: the page."""
+        names = tuple(kwargs.get("facet_names", ()))
+        empty = FacetPage(total=0, ids=[], facets={name: [] for name in names})
+        if not kwargs.get("access"):
+            return empty
+        body = self.facet_search_body(**kwargs)
+        with self._answering("searching"):
+            try:
+                self._upgrade()
+                answer = self.client.search(index=self.alias, body=body)
+            except Exception as error:
+                if status_of(error) == 404:  # nothing indexed yet
+                    return empty
+                raise
+        total = answer["hits"]["total"]
+        total = total["value"] if isinstance(total, dict) else int(total)
+        ids = [int(found["_source"]["object_id"]) for found in answer["hits"]["hits"]]
+        aggregations = answer.get("aggregations", {})
+        facets = {}
+        for name in names:
+            buckets = aggregations.get(name, {}).get("values", {}).get("buckets", [])
+            prefix = len(name) + 1
+            facets[name] = [(str(b["key"])[prefix:], b["doc_count"]) for b in buckets]
+        return FacetPage(total=total, ids=ids, facets=facets)
 
     def _hit(self, found):
         source = found["_source"]
