@@ -5,19 +5,22 @@
   community with whom (contact details shown to « mes communautés »): ``directory.relations``;
 - the communities section of a profile and of the organisation pages: ``directory.sections``;
 - the shared themes of « Qui rencontrer ? »: ``directory.suggestions.register_affinity``;
-- the « Communauté » facet of the agents' search: ``directory.search_backend``.
+- the « Communauté » facet of the agents' search: ``directory.search_backend``, and on the engine
+  each agent's "community:<slug>" tags (``directory.search.register_agent_tags``) and the
+  communities its facet may list (``directory.search_engine.register_group_listing``).
 
 Every read goes through the communities' policy, so no page of the directory lists a community
 its viewer may not see.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 
 def register():
+    from communities.models import Membership
     from communities.permissions import agents_visible_to, colleague_ids
-    from directory import relations, search_backend, sections, suggestions
+    from directory import relations, search, search_backend, search_engine, sections, suggestions
 
     relations.register_visibility(agents_visible_to)
     relations.register_colleagues(colleague_ids)
@@ -47,6 +50,20 @@ def register():
         memberships=facet_memberships,
         group="community",
     )
+    # A membership saved or deleted already indexes its agent again (``communities.search``).
+    search.register_agent_tags(
+        agent_tags,
+        prefetch=[
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(state=Membership.State.ACTIVE)
+                .select_related("community")
+                .only("agent_id", "community_id", "community__slug"),
+                to_attr=TAG_MEMBERSHIPS,
+            )
+        ],
+    )
+    search_engine.register_group_listing("community", facet_listable)
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -164,6 +181,33 @@ def facet_members(ids):
 
     return Membership.objects.filter(state=Membership.State.ACTIVE, community_id__in=ids).values(
         "agent_id"
+    )
+
+
+TAG_MEMBERSHIPS = "search_tag_memberships"
+
+
+def agent_tags(agent):
+    """The « Communauté » facet's tags of an agent's document: "community:<slug>" for each
+    community they are an active member of (the facet lists only those the viewer may read)."""
+    from communities.models import Membership
+
+    memberships = getattr(agent, TAG_MEMBERSHIPS, None)
+    if memberships is None:
+        slugs = Membership.objects.filter(agent=agent, state=Membership.State.ACTIVE).values_list(
+            "community__slug", flat=True
+        )
+    else:
+        slugs = [membership.community.slug for membership in memberships]
+    return {f"community:{slug}" for slug in slugs}
+
+
+def facet_listable(viewer, slugs, chosen_slugs):
+    """The communities among ``slugs`` the engine's facet lists: as ``facet_memberships``."""
+    from communities.permissions import communities_readable_by
+
+    return communities_readable_by(viewer).filter(
+        Q(archived_at__isnull=True) | Q(slug__in=chosen_slugs), slug__in=slugs
     )
 
 

@@ -29,14 +29,17 @@ class DirectoryConfig(AppConfig):
 
     @staticmethod
     def register_search():
-        """The agents' search: the database backend, and its text kept up to date on every save
-        of an agent's row (the search core imports no app: the directory registers)."""
+        """The agents' search: the database backend and the engine's (on the search over
+        everything's index), and the database's text kept up to date on every save of an
+        agent's row (the search core imports no app: the directory registers)."""
         from django.db.models.signals import post_save, pre_save
 
         from directory.search_backend import DatabaseBackend
+        from directory.search_engine import EngineBackend
         from directory.search_index import keep_search_text, save_search_text
         from search import backends
 
         backends.register("database", DatabaseBackend)
+        backends.register("engine", EngineBackend)
         pre_save.connect(keep_search_text, sender="directory.Agent", dispatch_uid="search_text")
         post_save.connect(save_search_text, sender="directory.Agent", dispatch_uid="search_text")

@@ -7,18 +7,32 @@ of, so an external partner finds the members of their communities) through
 ``register_agent_keys``, which sits here because the directory imports none of them. Only active
 agents are found: a closed or deactivated account leaves the index.
 
+The document also carries what the directory's faceted search of agents reads on the engine
+(``directory.search_engine``): ``tags`` "region:<code>", "department:<code>", "ministry:<code>",
+"kind:<code>" (the agent's service), "skill:<tag id>", and the groups' facets the apps above add
+through ``register_agent_tags`` (the communities: "community:<slug>"); ``ranks``
+("skill:<tag id>", peer endorsements of that skill); ``sort_key``, the normalised « last first »
+name. An endorsement given or withdrawn indexes the endorsed agent again.
+
 ``author_fields(agent)`` and ``AUTHOR_RELATED`` give every app's documents their author's id,
 name and region.
 """
 
+from django.db.models import Prefetch
+
 from search import registry
 from search.documents import Document, text_of
+from search.text import MARK, normalize
 
 # What a document's author needs joined: ``select_related(f"author__{AUTHOR_RELATED}")``.
 AUTHOR_RELATED = "service__region"
 
 _key_sources = []
+_tag_sources = []
 _prefetches = []
+# The service's facets of the agents' search, and their joins.
+SERVICE_TAGS = ("region", "department", "ministry", "kind")
+ENDORSEMENTS = "search_endorsements"
 
 
 def register_agent_keys(keys, *, prefetch=(), watch=None):
@@ -26,6 +40,15 @@ def register_agent_keys(keys, *, prefetch=(), watch=None):
     ``prefetch_related`` lookups ``keys`` reads; ``watch``: ``{model: ids(obj)}`` — the saves of
     ``model`` that change the keys of the agents ``ids(obj)``."""
     _key_sources.append(keys)
+    _prefetches.extend(prefetch)
+    for model, ids in (watch or {}).items():
+        registry.watch("agent", model, ids)
+
+
+def register_agent_tags(tags, *, prefetch=(), watch=None):
+    """Add ``tags(agent)`` (a set of "facet:value" strings, the facet one of the agents'
+    search's) to every agent's document; ``prefetch`` and ``watch`` as ``register_agent_keys``."""
+    _tag_sources.append(tags)
     _prefetches.extend(prefetch)
     for model, ids in (watch or {}).items():
         registry.watch("agent", model, ids)
@@ -49,15 +72,56 @@ def region_code(agent):
 
 
 def agents():
-    from directory.models import Agent
+    from directory.models import Agent, Endorsement
 
     # Its tags are saved without a save of the agent: the services' ``refresh_search_text``
     # indexes the agent again (``directory.search_index``).
     return (
         Agent.objects.filter(is_active=True, closed_at__isnull=True)
-        .select_related("service__region")
-        .prefetch_related("skills", "expertise", "interests", *_prefetches)
+        .select_related(*(f"service__{name}" for name in SERVICE_TAGS))
+        .prefetch_related(
+            "skills",
+            "expertise",
+            "interests",
+            Prefetch(
+                "endorsements_received",
+                queryset=Endorsement.objects.only("agent_id", "tag_id"),
+                to_attr=ENDORSEMENTS,
+            ),
+            *_prefetches,
+        )
     )
+
+
+def sort_key(agent):
+    """The agents' name order: « last first », lower case, without accents."""
+    return normalize(f"{agent.last_name} {agent.first_name}".replace(MARK, " "))
+
+
+def facet_tags(agent):
+    """The agent's "facet:value" tags: its service's codes, its skills' ids, the groups'."""
+    tags = set()
+    service = agent.service
+    if service is not None:
+        for name in SERVICE_TAGS:
+            value = getattr(service, name)
+            if value is not None:
+                tags.add(f"{name}:{value.code}")
+    tags.update(f"skill:{tag.pk}" for tag in agent.skills.all())
+    for source in _tag_sources:
+        tags.update(source(agent))
+    return frozenset(tags)
+
+
+def endorsement_ranks(agent):
+    """``(("skill:<tag id>", endorsements), ...)``, by tag id."""
+    endorsements = getattr(agent, ENDORSEMENTS, None)
+    if endorsements is None:
+        endorsements = agent.endorsements_received.only("agent_id", "tag_id")
+    counts = {}
+    for endorsement in endorsements:
+        counts[endorsement.tag_id] = counts.get(endorsement.tag_id, 0) + 1
+    return tuple((f"skill:{pk}", n) for pk, n in sorted(counts.items()))
 
 
 def agent_document(agent):
@@ -88,6 +152,9 @@ def agent_document(agent):
         date=agent.date_joined,
         community_id=None,
         **author_fields(agent),
+        tags=facet_tags(agent),
+        ranks=endorsement_ranks(agent),
+        sort_key=sort_key(agent),
     )
 
 
@@ -111,3 +178,7 @@ def register():
         order=10,
     )
     registry.register_labels("region", region_labels)
+    from directory.models import Endorsement
+
+    # The endorsed agent's ranks change.
+    registry.watch("agent", Endorsement, lambda endorsement: [endorsement.agent_id])

@@ -25,6 +25,8 @@ from search.api import (
     search_agents,
     suggest_skills,
 )
+from search.backends import SearchUnavailable
+from search.views import _unavailable as search_unavailable
 
 PER_PAGE = 20
 SKILL_SUGGESTIONS = 10
@@ -35,7 +37,12 @@ SEARCH_PARAMS = ("q", "sort", "region", "department", "ministry", "kind", "skill
 @login_required
 @require_GET
 def search(request):
-    result = search_agents(request.user, per_page=PER_PAGE, **params_from_querydict(request.GET))
+    try:
+        result = search_agents(
+            request.user, per_page=PER_PAGE, **params_from_querydict(request.GET)
+        )
+    except SearchUnavailable:  # the engine does not answer: 503 in French, as /recherche/
+        return search_unavailable(request)
     page = result.page
     # The DSFR pagination shows this list of numbers, with « … » for the elided ones.
     page.pages_list = list(
