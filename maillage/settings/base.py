@@ -251,8 +251,9 @@ NOTIFICATIONS_DIGEST_HOUR = 7
 # The search over everything (search/everything.py) runs on the database (SQLite FTS5,
 # PostgreSQL full-text) unless an engine URL is given: OPENSEARCH_URL (SEARCH_URL says the
 # same) or ELASTICSEARCH_URL — the same mapping and queries (search/backends/engine.py). Both at
-# once is a configuration error. The directory's faceted search of agents runs on the database
-# (directory/search_backend.py).
+# once is a configuration error. The directory's faceted search of agents follows: on the
+# engine's index when there is one (directory/search_engine.py), else on the database
+# (directory/search_backend.py); SEARCH_BACKEND overrides.
 OPENSEARCH_URL = env("OPENSEARCH_URL") or env("SEARCH_URL")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 if OPENSEARCH_URL and ELASTICSEARCH_URL:
@@ -267,7 +268,7 @@ SEARCH_ENGINE_URL = OPENSEARCH_URL or ELASTICSEARCH_URL
 # and how long a search may wait for it before the page says it is unavailable.
 SEARCH_INDEX = env("SEARCH_INDEX", "maillage")
 SEARCH_TIMEOUT = float(env("SEARCH_TIMEOUT", "5"))
-SEARCH_BACKEND = "database"
+SEARCH_BACKEND = env("SEARCH_BACKEND") or ("engine" if SEARCH_ENGINE != "database" else "database")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Reverse proxies ------------------------------------------------------------------------
