@@ -14,6 +14,7 @@ which listens here (``listening``). This module imports no app.
 """
 
 import logging
+import threading
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -45,6 +46,7 @@ def on_commit(callback, *, name=None):
             _tell("failed", name=label, error=error)
 
     transaction.on_commit(run)
+    return run
 
 
 def publish(group, event):
@@ -69,22 +71,74 @@ def mail(*, to, template, context, subject=None):
 
 
 def register_indexer(model, indexer):
-    """Have ``indexer(obj)`` run, on commit, for every ``index(obj)`` of a ``model`` (or of a
-    subclass). Called by the app that owns the index, from its ``AppConfig.ready()``."""
+    """Have ``indexer(objs)`` run, on commit, with the objects of a ``model`` (or of a subclass)
+    given to ``index`` in the transaction. Called by the app that owns the index, from its
+    ``AppConfig.ready()``."""
     _indexers.setdefault(model, []).append(indexer)
+
+
+# The objects ``index`` was given in the current transaction, per thread: one batch, handed
+# to the indexers by one callback when it commits.
+_batch = threading.local()
 
 
 def index(obj):
     """Index ``obj`` again once the transaction commits, with the indexers registered for its
-    model (none yet: a no-op the search registry will fill)."""
+    model. The objects of one transaction go to each indexer together, once: the first of
+    their callbacks to run hands them all over (saving a page with its attachments queues them
+    in one write, not one per object), the others find nothing left; an object changed twice
+    is handed over once."""
+    connection = transaction.get_connection()
+    pending = getattr(_batch, "pending", None)
+    if (
+        pending is None
+        or pending.done
+        or not connection.in_atomic_block
+        or not pending.registered_in(connection)
+    ):
+        pending = _Pending()
+        _batch.pending = pending if connection.in_atomic_block else None
+    pending.add(obj)
+    callback = on_commit(pending.run, name=f"index {type(obj).__name__}")
+    if connection.in_atomic_block:
+        pending.last = (len(connection.run_on_commit) - 1, callback)
 
-    def run():
-        for klass in type(obj).__mro__:
-            for indexer in _indexers.get(klass, ()):
-                indexer(obj)
-        _tell("indexed", obj=obj)
 
-    on_commit(run, name=f"index {type(obj).__name__}")
+class _Pending:
+    def __init__(self):
+        self.objects = {}
+        # Where its last callback sits in the connection's list of the transaction's callbacks
+        # (``run_on_commit``, Django's): gone from there, the transaction that held the batch
+        # was rolled back or committed, and the next object starts another batch.
+        self.last = None
+        self.done = False
+
+    def registered_in(self, connection):
+        if self.last is None:
+            return False
+        position, callback = self.last
+        entries = connection.run_on_commit
+        return position < len(entries) and entries[position][1] is callback
+
+    def add(self, obj):
+        # By model and primary key: the last state given wins (a deleted object's copy keeps
+        # its key, see search.indexing).
+        key = (type(obj), obj.pk if obj.pk is not None else id(obj))
+        self.objects[key] = obj
+
+    def run(self):
+        self.done = True
+        objects = list(self.objects.values())
+        self.objects.clear()
+        by_indexer = {}
+        for obj in objects:
+            for klass in type(obj).__mro__:
+                for indexer in _indexers.get(klass, ()):
+                    by_indexer.setdefault(indexer, []).append(obj)
+        for indexer, objs in by_indexer.items():
+            indexer(objs)
+        for obj in objects:
+            _tell("indexed", obj=obj)
 
 
 @contextmanager

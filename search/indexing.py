@@ -46,7 +46,9 @@ def _watch(model, type_name, ids):
     first = model not in _watchers
     _watchers.setdefault(model, []).append((type_name, ids))
     if first:
-        effects.register_indexer(model, lambda obj, model=model: queue_for(model, obj))
+        # One indexer for every model: the objects a transaction changed, whatever their
+        # models, are queued in one write.
+        effects.register_indexer(model, queue_objects)
         uid = f"search-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(_changed, sender=model, dispatch_uid=uid, weak=False)
@@ -62,11 +64,14 @@ def _changed(sender, instance, raw=False, **kwargs):
     effects.index(instance)
 
 
-def queue_for(model, obj):
-    """Queue the documents ``obj`` (an instance of ``model``) changes, and wake the task."""
+def queue_objects(objs):
+    """Queue the documents the instances ``objs`` change (those a transaction saved or
+    deleted, whatever their models), and wake the task: one write for them all."""
     pairs = []
-    for type_name, ids in _watchers.get(model, ()):
-        pairs.extend((type_name, int(pk)) for pk in ids(obj) if pk is not None)
+    for obj in objs:
+        for model in type(obj).__mro__:
+            for type_name, ids in _watchers.get(model, ()):
+                pairs.extend((type_name, int(pk)) for pk in ids(obj) if pk is not None)
     queue(pairs)
 
 

@@ -91,12 +91,49 @@ def test_index_runs_the_indexers_registered_for_the_model(capture_effects):
     indexer = seen.append
     effects.register_indexer(Community, indexer)
     try:
-        community = CommunityFactory()
         with capture_effects() as captured:
+            community = CommunityFactory.build()
+            community.save()
             effects.index(community)
             assert seen == []
-        assert seen == [community]
-        assert captured.indexed == [community]
+        # Saved (its own signal) and given again: handed over once.
+        assert seen == [[community]]
+        assert community in captured.indexed
     finally:
         # Only this test's indexer goes: the search's own stays registered for the next tests.
         effects._indexers[Community].remove(indexer)
+
+
+def test_the_objects_of_one_transaction_reach_each_indexer_together(capture_effects):
+    """Objects of several models given to ``index`` in one transaction go to an indexer
+    registered for both in one call, each object once; a transaction rolled back hands nothing
+    over, and the next one starts afresh."""
+    from chat.models import Room
+
+    seen = []
+    indexer = seen.append
+    effects.register_indexer(Community, indexer)
+    effects.register_indexer(Room, indexer)
+    try:
+        with capture_effects():  # their own saves are committed and handed over
+            first, second = CommunityFactory(), CommunityFactory()
+        seen.clear()
+        room = Room.objects.filter(community=first).first()
+        assert room is not None
+        with capture_effects(), transaction.atomic():
+            effects.index(first)
+            effects.index(room)
+            effects.index(first)
+            effects.index(second)
+        assert seen == [[first, room, second]]
+
+        seen.clear()
+        with pytest.raises(Boom), transaction.atomic():
+            effects.index(first)
+            raise Boom
+        with capture_effects(), transaction.atomic():
+            effects.index(second)
+        assert seen == [[second]]
+    finally:
+        effects._indexers[Community].remove(indexer)
+        effects._indexers[Room].remove(indexer)
