@@ -176,9 +176,13 @@ def register():
         queryset=agents,
         document=agent_document,
         order=10,
+        named=True,
     )
     registry.register_labels("region", region_labels)
-    from directory.models import Endorsement
+    from directory.models import Endorsement, Service
 
     # The endorsed agent's ranks change.
     registry.watch("agent", Endorsement, lambda endorsement: [endorsement.agent_id])
+    # A service renamed or moved (its region, department, ministry, kind) changes its agents'
+    # text and tags.
+    registry.watch("agent", Service, lambda service: service.agents.values_list("pk", flat=True))

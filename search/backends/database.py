@@ -56,9 +56,10 @@ SQLITE_RANK = "-bm25(search_fts, 10.0, 1.0, 0.0, 0.0)"
 CONFIG = "maillage_fr"
 # A name as its trigram index holds it (migration 0003).
 NAME = "maillage_unaccent(lower(d.name))"
-# How much of the words' trigrams a name must hold to be found despite a typo: one wrong or
-# missing letter in a word of 8 to 10 keeps 0.75 of them.
-NAME_SIMILARITY = 0.7
+# How alike the words and a name's words must be for the name to be found despite a typo: one
+# wrong or missing letter in a name of 7 letters or more keeps it above (« lefevre » and
+# Lefebvre: 0.55; « hydrografes » and hydrographes: 0.56).
+NAME_SIMILARITY = 0.5
 
 
 def _named(type_name):
@@ -349,15 +350,18 @@ class DatabaseBackend(DocumentBackend):
                 "%s::text AS name) tsq"
             )
             params.append(" ".join(query.words))
-            # ``<%`` (pg_trgm's threshold, 0.6) is what the index serves; the closer bar keeps a
-            # long word sharing a stretch with a name (« annexeornithorynque ») from finding it.
+            # ``<<%`` (strict word similarity: the words' trigrams against whole words of the
+            # name) is what the index serves; the bar is written here rather than left to the
+            # server's ``pg_trgm.strict_word_similarity_threshold``.
             conditions.append(
-                f"(d.vector @@ tsq.q OR (d.name <> '' AND tsq.name <%% {NAME} "
-                f"AND word_similarity(tsq.name, {NAME}) >= {NAME_SIMILARITY}))"
+                f"(d.vector @@ tsq.q OR (d.name <> '' AND tsq.name <<%% {NAME} "
+                f"AND strict_word_similarity(tsq.name, {NAME}) >= {NAME_SIMILARITY}))"
             )
+            # A name's similarity adds to the text's rank: the name spelt right comes first, a
+            # name with a typo among the documents holding the words.
             score = (
-                f"GREATEST(ts_rank_cd(d.vector, tsq.q), "
-                f"CASE WHEN d.name <> '' THEN word_similarity(tsq.name, {NAME}) ELSE 0 END)"
+                f"ts_rank_cd(d.vector, tsq.q) + "
+                f"CASE WHEN d.name <> '' THEN strict_word_similarity(tsq.name, {NAME}) ELSE 0 END"
             )
         elif parts:
             source = f"FROM search_searchdocument d, (SELECT {' && '.join(parts)} AS q) tsq"

@@ -89,8 +89,10 @@ class TestDatabaseBackend(BackendContract):
                 doc(2, "Réseau des hydrogéologues", type="community", access=("c9",)),
                 doc(3, "Les hydrographes au travail", "compte rendu"),
                 doc(4, "Réseau bathymétrie", type="community"),
+                doc(5, "Jeanne Lefebvre", "Cheffe de projet", type="agent"),
             ]
         )
+        assert [hit.key for hit in backend.search(ask("lefevre")).hits] == ["agent:5"]
         found = backend.search(ask("hydrografes"))
         assert [hit.key for hit in found.hits] == ["community:1"]
         assert found.total == 1

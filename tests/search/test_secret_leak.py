@@ -78,10 +78,11 @@ def test_a_member_finds_every_type_and_the_admin_all_but_the_conversation(secret
     expected.add(("community", planted.community.pk))
     assert {type_name for type_name, _pk in expected} == {"community", *CONTENT_TYPES}
     assert everything_found(secret["member"], "ornithorynque")[1] == expected
-    # The attached PDF's own word finds the wiki page.
-    assert everything_found(secret["member"], f"annexe{CANARY}")[1] == {
-        ("wiki_page", planted.page.pk)
-    }
+    # The attached PDF's own word finds the wiki page (on PostgreSQL the community, whose name
+    # holds a word alike, too: names are found despite a typo).
+    found = everything_found(secret["member"], f"annexe{CANARY}")[1]
+    assert ("wiki_page", planted.page.pk) in found
+    assert found <= {("wiki_page", planted.page.pk), ("community", planted.community.pk)}
     # Administrators read every community, never the private conversations.
     assert everything_found(secret["admin"], "ornithorynque")[1] == expected
 

@@ -14,6 +14,7 @@ from search.everything import search_everything
 from search.indexing import documents_for, drain, queue, rebuild
 from search.models import PendingIndex
 from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
+from tests.search.contract import ask
 from tests.search.planted import CONTENT_TYPES, plant, plant_direct, search_backend
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +268,31 @@ def test_a_membership_changes_the_agent_keys(backend, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         Membership.objects.filter(community=community, agent=agent).delete()
     assert search_everything(external, query="dupontel").total == 0
+
+
+def test_a_service_renamed_or_moved_indexes_its_agents_again(django_capture_on_commit_callbacks):
+    """A service's new name reaches its agents' text, and its new department (and so region)
+    their region and their facet tags, once committed."""
+    from directory.models import Department
+    from search.backends.database import DatabaseBackend
+
+    agent = AgentFactory(last_name="Dupontel")
+    service = agent.service
+    moved = Department.objects.exclude(region_id=service.region_id).first()
+    other = moved.region
+    rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        service.name = "Direction des embruns"
+        service.department = moved
+        service.save()
+    found = document("agent", agent)
+    assert "Direction des embruns" in found.body
+    assert found.region == other.code
+    assert {f"region:{other.code}", f"department:{moved.code}"} <= found.tags
+    assert not PendingIndex.objects.exists()
+    row = DatabaseBackend().search(ask("embruns"))
+    assert [hit.key for hit in row.hits] == [f"agent:{agent.pk}"]
+    assert row.hits[0].region == other.code
 
 
 def test_queued_documents_of_a_type_no_longer_found_are_removed(backend):
