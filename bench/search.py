@@ -152,7 +152,9 @@ def _opensearch(engines, workdir, args):
     with log_path.open("ab") as log:
         # bin/opensearch-node hands its process over to java: this process is the node's.
         process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
-            [node, "start", "--port", str(port), "--data", str(data), "--heap", args.search_heap],
+            # A production node's JVM (G1, both compilers), not the tests' quick one.
+            [node, "start", "--port", str(port), "--data", str(data)]
+            + ["--heap", args.search_heap, "--server"],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -161,7 +163,8 @@ def _opensearch(engines, workdir, args):
         started = time.perf_counter()
         if _wait_yellow(url, process):
             print(
-                f"\nRecherche : nœud OpenSearch sur {url} (tas {args.search_heap}), prêt en "
+                f"\nRecherche : nœud OpenSearch sur {url} (tas {args.search_heap}, JVM serveur : "
+                f"G1, C2), prêt en "
                 f"{time.perf_counter() - started:.0f} s"
             )
             yield url
