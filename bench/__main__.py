@@ -2,6 +2,7 @@
 
 make bench            # or: .venv/bin/python -m bench
 python -m bench --only directory --agents 2000      # a quick run of one benchmark
+python -m bench --only directory --directory-engine opensearch   # its searches on the engine too
 python -m bench --only chat --chat-agents 50        # the chat benchmark alone, smaller
 python -m bench --only forums --forum-posts 100000  # the forums benchmark, smaller
 python -m bench --only wiki --wiki-pages 2000 --wiki-revisions 10000   # the wiki's, smaller
@@ -12,7 +13,10 @@ python -m bench --only search --search-documents 200000   # the search over ever
 The pages run on SQLite. The directory benchmark runs on SQLite in this process, then on a
 throw-away PostgreSQL server (bench/postgresql.py) in a child process, ``python -m bench --only
 directory --database postgres://…``, so that Django reads its settings afresh; the figures of both
-are then printed side by side. The chat benchmark (bench/chat.py) starts its own servers (Daphne,
+are then printed side by side. With ``--directory-engine opensearch`` the PostgreSQL run also starts
+an OpenSearch node (bench/search.py's, or the one ``OPENSEARCH_URL`` names), rebuilds the index and
+measures the same searches with ``SEARCH_BACKEND = "engine"`` (bench/directory_engine.py), printed
+as a third column. The chat benchmark (bench/chat.py) starts its own servers (Daphne,
 Redis, PostgreSQL, a minimal broadcast server) and a load generator, each in a process of its own.
 The forums benchmark (bench/forums.py) runs on a throw-away PostgreSQL only, in a child process
 ``python -m bench --only forums --database postgres://…``. So do the wiki's (bench/wiki.py) and
@@ -30,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 BENCHMARKS = ("pages", "directory", "chat", "forums", "wiki", "documents", "ideas", "search")
@@ -52,6 +57,13 @@ def parse_args(argv=None):
         "--no-postgresql", action="store_true", help="the directory benchmark on SQLite only"
     )
     parser.add_argument("--json", help="write the directory benchmark's report to this file")
+    parser.add_argument(
+        "--directory-engine",
+        choices=("database", "opensearch"),
+        default="database",
+        help="opensearch: also measure the directory's searches on an OpenSearch node, after the "
+        "database, on PostgreSQL (or on --database); the node's heap is --search-heap",
+    )
     parser.add_argument(
         "--chat-agents", type=int, default=200, help="agents connected in the chat benchmark"
     )
@@ -130,7 +142,8 @@ def main(argv=None):
             tool in selected for tool in ON_POSTGRESQL_ONLY
         )
         if "pages" in selected or "directory" in selected or forums_here or tools_here:
-            _in_process(args, selected, workdir)
+            with _directory_engine_node(args, selected, workdir):
+                _in_process(args, selected, workdir)
         if "forums" in selected and not forums_here:
             _forums_on_postgresql(args, workdir)
         for tool in ON_POSTGRESQL_ONLY:
@@ -171,6 +184,9 @@ def _in_process(args, selected, workdir):
     # One line per background task (the demo data's and the benchmarks' notifications) would
     # drown the figures.
     logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    if args.directory_engine != "database":
+        # The client logs every 404 (« no alias yet ») as a warning: noise among the figures.
+        logging.getLogger("opensearch").setLevel(logging.ERROR)
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as devnull:
         call_command("load_demo_data", stdout=devnull)
@@ -183,15 +199,17 @@ def _in_process(args, selected, workdir):
     if "directory" in selected:
         from bench import directory
 
-        report = directory.run(agents=args.agents, engine=engine)
+        on_engine = args.directory_engine != "database" and _directory_engine_here(args)
+        report = directory.run(agents=args.agents, engine=engine, search_engine=on_engine)
         if args.json:
             Path(args.json).write_text(json.dumps(report))
-        reports = [report]
+        reports = [report, *report.pop("more", [])]
         if engine == "SQLite" and not args.database and not args.no_postgresql:
-            other = _directory_on_postgresql(args.agents, workdir)
+            other = _directory_on_postgresql(args, workdir)
             if other is not None:
-                reports.append(other)
-        if len(reports) > 1 or not args.json:
+                reports += [other, *other.pop("more", [])]
+        # A child run's parent prints its figures with its own.
+        if not args.json or (len(reports) > 1 and not os.environ.get(CHILD)):
             directory.print_comparison(reports)
 
     if "forums" in selected and engine == "PostgreSQL":
@@ -225,7 +243,34 @@ def _in_process(args, selected, workdir):
         ideas.run(ideas=args.ideas_count, supports=args.ideas_supports, explain=args.explain)
 
 
-def _directory_on_postgresql(agents, workdir):
+def _directory_engine_here(args):
+    """Whether this process measures the directory on the engine: the run on ``--database`` (the
+    child on PostgreSQL) or on SQLite alone; the default SQLite run leaves it to its child."""
+    return bool(args.database) or args.no_postgresql
+
+
+@contextmanager
+def _directory_engine_node(args, selected, workdir):
+    """With ``--directory-engine opensearch``, where this process measures it: an OpenSearch node
+    for the run (bench/search.py's, or ``OPENSEARCH_URL``'s) in the settings' environment, and
+    the directory's search on the database until the benchmark switches it."""
+    if (
+        "directory" not in selected
+        or args.directory_engine == "database"
+        or not _directory_engine_here(args)
+    ):
+        yield
+        return
+    from bench.search import _opensearch
+
+    with _opensearch(["opensearch"], workdir, args) as url:
+        if url:
+            os.environ["OPENSEARCH_URL"] = url
+            os.environ["SEARCH_BACKEND"] = "database"
+        yield
+
+
+def _directory_on_postgresql(args, workdir):
     """Run the directory benchmark in a child process on a throw-away PostgreSQL server."""
     from bench.postgresql import PostgreSQLUnavailable, ThrowAwayPostgreSQL
 
@@ -249,11 +294,15 @@ def _directory_on_postgresql(agents, workdir):
                     "--only",
                     "directory",
                     "--agents",
-                    str(agents),
+                    str(args.agents),
                     "--database",
                     url,
                     "--json",
                     str(report_path),
+                    "--directory-engine",
+                    args.directory_engine,
+                    "--search-heap",
+                    args.search_heap,
                 ],
                 cwd=ROOT,
                 env=env,
