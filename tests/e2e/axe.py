@@ -84,6 +84,8 @@ def axe_violations(page, *, impacts=BLOCKING_IMPACTS):
                 )
                 for node in violation["nodes"]
             ],
+            # axe-core's own words on why each element fails (sizes, overlaps, contrasts).
+            "summaries": [node.get("failureSummary", "") for node in violation["nodes"]],
         }
         for violation in results["violations"]
         if violation["impact"] in impacts
@@ -95,7 +97,11 @@ def describe(violations):
     lines = []
     for violation in violations:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.extend(f"    {target}" for target in violation["targets"])
+        for target, summary in zip(
+            violation["targets"], violation.get("summaries", ()), strict=False
+        ):
+            lines.append(f"    {target}")
+            lines.extend(f"      {line}" for line in summary.splitlines() if line.strip())
     return "\n".join(lines)
 
 

@@ -10,7 +10,9 @@ reloads the page) and fails, or passes, by luck on a loaded machine. The page si
 - ``#chat-room[data-connection="open"]``: a room's page is subscribed to its room, its controls
   bound (static/js/chat.js);
 - the ``htmx-request``, ``htmx-swapping`` and ``htmx-settling`` classes, which htmx keeps on
-  the elements of a request until its answer is swapped in and settled (the address pushed).
+  the elements of a request until its answer is swapped in and settled (the address pushed);
+- a DSFR collapse (a side menu, an accordion) is open once it holds ``fr-collapse--expanded``
+  and no longer ``fr-collapsing``, the class DSFR keeps while it unfolds.
 """
 
 from contextlib import contextmanager
@@ -36,6 +38,23 @@ def goto_ready(page, url):
 def wait_until_live(page):
     """Wait until the tab's WebSocket is open and subscribed to the agent's rooms."""
     expect(page.locator("html")).to_have_attribute("data-realtime", "open")
+
+
+def wait_until_disclosed(page, toggle):
+    """Wait until the DSFR collapse ``toggle`` controls is open and done unfolding: what sits
+    around it has stopped moving (an accessibility check run meanwhile measures elements that
+    the unfolding menu still overlaps)."""
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    collapse_id = toggle.get_attribute("aria-controls")
+    page.wait_for_function(
+        """id => {
+            const collapse = document.getElementById(id);
+            return collapse.classList.contains("fr-collapse--expanded")
+                && !collapse.classList.contains("fr-collapsing")
+                && collapse.getBoundingClientRect().height >= collapse.scrollHeight - 1;
+        }""",
+        arg=collapse_id,
+    )
 
 
 def wait_until_room_live(page):

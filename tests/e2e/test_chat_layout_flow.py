@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.e2e.accounts import PASSWORD
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import TIMEOUT_MS
-from tests.e2e.pages import wait_until_live, wait_until_room_live
+from tests.e2e.pages import wait_until_disclosed, wait_until_live, wait_until_room_live
 from tests.e2e.test_chat_flow import message, watch
 
 pytestmark = pytest.mark.e2e
@@ -262,6 +262,7 @@ def test_on_a_phone_the_rooms_are_above_the_room(chromium, maillage_server):
         assert_composer_at_the_bottom(page)
         toggle.click()
         expect(links.first).to_be_visible()
+        wait_until_disclosed(page, toggle)
         assert_accessible(page, where="a room on a phone, its side menu open")
         assert problems == []
     finally:
