@@ -88,6 +88,12 @@ class DocumentBackend:
         batch. Returns the number indexed."""
         raise NotImplementedError
 
+    def outdated(self):
+        """True when the index must be rebuilt before it serves well: it does not exist yet,
+        or an older version of the code made it (``manage.py search_reindex --if-outdated``).
+        The database's index is kept by its migrations: never."""
+        return False
+
     def clear(self):
         """Empty the index (tests)."""
         raise NotImplementedError

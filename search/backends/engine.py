@@ -338,6 +338,22 @@ class EngineBackend(DocumentBackend):
             )
         self._upgraded = True
 
+    def outdated(self):
+        """No index behind the alias yet, or one made by an older mapping
+        (``MAPPING_VERSION``): its documents lack what the code now reads."""
+        with self._answering("checking the index"):
+            try:
+                found = self.client.indices.get_mapping(index=self.alias)
+            except Exception as error:
+                if status_of(error) == 404:
+                    return True
+                raise
+        return not found or any(
+            (definition.get("mappings", {}).get("_meta") or {}).get("version", 1)
+            < MAPPING_VERSION
+            for definition in found.values()
+        )
+
     def _behind_alias(self):
         """The indices the alias points at now."""
         try:

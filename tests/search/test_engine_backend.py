@@ -125,6 +125,49 @@ class TestOpenSearchBackend(BackendContract):
             backend.drop()
         assert backend.client.indices.get(index=f"{backend.alias}*") == {}
 
+    @pytest.mark.django_db
+    def test_search_reindex_if_outdated_rebuilds_a_missing_or_older_index_only(
+        self, opensearch_url, settings
+    ):
+        """``search_reindex --if-outdated`` (run by a deployment after each upgrade) builds the
+        index when there is none, leaves a current one alone, and rebuilds one an older mapping
+        made."""
+        import io
+
+        from django.core.management import call_command
+
+        from search import backends
+        from tests.factories import CommunityFactory
+
+        backend = engine_backend(OpenSearchBackend, opensearch_url)
+        settings.SEARCH_ENGINE = "opensearch"
+        settings.SEARCH_ENGINE_URL = opensearch_url
+        settings.SEARCH_INDEX = backend.alias
+        settings.SEARCH_REFRESH = True
+        backends._document_backend.cache_clear()
+
+        def reindex():
+            out = io.StringIO()
+            call_command("search_reindex", if_outdated=True, stdout=out, stderr=io.StringIO())
+            return out.getvalue()
+
+        CommunityFactory(name="Réseau bathymétrie")
+        try:
+            assert backend.outdated()
+            assert "documents indexés" in reindex()
+            assert not backend.outdated()
+            assert found(backend, "bathymétrie", access=EVERYTHING)
+            assert "à jour" in reindex()
+            # An index of mapping version 1 (before the facet tags).
+            (name,) = backend.client.indices.get_alias(name=backend.alias)
+            backend.client.indices.put_mapping(index=name, body={"_meta": {"version": 1}})
+            assert backend.outdated()
+            assert "documents indexés" in reindex()
+            assert not backend.outdated()
+        finally:
+            backend.drop()
+            backends._document_backend.cache_clear()
+
     def test_readers_see_the_old_index_until_the_rebuild_is_complete(self, backend):
         """While the batches are written, a search still answers from the old index; at the
         end the alias points at the new index alone and the old one is deleted."""

@@ -239,3 +239,13 @@ def test_search_reindex_shows_its_progress(django_capture_on_commit_callbacks):
     assert "documents/s" in err.getvalue()
     with pytest.raises(CommandError, match="--batch"):
         call_command("search_reindex", batch=0, stdout=out, stderr=err)
+
+
+def test_search_reindex_if_outdated_leaves_the_database_index_alone():
+    """The database's index is kept by its migrations: --if-outdated rebuilds nothing."""
+    CommunityFactory(name="Réseau bathymétrie")
+    DatabaseBackend().clear()
+    out = io.StringIO()
+    call_command("search_reindex", if_outdated=True, stdout=out, stderr=io.StringIO())
+    assert "à jour" in out.getvalue()
+    assert DatabaseBackend().count() == 0

@@ -3,13 +3,16 @@
 The backend swaps the index at once when the new one is complete (one transaction on the
 database, a new index and an alias switch on the engine): search keeps answering meanwhile. A
 progress bar on stderr counts the documents and the rate.
+
+``--if-outdated`` rebuilds only when the backend says its index needs it (none yet, or made by
+an older mapping): what a deployment runs after each upgrade (docker-compose's ``search-index``).
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.backends import SearchUnavailable
+from search.backends import SearchUnavailable, document_backend
 from search.indexing import BATCH, count_all, rebuild
 
 WIDTH = 30
@@ -25,10 +28,24 @@ class Command(BaseCommand):
             default=BATCH,
             help=f"Documents lus et écrits à la fois (défaut : {BATCH}).",
         )
+        parser.add_argument(
+            "--if-outdated",
+            action="store_true",
+            help="Ne reconstruire que si l’index n’existe pas encore ou date d’une version "
+            "antérieure (après une mise à jour).",
+        )
 
-    def handle(self, *args, batch, **options):
+    def handle(self, *args, batch, if_outdated=False, **options):
         if batch < 1:
             raise CommandError("--batch : un nombre entier positif.")
+        if if_outdated:
+            try:
+                outdated = document_backend().outdated()
+            except SearchUnavailable as error:
+                raise CommandError(f"L’index ne répond pas : {error}") from error
+            if not outdated:
+                self.stdout.write("L’index est à jour : rien à reconstruire.")
+                return
         expected = count_all()
         started = time.monotonic()
 
