@@ -349,8 +349,7 @@ class EngineBackend(DocumentBackend):
                     return True
                 raise
         return not found or any(
-            (definition.get("mappings", {}).get("_meta") or {}).get("version", 1)
-            < MAPPING_VERSION
+            (definition.get("mappings", {}).get("_meta") or {}).get("version", 1) < MAPPING_VERSION
             for definition in found.values()
         )
 
