@@ -16,9 +16,10 @@ database (migration 0002):
   word a parameter; ``ts_rank_cd`` ranks it. Plain words also find a name (the title of an
   agent, a community: ``name``) by trigram similarity, despite a typo (migration 0003).
 
-Both then run the same two statements: the page (its hits, the first 20,000 characters of their
-body for the excerpt) and the facets — a ``MATERIALIZED`` set of the matches, counted once per
-facet with the other facets' filters (the total comes with them).
+Both then run the same single statement: the matches found once (a ``MATERIALIZED`` set of
+their small columns and score), sorted for the page — whose rows alone are read whole, the
+first 20,000 characters of their body for the excerpt — and counted once per facet with the
+other facets' filters (the total comes with them).
 """
 
 from dataclasses import replace
@@ -279,13 +280,7 @@ class DatabaseBackend(DocumentBackend):
                 request,
                 filters={k: v for k, v in request.filters.items() if k != "community"},
             )
-        filters = _Filters(request, prefix="d.")
-        hits = self._page(request, source, params, score, filters)
-        if request.facets:
-            facets, total = self._facets(request, source, params)
-        else:
-            facets, total = {}, self._count(source, params, filters)
-        return Results(total=total, hits=hits, facets=facets)
+        return self._run(request, source, params, score)
 
     def _sqlite_source(self, request):
         """``FROM … WHERE …`` of the matches (text and access), its parameters, the score."""
@@ -375,54 +370,54 @@ class DatabaseBackend(DocumentBackend):
             params.append(sorted(request.access))
         return f"{source} WHERE {' AND '.join(conditions) or '1 = 1'}", params, score
 
-    def _page(self, request, source, params, score, filters):
-        where, filter_params = filters.sql()
+    def _run(self, request, source, params, score):
+        """The page and the facets (or the total alone) in one statement: the matches are
+        found once (``m``, materialized), then sorted for the page — only its rows are read
+        whole (a body is long: read for every match, it cost more than the search) — and
+        counted for each facet with the other facets' filters.
+
+        Every value is a parameter; what is formatted in is this module's own SQL."""
+        filters = _Filters(request)
+        where, where_params = filters.sql()
         if request.sort == "date":
-            order = "{0}date DESC, {0}type, {0}object_id"
+            order = "date DESC, type, object_id"
         else:
-            order = "{0}score DESC, {0}date DESC, {0}type, {0}object_id"
-        # The page's ids are sorted first, on the matches' small columns; only then are its 20
-        # rows read whole (a body is long: read for every match, it cost more than the search).
-        # Every value is a parameter; what is formatted in is this module's own SQL.
-        inner = (
-            f"SELECT d.id, d.type, d.object_id, d.date, {score} AS score "  # noqa: S608
-            f"{source}{where} ORDER BY {order.format('')} LIMIT %s OFFSET %s"
-        )
+            order = "score DESC, date DESC, type, object_id"
+        counts, count_params = self._counts(request, filters)
         sql = (
-            "SELECT x.type, x.object_id, x.title, substr(x.body, 1, %s), x.url, x.date, "  # noqa: S608
+            "WITH m AS MATERIALIZED (SELECT d.id, d.type, d.object_id, d.community_id, "  # noqa: S608
+            f"d.region, d.date, {score} AS score {source}), "
+            f"p AS (SELECT id, score FROM m WHERE 1 = 1{where} ORDER BY {order} LIMIT %s OFFSET %s) "
+            "SELECT 'hit', x.type, x.object_id, x.title, substr(x.body, 1, %s), x.url, x.date, "
             "x.community_id, x.author_id, x.author_name, x.region, p.score "
-            f"FROM ({inner}) p JOIN search_searchdocument x ON x.id = p.id "
-            f"ORDER BY {order.format('p.')}"
+            "FROM p JOIN search_searchdocument x ON x.id = p.id"
+            + "".join(
+                f" UNION ALL SELECT 'facet', name, n, value, NULL, NULL, NULL, NULL, NULL, NULL, "  # noqa: S608
+                f"NULL, NULL FROM ({branch}) f{index}"
+                for index, branch in enumerate(counts)
+            )
         )
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
                 [
-                    EXCERPT_SOURCE,
                     *params,
-                    *filter_params,
+                    *where_params,
                     max(request.limit, 0),
                     max(request.offset, 0),
+                    EXCERPT_SOURCE,
+                    *count_params,
                 ],
             )
             rows = cursor.fetchall()
+        hits, counted = [], []
         query = request.query
-        return [
-            Hit(
-                type=type_name,
-                id=object_id,
-                title=title,
-                url=url,
-                date=_datetime(date),
-                community_id=community_id,
-                author_id=author_id,
-                author_name=author_name,
-                region=region,
-                excerpt=excerpt(body, query),
-                title_html=highlight(title, query),
-                score=float(score or 0.0),
-            )
-            for (
+        for kind, *row in rows:
+            if kind == "facet":
+                name, count, value = row[0], row[1], row[2]
+                counted.append((name, value, count))
+                continue
+            (
                 type_name,
                 object_id,
                 title,
@@ -433,49 +428,73 @@ class DatabaseBackend(DocumentBackend):
                 author_id,
                 author_name,
                 region,
-                score,
-            ) in rows
-        ]
+                rank,
+            ) = row
+            hits.append(
+                Hit(
+                    type=type_name,
+                    id=object_id,
+                    title=title,
+                    url=url,
+                    date=_datetime(date),
+                    community_id=community_id,
+                    author_id=author_id,
+                    author_name=author_name,
+                    region=region,
+                    excerpt=excerpt(body, query),
+                    title_html=highlight(title, query),
+                    score=float(rank or 0.0),
+                )
+            )
+        # The join does not keep the page's order: sorted again, the same way (20 rows).
+        if request.sort == "date":
+            hits.sort(key=lambda hit: (-hit.date.timestamp(), hit.type, hit.id))
+        else:
+            hits.sort(key=lambda hit: (-hit.score, -hit.date.timestamp(), hit.type, hit.id))
+        if not request.facets:
+            return Results(total=sum(count for _n, _v, count in counted), hits=hits, facets={})
+        facets, total = self._facets(request, filters, counted)
+        return Results(total=total, hits=hits, facets=facets)
 
-    def _count(self, source, params, filters):
-        where, filter_params = filters.sql()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}{where}", [*params, *filter_params])
-            return cursor.fetchone()[0]
-
-    def _facets(self, request, source, params):
-        """The facets' counts and the total, in one statement over the matches."""
-        filters = _Filters(request)
-        branches, branch_params = [], []
+    @staticmethod
+    def _counts(request, filters):
+        """The counting branches over the matches ``m``: ``(name, value, n)`` rows for each
+        facet counted with the other facets' filters — or the total alone."""
+        branches, params = [], []
 
         def branch(select, group, without, extra=""):
             where, values = filters.sql(without=without)
-            branches.append(f"SELECT {select}, COUNT(*) FROM m WHERE 1 = 1{extra}{where}{group}")  # noqa: S608
-            branch_params.extend(values)
+            sql = f"SELECT {select}, COUNT(*) AS n FROM m WHERE 1 = 1{extra}{where}{group}"  # noqa: S608
+            branches.append(sql)
+            params.extend(values)
 
-        branch("'type', type", " GROUP BY type", "type")
+        if not request.facets:
+            branch("'total' AS name, '' AS value", "", None)
+            return branches, params
+        branch("'type' AS name, type AS value", " GROUP BY type", "type")
         branch(
-            "'community', CAST(community_id AS TEXT)",
+            "'community' AS name, CAST(community_id AS TEXT) AS value",
             " GROUP BY community_id",
             "community",
             " AND community_id IS NOT NULL",
         )
-        branch("'region', region", " GROUP BY region", "region", " AND region <> ''")
+        branch(
+            "'region' AS name, region AS value", " GROUP BY region", "region", " AND region <> ''"
+        )
         for value, _label, days in PERIODS:
             where, values = filters.sql(without="period")
             branches.append(
-                f"SELECT 'period', '{value}', COUNT(*) FROM m WHERE date >= %s{where}"  # noqa: S608
+                f"SELECT 'period' AS name, '{value}' AS value, COUNT(*) AS n FROM m "  # noqa: S608
+                f"WHERE date >= %s{where}"
             )
-            branch_params.extend([filters.since(days), *values])
-        sql = (
-            "WITH m AS MATERIALIZED (SELECT d.type, d.community_id, d.region, d.date "
-            f"{source}) " + " UNION ALL ".join(branches)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *branch_params])
-            rows = cursor.fetchall()
+            params.extend([filters.since(days), *values])
+        return branches, params
+
+    @staticmethod
+    def _facets(request, filters, counted):
+        """The facets' values with their counts, and the total."""
         facets = {"type": [], "community": [], "region": [], "period": []}
-        for name, value, count in rows:
+        for name, value, count in counted:
             if count:
                 facets[name].append((str(value), count))
         for name in ("type", "community", "region"):
