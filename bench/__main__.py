@@ -117,7 +117,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="EXPLAIN ANALYZE the slowest queries of the wiki, documents and ideas pages that miss",
+        help="EXPLAIN ANALYZE the slowest queries of the wiki, documents and ideas pages and of "
+        "the directory's searches that miss their target",
     )
     return parser.parse_args(argv)
 
@@ -200,7 +201,9 @@ def _in_process(args, selected, workdir):
         from bench import directory
 
         on_engine = args.directory_engine != "database" and _directory_engine_here(args)
-        report = directory.run(agents=args.agents, engine=engine, search_engine=on_engine)
+        report = directory.run(
+            agents=args.agents, engine=engine, search_engine=on_engine, explain=args.explain
+        )
         if args.json:
             Path(args.json).write_text(json.dumps(report))
         reports = [report, *report.pop("more", [])]
@@ -303,6 +306,7 @@ def _directory_on_postgresql(args, workdir):
                     args.directory_engine,
                     "--search-heap",
                     args.search_heap,
+                    *(["--explain"] if args.explain else []),
                 ],
                 cwd=ROOT,
                 env=env,

@@ -134,9 +134,10 @@ def _count_queries(func):
     return len(captured)
 
 
-def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False):
+def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False, explain=False):
     """Generate the directory, measure every scenario; return the report. ``search_engine``:
-    measure them on the engine too, after the database (the report's "more")."""
+    measure them on the engine too, after the database (the report's "more"). ``explain``: on
+    PostgreSQL, the plans of the slowest queries of the API searches that miss their target."""
     notes = []
     viewer = Agent.objects.get(email="agent@demo.gouv.fr")
     client = Client()
@@ -206,6 +207,8 @@ def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False):
     )
     for note in notes:
         print(f"  ! {note}")
+    if explain and connection.vendor == "postgresql":
+        _explain_slow(scenarios, rows, TARGETS.get(engine, 0))
     report = {
         "engine": engine,
         "agents": total_agents,
@@ -217,6 +220,16 @@ def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False):
     if search_engine:
         report["more"] = _on_engine(scenarios, client, total_agents)
     return report
+
+
+def _explain_slow(scenarios, rows, target):
+    """EXPLAIN ANALYZE the slowest queries of each API search whose p95 misses ``target``."""
+    from bench.scenarios import explain_request
+
+    slow = {row["name"] for row in rows if row["p95"] >= target}
+    for scenario in scenarios:
+        if scenario.kwargs is not None and f"API : {scenario.label}" in slow:
+            explain_request(f"API : {scenario.label}", scenario.api, top=2)
 
 
 def _on_engine(scenarios, client, total_agents):
