@@ -500,6 +500,11 @@ class DatabaseBackend:
             .values_list("tag_id")
             .annotate(n=Count("pk"))
         )
+        return self._skill_facet_from_counts(counts, chosen)
+
+    def _skill_facet_from_counts(self, counts, chosen):
+        """The skill facet from ``{tag id: agents}``: the names of the skills that can make the
+        top FACET_SIZE (ties included) and of the selected ones, in one query."""
         chosen_ids = {item.pk for item in chosen}
         ranked = sorted((n for pk, n in counts.items() if pk not in chosen_ids), reverse=True)
         threshold = ranked[FACET_SIZE - 1] if len(ranked) >= FACET_SIZE else 0

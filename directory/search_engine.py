@@ -23,7 +23,6 @@ import math
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, Value
-from taggit.models import Tag
 
 from directory.models import Agent, Department, Ministry, Region, ServiceKind
 from directory.relations import visible_agents
@@ -36,7 +35,7 @@ from directory.search_backend import (
 from search import registry
 from search.backends import document_backend
 from search.query import parse
-from search.results import FACET_SIZE, FACETS, FacetOption, SearchResult
+from search.results import FACETS, FacetOption, SearchResult
 
 # group facet name -> ``listable(viewer, values, chosen)``: the groups among ``values`` the facet
 # may list to ``viewer`` (``chosen``, the selected values, always), a queryset of groups.
@@ -177,20 +176,10 @@ class EngineBackend(DatabaseBackend):
         }
 
     def _skill_facet_from(self, counted, chosen):
-        """The skill facet from the engine's counts by tag id: the names of the skills that can
-        make the top FACET_SIZE (ties included) and of the selected ones, in one query."""
+        """The skill facet from the engine's counts by tag id (the database backend's own
+        ranking and labels)."""
         counts = {int(pk): n for pk, n in counted.items() if pk.isdigit()}
-        chosen_ids = {item.pk for item in chosen}
-        ranked = sorted((n for pk, n in counts.items() if pk not in chosen_ids), reverse=True)
-        threshold = ranked[FACET_SIZE - 1] if len(ranked) >= FACET_SIZE else 0
-        wanted = [pk for pk, n in counts.items() if n >= threshold or pk in chosen_ids]
-        options = {
-            slug: FacetOption(slug, label, counts[pk])
-            for pk, slug, label in Tag.objects.filter(pk__in=wanted).values_list(
-                "pk", "slug", "name"
-            )
-        }
-        return self._make_facet("skill", options, chosen)
+        return self._skill_facet_from_counts(counts, chosen)
 
     def _group_facet_from(self, name, viewer, counted, chosen):
         """A group facet from the engine's counts by value: only the groups the facet may list
