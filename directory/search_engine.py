@@ -22,9 +22,9 @@ import math
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Value
 
-from directory.models import Agent, Department, Ministry, Region, ServiceKind
+from directory.facet_labels import by_code
+from directory.models import Agent
 from directory.relations import visible_agents
 from directory.search_backend import (
     PAGE_RELATED,
@@ -131,13 +131,13 @@ class EngineBackend(DatabaseBackend):
     @staticmethod
     def _rows(viewer, ids):
         """The page's agents in the engine's order, their services joined and skills
-        prefetched; an agent the index has not caught up with (deactivated, no longer
+        read by ``_attach_skills``; an agent the index has not caught up with (deactivated, no longer
         visible) is left out and indexed again."""
         if not ids:
             return []
         rows = Agent.objects.filter(pk__in=ids, is_active=True, closed_at__isnull=True)
         rows = visible_agents(viewer, rows).select_related(*PAGE_RELATED)
-        by_id = {agent.pk: agent for agent in rows.prefetch_related("skills")}
+        by_id = {agent.pk: agent for agent in rows}
         stale = [pk for pk in ids if pk not in by_id]
         if stale:
             from search.indexing import queue
@@ -146,34 +146,18 @@ class EngineBackend(DatabaseBackend):
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def _service_facets_from(self, counted, selected):
-        """The four facets of the organisation from the engine's counts by code, their labels
-        in one UNION query."""
-        codes = {name: dict(counted.get(name, ())) for name in SERVICE_FACETS}
-        sources = {
-            "region": (Region, "name"),
-            "department": (Department, "name"),
-            "ministry": (Ministry, "short_name"),
-            "kind": (ServiceKind, "name"),
-        }
-        parts = [
-            model.objects.filter(code__in=codes[name])
-            .order_by()
-            .annotate(facet_name=Value(name, output_field=CharField()), facet_label=F(label))
-            .values_list("facet_name", "code", "facet_label")
-            for name, (model, label) in sources.items()
-            if codes[name]
-        ]
-        options = {name: {} for name in SERVICE_FACETS}
-        if parts:
-            rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
-            for name, code, label in rows:
-                options[name][code] = FacetOption(
-                    code, self._label(name, code, label), codes[name][code]
-                )
-        return {
-            name: self._make_facet(name, options[name], selected.get(name, []))
-            for name in SERVICE_FACETS
-        }
+        """The four facets of the organisation from the engine's counts by code, labelled as
+        the database backend labels them (``directory.facet_labels``)."""
+        facets = {}
+        for name in SERVICE_FACETS:
+            labels = by_code(name)
+            options = {
+                code: FacetOption(code, self._label(name, code, labels[code]), count)
+                for code, count in counted.get(name, ())
+                if code in labels
+            }
+            facets[name] = self._make_facet(name, options, selected.get(name, []))
+        return facets
 
     def _skill_facet_from(self, counted, chosen):
         """The skill facet from the engine's counts by tag id (the database backend's own

@@ -69,7 +69,8 @@ STAMP = "%Y%m%d%H%M%S%f"
 # added since (``_upgrade``, on first use), and ``search_reindex`` fills them.
 MAPPING_VERSION = 2
 # The largest number of values a facet of ``facet_search`` counts (the caller picks its top
-# ones among them, ties and values it may not show included).
+# ones among them, ties and values it may not show included): each pass of the engine keeps
+# this many tags per facet asked, of every facet.
 TAG_FACET_SIZE = 500
 # Facet name -> the field it filters and counts on.
 FACET_FIELDS = {"type": "type", "community": "community_id", "region": "region"}
@@ -734,17 +735,18 @@ class EngineBackend(DocumentBackend):
         # The facets counted with the same filters (every facet but a chosen one's: all of
         # them when nothing is chosen) share one pass over the matches: one terms aggregation
         # of their tags, split by facet afterwards. Six passes (one per facet, each keeping its
-        # own tags) cost 52 ms at 82,000 agents where one costs 12.
-        for index, (without, names) in enumerate(_facet_groups(facet_names, chosen)):
+        # own tags) cost 52 ms at 82,000 agents where one costs 12. Each pass counts every tag
+        # and the facets it is for are picked afterwards: an ``include`` pattern keeping only
+        # theirs makes the engine slower, not faster (22 ms instead of 11 for the six facets,
+        # 15 instead of 11 for the skills alone, at 82,000 agents).
+        for index, (without, _names) in enumerate(_facet_groups(facet_names, chosen)):
             others = [condition for facet, condition in chosen.items() if facet != without]
             counted = A("filter", filter=Q("bool", filter=others) if others else Q("match_all"))
-            pattern = "|".join(re.escape(name) for name in names)
             counted.bucket(
                 "values",
                 "terms",
                 field="tags",
-                include=f"({pattern}):.*",
-                size=TAG_FACET_SIZE * len(names),
+                size=TAG_FACET_SIZE * len(facet_names),
                 order=[{"_count": "desc"}, {"_key": "asc"}],
             )
             search.aggs.bucket(f"facets{index}", counted)

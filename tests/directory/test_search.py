@@ -21,9 +21,11 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 # The queries of a search page, whatever the number of agents: session and agent (2), the labels
-# of the filters (1), count, ids of the page, rows of the page, skills of the page, endorsements
-# of the page (5), one GROUP BY per facet (6).
-SEARCH_PAGE_QUERIES = 12
+# of the skills and communities filtered on (1), the GROUP BY service (count and the four
+# organisation facets), ids of the page, rows of the page, skills of the page, endorsements of
+# the page (5), the skill facet and its labels (2), the community facet (1). The organisation's
+# labels come from the cache (``directory.facet_labels``).
+SEARCH_PAGE_QUERIES = 11
 
 
 @pytest.fixture
@@ -122,6 +124,51 @@ def test_page_without_parameters_lists_everyone_with_facets(viewer_client):
     # Works without JavaScript: a GET form with a submit button; htmx enhances the same form.
     assert 'method="get"' in html and 'type="submit"' in html
     assert 'hx-get="/annuaire/"' in html and 'hx-target="#search-results"' in html
+
+
+def test_facet_labels_follow_a_renamed_region_and_ministry(viewer_client, d):
+    """The organisation's labels are kept in the cache between searches, and a region or a
+    ministry renamed shows under its new name in the very next search."""
+    from directory.models import Ministry, Region
+
+    assert "Bretagne" in facet_counts(viewer_client.get(search_url()), "region")
+    with CaptureQueriesContext(connection) as captured:
+        viewer_client.get(search_url())
+    assert not [q for q in captured.captured_queries if 'FROM "directory_region"' in q["sql"]]
+
+    region = Region.objects.get(code="53")
+    region.name = "Bretagne-Armor"
+    region.save()
+    ministry = d.ddtm35.ministry
+    ministry.short_name = "Écologie et territoires"
+    ministry.save()
+    response = viewer_client.get(search_url())
+    regions = facet_counts(response, "region")
+    assert regions.get("Bretagne-Armor") == 6 and "Bretagne" not in regions
+    assert "Écologie et territoires" in facet_counts(response, "ministry")
+    assert Ministry.objects.filter(short_name="Écologie et territoires").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_name_order_reads_the_name_index_on_postgresql(d):
+    """On PostgreSQL the directory in name order (its bare address, any page sorted by name)
+    reads the page's ids from ``directory_agent_active_by_name``, not by sorting every agent:
+    the same expression orders the query and keys the index."""
+    from bench.generator import generate_directory
+    from search.api import search_agents
+
+    generate_directory(agents=3000, services=60, seed=3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_agent")
+    with CaptureQueriesContext(connection) as captured:
+        result = search_agents(d.viewer, sort="name", page=20)
+        assert len(list(result.agents)) == 20
+    sql = next(q["sql"] for q in captured.captured_queries if "ORDER BY LEFT(" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "directory_agent_active_by_name" in plan, plan
+    assert "Sort" not in plan, plan
 
 
 def test_filters_and_text_from_the_address(viewer_client):
