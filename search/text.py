@@ -9,6 +9,7 @@ the service, without a column per field.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -24,8 +25,24 @@ SEGMENT_MARKERS = {
 }
 
 
+# Short texts normalised last, kept: a search page sorts the same few hundred labels (facet
+# values, skills) by their normalised form on every request.
+SHORT_TEXT, SHORT_TEXTS_KEPT = 120, 8192
+
+
 def normalize(text):
     """« Élève  Ingénieur » → « eleve ingenieur »: what the database backend stores and matches."""
+    if isinstance(text, str) and len(text) <= SHORT_TEXT:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+@lru_cache(maxsize=SHORT_TEXTS_KEPT)
+def _normalize_short(text):
+    return _normalize(text)
+
+
+def _normalize(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.lower().replace("œ", "oe").replace("æ", "ae")).strip()
