@@ -34,6 +34,7 @@ from taggit.models import Tag, TaggedItem
 
 from bench import generator_vocabulary as vocab
 from communities.models import Community, Membership
+from directory import whole_counts
 from directory.models import (
     Agent,
     Department,
@@ -653,6 +654,11 @@ def generate_directory(
             )
             joined = {row.community_id for row in membership_rows}
             Community.objects.filter(pk__in=joined).update(member_count=Subquery(active))
+
+    # Bulk creation sends no signal: the directory's cached counts are forgotten here, and once
+    # more on commit (a count cached meanwhile by another process would miss the new rows).
+    whole_counts.changed()
+    transaction.on_commit(whole_counts.changed)
 
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner now, rather than when autovacuum comes by: a bulk

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register():
-    from communities.models import Membership
+    from communities.models import Community, Membership
     from communities.permissions import agents_visible_to, colleague_ids
     from directory import relations, search, search_backend, search_engine, sections, suggestions
 
@@ -49,6 +49,9 @@ def register():
         members=facet_members,
         memberships=facet_memberships,
         group="community",
+        # Its counts over the whole directory are cached until a membership or a community
+        # changes (``directory.whole_counts``).
+        watched=(Membership, Community),
     )
     # A membership saved or deleted already indexes its agent again (``communities.search``).
     search.register_agent_tags(

@@ -45,6 +45,7 @@ from django.db.models.functions import Coalesce, Left, StrIndex
 from django.db.models.lookups import LessThan
 from taggit.models import Tag, TaggedItem
 
+from directory import whole_counts
 from directory.facet_labels import facet_labels
 from directory.models import Agent, Endorsement
 from directory.relations import visible_agents
@@ -102,6 +103,8 @@ class GroupFacet:
     group: str
     value: str = "slug"
     label: str = "name"
+    # The models whose saves and deletions change the facet's counts (``directory.whole_counts``).
+    watched: tuple = ()
 
 
 _group_facets = {}
@@ -109,7 +112,10 @@ _group_facets = {}
 
 def register_group_facet(name, **kwargs):
     """A facet named ``name`` (one of ``search.results.FACETS``) by a kind of group."""
-    _group_facets[name] = GroupFacet(**kwargs)
+    facet = GroupFacet(**kwargs)
+    _group_facets[name] = facet
+    for model in facet.watched:
+        whole_counts.watch(model)
 
 
 class _ServiceRow(NamedTuple):
@@ -161,7 +167,14 @@ class DatabaseBackend:
         # The matches grouped by service, filtered on everything but the service facets: the
         # total and those four facets are then counted in Python from at most one row per
         # service, instead of five scans of the matches.
-        groups = self._service_groups(self._narrow(base, conditions, without=SERVICE_FACETS))
+        # Counts over the whole directory (no words, no filter but the facet's own) come from
+        # ``directory.whole_counts`` while nothing counted changed.
+        def whole(*counted):
+            return not words and all(name in counted for name in conditions)
+
+        groups = self._service_groups(
+            self._narrow(base, conditions, without=SERVICE_FACETS), whole=whole(*SERVICE_FACETS)
+        )
         total = sum(count for row, count in groups if _passes(row, selected))
         num_pages = max(math.ceil(total / per_page), 1)
         out_of_range = page > num_pages
@@ -184,7 +197,7 @@ class DatabaseBackend:
         facets = self._service_facets(groups, selected)
         for name in ("skill", *_group_facets):
             narrowed = self._narrow(base, conditions, without=(name,))
-            facets[name] = self._facet(name, viewer, narrowed, selected)
+            facets[name] = self._facet(name, viewer, narrowed, selected, whole=whole(name))
         facets = [facets[name] for name in FACETS if name in facets]
         return SearchResult(
             query=query,
@@ -398,12 +411,14 @@ class DatabaseBackend:
     # --- facets ----------------------------------------------------------------------------
 
     @staticmethod
-    def _service_groups(qs):
+    def _service_groups(qs, whole=False):
         """``[((service, region, department, ministry, kind) ids, agents)]``: one row per service
-        among ``qs`` (and one for agents without a service, all None)."""
+        among ``qs`` (and one for agents without a service, all None); ``whole``: ``qs`` is the
+        whole directory (the cached counts of ``directory.whole_counts``)."""
         columns = ["service_id", *(f"service__{name}_id" for name in SERVICE_FACETS)]
         rows = qs.order_by().values_list(*columns).annotate(n=Count("pk"))
-        return [(_ServiceRow(*row[:-1]), row[-1]) for row in rows]
+        counted = whole_counts.rows(rows, lambda: list(rows)) if whole else rows
+        return [(_ServiceRow(*row[:-1]), row[-1]) for row in counted]
 
     def _service_facets(self, groups, selected):
         """The four facets of the organisation, counted from the groups by service: a facet
@@ -456,11 +471,12 @@ class DatabaseBackend:
             selected=tuple(item.value for item in chosen),
         )
 
-    def _facet(self, name, viewer, qs, selected):
-        """One GROUP BY: the FACET_SIZE values with most agents, plus the selected ones."""
+    def _facet(self, name, viewer, qs, selected, whole=False):
+        """One GROUP BY: the FACET_SIZE values with most agents, plus the selected ones;
+        ``whole``: ``qs`` is the whole directory (cached counts, ``directory.whole_counts``)."""
         chosen = selected.get(name, [])
         if name == "skill":
-            return self._skill_facet(qs, chosen)
+            return self._skill_facet(qs, chosen, whole=whole)
         facet = _group_facets.get(name)
         if facet is None:
             raise ValueError(f"{name} is counted from the groups by service")
@@ -483,6 +499,8 @@ class DatabaseBackend:
             .annotate(facet_count=Count("pk"))
             .order_by(*order)[: FACET_SIZE + len(chosen)]
         )
+        if whole:
+            grouped = whole_counts.rows(grouped, lambda: list(grouped))
         options = {
             row["facet_value"]: FacetOption(
                 row["facet_value"], row["facet_label"], row["facet_count"]
@@ -491,17 +509,19 @@ class DatabaseBackend:
         }
         return self._make_facet(name, options, chosen)
 
-    def _skill_facet(self, qs, chosen):
+    def _skill_facet(self, qs, chosen, whole=False):
         """Two queries: the agents per skill id (grouping by the integer alone is a third
         faster than by the tag's name on PostgreSQL), then the names of the skills that can
-        make the top FACET_SIZE (ties included) and of the selected ones."""
-        counts = dict(
+        make the top FACET_SIZE (ties included) and of the selected ones. ``whole``: the
+        first from the cache (``directory.whole_counts``)."""
+        rows = (
             agent_skill_items()
             .filter(object_id__in=qs.values("pk"))
             .order_by()
             .values_list("tag_id")
             .annotate(n=Count("pk"))
         )
+        counts = dict(whole_counts.rows(rows, lambda: list(rows)) if whole else rows)
         return self._skill_facet_from_counts(counts, chosen)
 
     def _skill_facet_from_counts(self, counts, chosen):

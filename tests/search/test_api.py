@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
+from directory import whole_counts
 from directory.models import Endorsement
 from directory.search_backend import DatabaseBackend
 from directory.search_index import refresh_search_text
@@ -403,6 +404,9 @@ def test_no_result_is_one_empty_page(d):
 
 
 def _queries_of(viewer, **kwargs):
+    """The queries of one search, the whole directory's counts not cached
+    (``directory.whole_counts``)."""
+    whole_counts.changed()
     with CaptureQueriesContext(connection) as captured:
         api.search_agents(viewer, **kwargs)
     return len(captured.captured_queries)
