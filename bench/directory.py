@@ -198,6 +198,7 @@ def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False, explain=F
                 f"{kind} « {scenario.label} » : {before} requêtes SQL à {small} agents, "
                 f"{count} à {total_agents} — le nombre de requêtes grandit avec les données"
             )
+    rows.extend(_uncounted(scenarios))
     load = (load_before + os.getloadavg()[0]) / 2
     print_table(
         f"Annuaire ({engine}, {total_agents} agents, en processus ; charge de la machine "
@@ -220,6 +221,33 @@ def run(*, agents=20000, engine="SQLite", seed=1, search_engine=False, explain=F
     if search_engine:
         report["more"] = _on_engine(scenarios, client, total_agents)
     return report
+
+
+def _uncounted(scenarios):
+    """The bare search (no words, no filter) with the whole directory's counts forgotten
+    before each request (``directory.whole_counts``): what it costs when an agent, a skill or a
+    membership has just changed, beside its figure from the cache."""
+    from directory import whole_counts
+
+    bare = next((s for s in scenarios if not s.url.partition("?")[2] and not s.headers), None)
+    if bare is None:
+        return []
+    rows = []
+    if bare.page_ok:
+        rows.append(
+            _measure(
+                f"page : {bare.label}, comptes recalculés",
+                lambda: (whole_counts.changed(), bare.page()),
+            )
+        )
+    if bare.kwargs is not None:
+        rows.append(
+            _measure(
+                f"API : {bare.label}, comptes recalculés",
+                lambda: (whole_counts.changed(), bare.api()),
+            )
+        )
+    return rows
 
 
 def _explain_slow(scenarios, rows, target):
@@ -301,9 +329,15 @@ def _scenarios(client, viewer, search_agents, params_from_querydict, notes):
 
 
 def _counts(scenario):
-    """The SQL queries of the page and of the API call, and the number of results."""
+    """The SQL queries of the page and of the API call (the whole directory's counts not
+    cached, at both sizes alike), and the number of results."""
+    from directory import whole_counts
+
+    whole_counts.changed()
+    page = _count_queries(scenario.page) if scenario.page_ok else None
+    whole_counts.changed()
     return {
-        "page": _count_queries(scenario.page) if scenario.page_ok else None,
+        "page": page,
         "api": _count_queries(scenario.api) if scenario.kwargs is not None else None,
         "total": scenario.api() if scenario.kwargs is not None else None,
     }
