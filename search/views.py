@@ -48,7 +48,7 @@ def search_page(request):
                 request.user, query=query, filters=filters, sort=sort, page=result.pages
             )
     except SearchUnavailable:
-        return _unavailable(request)
+        return search_unavailable(request)
 
     params = _params(result)
     page_param = [("page", str(result.page_number))] if result.page_number > 1 else []
@@ -194,8 +194,9 @@ def _decorated(hits):
     return decorated
 
 
-def _unavailable(request):
-    """503 with the French page; htmx, which swaps no error, is sent to that page."""
+def search_unavailable(request):
+    """503 with the French page; htmx, which swaps no error, is sent to that page. Every page
+    whose search the engine answers says it this way (the directory's too)."""
     response = render(request, "search/unavailable.html", {"title": "Recherche"}, status=503)
     if getattr(request, "htmx", None):
         response["HX-Redirect"] = request.get_full_path()

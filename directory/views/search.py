@@ -27,7 +27,7 @@ from search.api import (
     suggest_skills,
 )
 from search.backends import SearchUnavailable
-from search.views import _unavailable as search_unavailable
+from search.views import search_unavailable
 
 PER_PAGE = 20
 SKILL_SUGGESTIONS = 10
