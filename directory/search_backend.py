@@ -417,7 +417,7 @@ class DatabaseBackend:
         whole directory (the cached counts of ``directory.whole_counts``)."""
         columns = ["service_id", *(f"service__{name}_id" for name in SERVICE_FACETS)]
         rows = qs.order_by().values_list(*columns).annotate(n=Count("pk"))
-        counted = whole_counts.rows(rows, lambda: list(rows)) if whole else rows
+        counted = whole_counts.rows(rows) if whole else rows
         return [(_ServiceRow(*row[:-1]), row[-1]) for row in counted]
 
     def _service_facets(self, groups, selected):
@@ -500,7 +500,7 @@ class DatabaseBackend:
             .order_by(*order)[: FACET_SIZE + len(chosen)]
         )
         if whole:
-            grouped = whole_counts.rows(grouped, lambda: list(grouped))
+            grouped = whole_counts.rows(grouped)
         options = {
             row["facet_value"]: FacetOption(
                 row["facet_value"], row["facet_label"], row["facet_count"]
@@ -521,7 +521,7 @@ class DatabaseBackend:
             .values_list("tag_id")
             .annotate(n=Count("pk"))
         )
-        counts = dict(whole_counts.rows(rows, lambda: list(rows)) if whole else rows)
+        counts = dict(whole_counts.rows(rows) if whole else rows)
         return self._skill_facet_from_counts(counts, chosen)
 
     def _skill_facet_from_counts(self, counts, chosen):

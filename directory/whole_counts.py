@@ -5,7 +5,7 @@ pages in name order — counts every agent the viewer may see for each facet: at
 PostgreSQL, the skills alone join 359,000 tags (45–60 ms), the communities and the services
 25 ms each. Those counts are the same for every viewer whose visibility rule gives the same
 query, and they change only when an agent, a service, a skill or a group changes. So the
-database backend (``directory.search_backend``) asks ``rows(queryset, compute)`` for them: the
+database backend (``directory.search_backend``) asks ``rows(queryset)`` for them: the
 rows come from the cache, keyed on the counting query's SQL and a version number, and the
 version is bumped (``changed()``) on every save or deletion that can change a count — exact
 counts, not a delay. Filtered searches, and searches with words, are always counted afresh.
@@ -31,19 +31,19 @@ TTL = 300  # seconds
 COUNTED_AGENT_FIELDS = frozenset({"is_active", "closed_at", "service", "service_id", "is_external"})
 
 
-def rows(queryset, compute):
-    """``compute()`` (the rows counted by ``queryset``, picklable), from the cache while nothing
-    counted changed."""
+def rows(queryset):
+    """The rows of the counting ``queryset`` (a list), from the cache while nothing counted
+    changed."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # nothing to count (a viewer who may see nobody)
-        return compute()
+        return []
     version = cache.get(VERSION_KEY, 0)
     digest = hashlib.sha256(repr((version, sql, tuple(params))).encode()).hexdigest()
     key = f"directory:whole-counts:{digest}"
     found = cache.get(key)
     if found is None:
-        found = compute()
+        found = list(queryset)
         cache.set(key, found, TTL)
     return found
 
