@@ -13,7 +13,7 @@ counts, not a delay. Filtered searches, and searches with words, are always coun
 What bumps the version, connected by ``connect()`` (``DirectoryConfig``): an agent saved (unless
 only fields no count reads were saved, ``update_fields`` — a sign-in's ``last_login``) or
 deleted; a service saved or deleted; an agent's skills changed (taggit's ``m2m_changed``, a
-tagged item saved or deleted); and the models a group facet names (``register_group_facet(...,
+tagged item of an agent saved or deleted — other apps' tags keep the counts); and the models a group facet names (``register_group_facet(...,
 watched=)``: the communities' memberships and communities). Bulk writes send no signal: their
 writers call ``changed()`` (the generator of ``make bench`` does), and ``TTL`` bounds what a
 missed one could leave.
@@ -61,8 +61,25 @@ def _agent_saved(sender, update_fields=None, **kwargs):
         changed()
 
 
-def _tags_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+def _tags_changed(sender, action, instance, model, reverse, **kwargs):
+    """Taggit's ``m2m_changed``: an agent's skills changed (``instance`` the agent), or a tag's
+    objects (``reverse``: the objects are of ``model``)."""
+    from directory.models import Agent
+
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Agent) or (reverse and issubclass(model, Agent)):
+        changed()
+
+
+def _tagged_item_changed(sender, instance, **kwargs):
+    """A tagged item saved or deleted: only an agent's skill moves a count (the default tagged
+    item model also tags other apps' objects, Wagtail's images and documents)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from directory.models import Agent
+
+    if instance.content_type_id == ContentType.objects.get_for_model(Agent).pk:
         changed()
 
 
@@ -81,5 +98,6 @@ def connect():
     post_save.connect(_agent_saved, sender=Agent, dispatch_uid="whole_counts_agent")
     post_delete.connect(changed, sender=Agent, dispatch_uid="whole_counts_agent")
     watch(Service)
-    watch(TaggedItem)
+    post_save.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")
+    post_delete.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")
     m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")

@@ -173,6 +173,30 @@ def test_an_external_partner_never_gets_a_state_agents_counts(d):
     assert again.total == 11 and counts(again, "region") == counts(state, "region")
 
 
+def test_other_objects_tags_keep_the_counts(d):
+    """The default tagged item model also tags other apps' objects: tagging one of them keeps
+    the cached counts; tagging an agent drops them."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    from directory.models import Service
+
+    searched(d.viewer)
+    tag = Tag.objects.create(name="Biodiversité marine", slug="biodiversite-marine")
+    service_type = ContentType.objects.get_for_model(Service)
+    item = TaggedItem.objects.create(tag=tag, content_type=service_type, object_id=d.ddtm14.pk)
+    item.delete()
+    _result, sqls = searched(d.viewer)
+    assert not counted_skills(sqls)
+
+    TaggedItem.objects.create(
+        tag=tag, content_type=ContentType.objects.get_for_model(d.nina), object_id=d.nina.pk
+    )
+    result, sqls = searched(d.viewer)
+    assert counted_skills(sqls)
+    assert counts(result, "skill").get("Biodiversité marine") == 1
+
+
 def test_bulk_writers_forget_the_counts(d):
     """``changed()`` (called by bulk writers, which send no signal) drops the cached counts."""
     searched(d.viewer)
