@@ -14,6 +14,7 @@ from forums import services
 from forums.models import POSTS_PER_PAGE, Category, Post, Topic
 from forums.selectors import posts_page, unread_counts
 from tests.factories import CommunityFactory, MembershipFactory
+from tests.plans import plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -201,9 +202,7 @@ def test_first_page_of_a_long_topic_reads_its_twenty_posts_only():
         page = posts_page(viewer, topic, 1)
     assert [post.number for post in page.posts] == list(range(1, POSTS_PER_PAGE + 1))
     sql = next(q["sql"] for q in captured.captured_queries if 'FROM "forums_post"' in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN ANALYZE " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_of(sql, analyze=True)
     assert "forum_post_number_once" in plan, plan
     assert "Rows Removed by Filter" not in plan, plan
     assert "Seq Scan on directory_agent" not in plan, plan
