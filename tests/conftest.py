@@ -118,6 +118,17 @@ def capture_effects(django_capture_on_commit_callbacks):
     assert [failure for captured in captures for failure in captured.failed] == []
 
 
+def pytest_configure(config):
+    """The suite searches on the database whatever the shell exports: an ``OPENSEARCH_URL`` (or
+    ``SEARCH_URL``, ``ELASTICSEARCH_URL``, ``SEARCH_BACKEND``) left in a developer's environment
+    would send every search of the in-process tests to that node. The engine's tests name their
+    node themselves (``opensearch_url``, which the variable still selects, tests/engine.py), and
+    the servers the integration tests start get a scrubbed environment of their own."""
+    settings.SEARCH_ENGINE = "database"
+    settings.SEARCH_ENGINE_URL = ""
+    settings.SEARCH_BACKEND = "database"
+
+
 def pytest_report_header(config):
     return (
         f"settings: {settings.SETTINGS_MODULE}, database: {settings.DATABASES['default']['ENGINE']}"
