@@ -10,20 +10,22 @@ rows come from the cache, keyed on the counting query's SQL and a version number
 version is bumped (``changed()``) on every save or deletion that can change a count — exact
 counts, not a delay. Filtered searches, and searches with words, are always counted afresh.
 
-What bumps the version, connected by ``connect()`` (``DirectoryConfig``): an agent saved (unless
-only fields no count reads were saved, ``update_fields`` — a sign-in's ``last_login``) or
-deleted; a service saved or deleted; an agent's skills changed (taggit's ``m2m_changed``, a
-tagged item of an agent saved or deleted — other apps' tags keep the counts); and the models a group facet names (``register_group_facet(...,
-watched=)``: the communities' memberships and communities). Bulk writes send no signal: their
-writers call ``changed()`` (the generator of ``make bench`` does), and ``TTL`` bounds what a
-missed one could leave.
+What bumps the version, connected by ``connect()`` (``DirectoryConfig``): an agent created,
+saved with a counted field changed (its state, service or partner flag, compared with the values
+it was read with: a profile saved with a new biography or phone keeps the counts, and so does a
+sign-in's ``last_login``) or deleted; a service saved or deleted; an agent's skills changed
+(taggit's ``m2m_changed``, a tagged item of an agent saved or deleted — other apps' tags keep
+the counts); and the models a group facet names (``register_group_facet(..., watched=)``: the
+communities' memberships and communities). Bulk writes send no signal: their writers call
+``changed()`` (the generator of ``make bench`` does), and ``TTL`` bounds what a missed one could
+leave.
 """
 
 import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 VERSION_KEY = "directory:whole-counts:version"
 TTL = 300  # seconds
@@ -56,8 +58,27 @@ def changed(**kwargs):
         cache.set(VERSION_KEY, 1, None)
 
 
-def _agent_saved(sender, update_fields=None, **kwargs):
-    if update_fields is None or COUNTED_AGENT_FIELDS.intersection(update_fields):
+# The counted fields' attribute names, in ``Agent.__dict__``.
+_COUNTED_ATTRIBUTES = ("is_active", "closed_at", "service_id", "is_external")
+
+
+def _counted_values(agent):
+    return tuple(agent.__dict__.get(name) for name in _COUNTED_ATTRIBUTES)
+
+
+def _agent_loaded(sender, instance, **kwargs):
+    """post_init: the counted fields as read (or built), to tell at its save whether they moved."""
+    instance._whole_counts_values = _counted_values(instance)
+
+
+def _agent_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """A new agent, or one whose counted fields moved, changes the counts; a profile saved with
+    the same service and state (its biography, phone, position) keeps them."""
+    if update_fields is not None and not COUNTED_AGENT_FIELDS.intersection(update_fields):
+        return
+    before = getattr(instance, "_whole_counts_values", None)
+    instance._whole_counts_values = _counted_values(instance)
+    if created or before != instance._whole_counts_values:
         changed()
 
 
@@ -95,6 +116,7 @@ def connect():
 
     from directory.models import Agent, Service
 
+    post_init.connect(_agent_loaded, sender=Agent, dispatch_uid="whole_counts_agent")
     post_save.connect(_agent_saved, sender=Agent, dispatch_uid="whole_counts_agent")
     post_delete.connect(changed, sender=Agent, dispatch_uid="whole_counts_agent")
     watch(Service)

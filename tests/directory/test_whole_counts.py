@@ -158,6 +158,26 @@ def test_a_sign_in_keeps_the_cached_counts(d):
     assert result.total == 9
 
 
+def test_a_profile_saved_with_its_counted_fields_unchanged_keeps_the_counts(d):
+    """A whole save of an agent (the profile form's) whose state, service and partner flag did
+    not move keeps the counts; the same save that moves the service drops them."""
+    from directory.models import Agent
+
+    searched(d.viewer)
+    hugo = Agent.objects.get(pk=d.hugo.pk)
+    hugo.bio = "Chargé de mission biodiversité, en poste depuis 2019."
+    hugo.position = "Chargé de mission"
+    hugo.save()
+    _result, sqls = searched(d.viewer)
+    assert not counted_skills(sqls)
+
+    hugo.service = d.ddtm35
+    hugo.save()
+    result, sqls = searched(d.viewer)
+    assert counted_skills(sqls)
+    assert counts(result, "department").get("Calvados (14)") == 2
+
+
 def test_an_external_partner_never_gets_a_state_agents_counts(d):
     """The counts are kept per counting query: a partner who sees the network's members only
     gets their counts, after a State agent's bare search was cached, and the reverse."""
