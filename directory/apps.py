@@ -37,7 +37,11 @@ class DirectoryConfig(AppConfig):
         from directory import facet_labels, whole_counts
         from directory.search_backend import DatabaseBackend
         from directory.search_engine import EngineBackend
-        from directory.search_index import keep_search_text, save_search_text
+        from directory.search_index import (
+            keep_search_text,
+            refresh_service_agents,
+            save_search_text,
+        )
         from search import backends
 
         backends.register("database", DatabaseBackend)
@@ -46,3 +50,6 @@ class DirectoryConfig(AppConfig):
         whole_counts.connect()
         pre_save.connect(keep_search_text, sender="directory.Agent", dispatch_uid="search_text")
         post_save.connect(save_search_text, sender="directory.Agent", dispatch_uid="search_text")
+        post_save.connect(
+            refresh_service_agents, sender="directory.Service", dispatch_uid="search_text"
+        )

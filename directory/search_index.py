@@ -1,6 +1,7 @@
 """Keep ``Agent.search_text`` (the database backend's searchable text) up to date.
 
-Called by the services after a profile's fields or tags change, and by
+Called by the services after a profile's fields or tags change, by a service's save for its
+agents (``refresh_service_agents``: the text holds the service's names), and by
 ``manage.py rebuild_search_text`` for everything at once. The layout of the text (weighted
 segments) is defined by ``search.text.segmented_text``; code that writes agents in bulk (the demo
 and benchmark generators) should call ``search_text_from`` with the values it already has rather
@@ -97,3 +98,19 @@ def save_search_text(sender, instance, raw=False, **kwargs):
     if getattr(instance, "_search_text_unsaved", False):
         del instance._search_text_unsaved
         type(instance).objects.filter(pk=instance.pk).update(search_text=instance.search_text)
+
+
+def refresh_service_agents(sender, instance, created=False, raw=False, **kwargs):
+    """post_save of Service: its agents' texts hold its names, rewritten with the service's
+    current ones (one query for the agents, one bulk update): a renamed service's agents are
+    found by the new name at once, as on the engine, which indexes them again. Nothing else of
+    their texts moves (the tags' segments are kept as stored)."""
+    from directory.models import Agent
+
+    if raw or created:
+        return
+    agents = list(Agent.objects.filter(service=instance))
+    for agent in agents:
+        agent.service = instance
+        agent.search_text = _row_text(agent)
+    Agent.objects.bulk_update(agents, ["search_text"], batch_size=500)

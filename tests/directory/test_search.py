@@ -150,6 +150,20 @@ def test_facet_labels_follow_a_renamed_region_and_ministry(viewer_client, d):
     assert Ministry.objects.filter(short_name="Écologie et territoires").exists()
 
 
+def test_a_renamed_service_s_agents_are_found_by_its_new_name(viewer_client, d):
+    """A service renamed in the back-office: its agents are found by the new name at once, no
+    longer by the old one, and their other segments (skills) are kept."""
+    assert len(result_names(viewer_client.get(search_url(q="ddtm 14")))) == 3
+    d.ddtm14.short_name = "DDTM du Calvados"
+    d.ddtm14.name = "Direction des territoires et de la mer du Calvados"
+    d.ddtm14.save()
+    assert result_names(viewer_client.get(search_url(q="ddtm 14"))) == []
+    found = result_names(viewer_client.get(search_url(q="ddtm du calvados", sort="name")))
+    assert found == ["Marie Dubois", "Nina Fournier", "Hugo Roux"]
+    # Hugo's skills are still in his text.
+    assert result_names(viewer_client.get(search_url(q="calvados eau"))) == ["Hugo Roux"]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 def test_name_order_reads_the_name_index_on_postgresql(d):
     """On PostgreSQL the directory in name order (its bare address, any page sorted by name)
