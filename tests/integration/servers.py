@@ -1,5 +1,5 @@
 """Real processes for the integration and browser tests: ``manage.py`` commands, Daphne, nginx,
-an OpenSearch node.
+an OpenSearch node, an Elasticsearch node.
 
 Shared by tests/integration/ and tests/e2e/. Every process is started the way a developer starts
 it (``make migrate``, ``make demo``, ``make run``), with an environment of the test's own: the
@@ -343,6 +343,7 @@ class OpenSearchNode(_Server):
     assembled from Maven Central once, in the cache), its data in ``data_dir``."""
 
     name = "OpenSearch"
+    script = OPENSEARCH_NODE
 
     def __init__(self, *, data_dir, log_path, heap="512m"):
         super().__init__(log_path=log_path)
@@ -352,11 +353,11 @@ class OpenSearchNode(_Server):
     def fetch(self, timeout=900):
         """Assemble the distribution unless the cache holds it (the first run downloads it)."""
         result = subprocess.run(
-            [OPENSEARCH_NODE, "fetch"], capture_output=True, text=True, timeout=timeout, check=False
+            [self.script, "fetch"], capture_output=True, text=True, timeout=timeout, check=False
         )
         if result.returncode != 0:
             raise RuntimeError(
-                f"bin/opensearch-node fetch exited with {result.returncode}:\n"
+                f"bin/{self.script.name} fetch exited with {result.returncode}:\n"
                 f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
             )
 
@@ -369,7 +370,7 @@ class OpenSearchNode(_Server):
             # object stops is the node's.
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
                 [
-                    OPENSEARCH_NODE,
+                    self.script,
                     "start",
                     "--port",
                     str(self.port),
@@ -387,7 +388,7 @@ class OpenSearchNode(_Server):
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"OpenSearch exited with {self.process.returncode} before answering:\n"
+                    f"{self.name} exited with {self.process.returncode} before answering:\n"
                     f"{self.log()}"
                 )
             try:
@@ -399,7 +400,7 @@ class OpenSearchNode(_Server):
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(
-                    f"OpenSearch was not yellow on {self.url} within {timeout} s:\n{self.log()}"
+                    f"{self.name} was not yellow on {self.url} within {timeout} s:\n{self.log()}"
                 )
             time.sleep(0.25)
 
@@ -425,6 +426,38 @@ def start_opensearch(tmp_path_factory, heap="512m"):
         return
     folder = tmp_path_factory.mktemp("opensearch")
     node = OpenSearchNode(data_dir=folder / "node", log_path=folder / "opensearch.log", heap=heap)
+    node.start()
+    try:
+        yield node.url
+    finally:
+        node.stop()
+
+
+ELASTICSEARCH_NODE = ROOT / "bin" / "elasticsearch-node"
+
+
+class ElasticsearchNode(OpenSearchNode):
+    """A single Elasticsearch 9 node of the test's own (bin/elasticsearch-node: assembled from
+    Maven Central once, in the cache), its data in ``data_dir``. The process this object starts
+    and stops is the script's, the node's parent: SIGTERM reaches the node through it, and the
+    node stops by itself if its parent dies."""
+
+    name = "Elasticsearch"
+    script = ELASTICSEARCH_NODE
+
+
+@contextmanager
+def start_elasticsearch(tmp_path_factory, heap="512m"):
+    """``with start_elasticsearch(tmp_path_factory) as url:`` an Elasticsearch node's URL: the
+    node ``ELASTICSEARCH_URL`` names if set (left running), else a node of the block's own on a
+    free port of 127.0.0.1 with a temporary data folder, stopped when the block ends."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        yield os.environ["ELASTICSEARCH_URL"].rstrip("/")
+        return
+    folder = tmp_path_factory.mktemp("elasticsearch")
+    node = ElasticsearchNode(
+        data_dir=folder / "node", log_path=folder / "elasticsearch.log", heap=heap
+    )
     node.start()
     try:
         yield node.url
