@@ -350,6 +350,11 @@ class OpenSearchNode(_Server):
         self.data_dir = Path(data_dir)
         self.heap = heap
 
+    @property
+    def node_pid(self):
+        """The pid of the node's JVM (what SIGSTOP freezes): the process started here."""
+        return self.process.pid
+
     def fetch(self, timeout=900):
         """Assemble the distribution unless the cache holds it (the first run downloads it)."""
         result = subprocess.run(
@@ -444,6 +449,13 @@ class ElasticsearchNode(OpenSearchNode):
 
     name = "Elasticsearch"
     script = ELASTICSEARCH_NODE
+
+    @property
+    def node_pid(self):
+        """The pid of the node's JVM: the one child of the process started here."""
+        pid = self.process.pid
+        (child,) = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return int(child)
 
 
 @contextmanager

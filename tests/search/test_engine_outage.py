@@ -1,8 +1,9 @@
 """The engine down or frozen: every call says ``SearchUnavailable`` within the timeout, what
 changed stays queued (``PendingIndex``), and the queue is indexed once the engine is back.
 
-On a closed port, and on a real OpenSearch node of this module's own: frozen with SIGSTOP (a
-slow engine: the client's timeout), then stopped and started again on the same data."""
+On a closed port, and on a real node of this module's own, OpenSearch then Elasticsearch: frozen
+with SIGSTOP (a slow engine: the client's timeout), then stopped and started again on the same
+data."""
 
 import os
 import signal
@@ -20,7 +21,7 @@ from search.documents import Document
 from search.indexing import drain, queue
 from search.models import PendingIndex
 from search.registry import SearchType
-from tests.integration.servers import OpenSearchNode, free_port
+from tests.integration.servers import ElasticsearchNode, OpenSearchNode, free_port
 from tests.search.contract import ask, doc, found
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -146,35 +147,48 @@ def test_saving_goes_on_while_the_engine_is_down(
 # --- a real node, frozen then stopped -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory):
-    """An OpenSearch node of this module's own: the tests freeze and stop it."""
-    folder = tmp_path_factory.mktemp("opensearch-outage")
-    node = OpenSearchNode(data_dir=folder / "node", log_path=folder / "opensearch.log", heap="256m")
+NODES = {
+    "opensearch": (OpenSearchNode, OpenSearchBackend),
+    "elasticsearch": (ElasticsearchNode, ElasticsearchBackend),
+}
+
+
+@pytest.fixture(scope="module", params=list(NODES))
+def node(request, tmp_path_factory):
+    """A node of this module's own, of each engine: the tests freeze and stop it."""
+    node_class, _backend_class = NODES[request.param]
+    folder = tmp_path_factory.mktemp(f"{request.param}-outage")
+    node = node_class(data_dir=folder / "node", log_path=folder / "node.log", heap="256m")
+    node.engine = request.param
     node.start()
     yield node
     if node.process is not None and node.process.poll() is None:
-        os.kill(node.process.pid, signal.SIGCONT)
+        os.kill(node.node_pid, signal.SIGCONT)
     node.stop()
 
 
 @pytest.fixture
 def engine(node):
-    backend = OpenSearchBackend(
+    backend = NODES[node.engine][1](
         url=node.url, index="maillage-outage", timeout=TIMEOUT, refresh=True
     )
-    backend.clear()
+    if node.engine == "elasticsearch":
+        # No reindex module on bin/elasticsearch-node's node, hence no clear().
+        backend.drop()
+    else:
+        backend.clear()
     return backend
 
 
 @contextmanager
 def frozen(node):
-    """The node's process stopped (SIGSTOP): connections open, nothing answers."""
-    os.kill(node.process.pid, signal.SIGSTOP)
+    """The node's JVM stopped (SIGSTOP): connections open, nothing answers."""
+    pid = node.node_pid
+    os.kill(pid, signal.SIGSTOP)
     try:
         yield
     finally:
-        os.kill(node.process.pid, signal.SIGCONT)
+        os.kill(pid, signal.SIGCONT)
 
 
 def test_a_frozen_node_times_out_and_the_queue_waits(node, engine, region_type):
