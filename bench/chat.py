@@ -62,6 +62,7 @@ def seed(agents):
 
     from chat.services import room_for_community
     from communities.models import CharterVersion, Community, Membership
+    from directory import facet_tags
     from directory.models import Agent
 
     community = Community.objects.create(
@@ -99,6 +100,8 @@ def seed(agents):
         )
         for agent in members
     )
+    # No signal from a bulk write: the members' stored facet tags (the directory's).
+    facet_tags.refresh(agent.pk for agent in members)
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
     for agent in members:

@@ -45,6 +45,7 @@ from bench import forum_vocabulary as vocab
 from bench.generator import EMAIL_DOMAIN, generate_directory
 from communities.content.models import Subscription
 from communities.models import CharterVersion, Community, Membership
+from directory import facet_tags
 from directory.models import Agent, Department, Region
 from forums.models import (
     Category,
@@ -335,6 +336,8 @@ def _create_communities(rng, count, agent_ids, now):
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    # No signal from a bulk write: the members' stored facet tags (the directory's).
+    facet_tags.refresh({membership.agent_id for membership in memberships})
     return places, len(memberships)
 
 

@@ -34,7 +34,7 @@ from taggit.models import Tag, TaggedItem
 
 from bench import generator_vocabulary as vocab
 from communities.models import Community, Membership
-from directory import whole_counts
+from directory import facet_tags, whole_counts
 from directory.models import (
     Agent,
     Department,
@@ -655,8 +655,13 @@ def generate_directory(
             joined = {row.community_id for row in membership_rows}
             Community.objects.filter(pk__in=joined).update(member_count=Subquery(active))
 
-    # Bulk creation sends no signal: the directory's cached counts are forgotten here, and once
-    # more on commit (a count cached meanwhile by another process would miss the new rows).
+        # Bulk creation sends no signal: the agents' stored facet tags (their skills and
+        # communities) are written here, by the code that keeps them.
+        facet_tags.refresh(agent.pk for agent, *_rest in built)
+        log("facet tags stored")
+
+    # The directory's cached counts are forgotten here, and once more on commit (a count cached
+    # meanwhile by another process would miss the new rows).
     whole_counts.changed()
     transaction.on_commit(whole_counts.changed)
 

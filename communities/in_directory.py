@@ -6,8 +6,8 @@
 - the communities section of a profile and of the organisation pages: ``directory.sections``;
 - the shared themes of « Qui rencontrer ? »: ``directory.suggestions.register_affinity``;
 - the « Communauté » facet of the agents' search: ``directory.search_backend``, and on the engine
-  each agent's "community:<slug>" tags (``directory.search.register_agent_tags``) and the
-  communities its facet may list (``directory.search_engine.register_group_listing``).
+  each agent's "community:<slug>" tags (``directory.search.register_agent_tags``, stored on
+  its row and indexed by the engine) and the communities its facet may list.
 
 Every read goes through the communities' policy, so no page of the directory lists a community
 its viewer may not see.
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 def register():
     from communities.models import Community, Membership
     from communities.permissions import agents_visible_to, colleague_ids
-    from directory import relations, search, search_backend, search_engine, sections, suggestions
+    from directory import relations, search, search_backend, sections, suggestions
 
     relations.register_visibility(agents_visible_to)
     relations.register_colleagues(colleague_ids)
@@ -47,15 +47,16 @@ def register():
         "community",
         choices=facet_choices,
         members=facet_members,
-        memberships=facet_memberships,
-        group="community",
+        listable=facet_listable,
         # Its counts over the whole directory are cached until a membership or a community
         # changes (``directory.whole_counts``).
         watched=(Membership, Community),
     )
-    # A membership saved or deleted already indexes its agent again (``communities.search``).
+    # A membership saved or deleted already indexes its agent again (``communities.search``);
+    # its agent's stored tags follow at once (the directory's database search counts them).
     search.register_agent_tags(
         agent_tags,
+        stored={Membership: lambda membership: [membership.agent_id]},
         prefetch=[
             Prefetch(
                 "memberships",
@@ -66,7 +67,6 @@ def register():
             )
         ],
     )
-    search_engine.register_group_listing("community", facet_listable)
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -206,22 +206,10 @@ def agent_tags(agent):
 
 
 def facet_listable(viewer, slugs, chosen_slugs):
-    """The communities among ``slugs`` the engine's facet lists: as ``facet_memberships``."""
+    """The communities among ``slugs`` the facet lists: those the viewer may read, archived ones
+    only if chosen (a secret community's members are counted in the tags, never shown)."""
     from communities.permissions import communities_readable_by
 
     return communities_readable_by(viewer).filter(
         Q(archived_at__isnull=True) | Q(slug__in=chosen_slugs), slug__in=slugs
-    )
-
-
-def facet_memberships(viewer, agents, chosen_ids):
-    """The communities the facet lists: readable by the viewer, archived ones only if chosen."""
-    from communities.models import Membership
-    from communities.permissions import communities_readable_by
-
-    visible = communities_readable_by(viewer).filter(
-        Q(archived_at__isnull=True) | Q(pk__in=chosen_ids)
-    )
-    return Membership.objects.filter(
-        state=Membership.State.ACTIVE, community__in=visible, agent__in=agents
     )

@@ -34,7 +34,7 @@ class DirectoryConfig(AppConfig):
         agent's row (the search core imports no app: the directory registers)."""
         from django.db.models.signals import post_save, pre_save
 
-        from directory import facet_labels, whole_counts
+        from directory import facet_labels, facet_tags, whole_counts
         from directory.search_backend import DatabaseBackend
         from directory.search_engine import EngineBackend
         from directory.search_index import (
@@ -47,6 +47,7 @@ class DirectoryConfig(AppConfig):
         backends.register("database", DatabaseBackend)
         backends.register("engine", EngineBackend)
         facet_labels.connect()
+        facet_tags.connect()
         whole_counts.connect()
         pre_save.connect(keep_search_text, sender="directory.Agent", dispatch_uid="search_text")
         post_save.connect(save_search_text, sender="directory.Agent", dispatch_uid="search_text")

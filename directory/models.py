@@ -254,6 +254,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     # Lower-cased, accent-free text of the searchable fields, kept by save() and the skill
     # services: the database search backend matches "eleve" with "élève" on every engine.
     search_text = models.TextField(default="", blank=True, editable=False)
+    # The facets' tags the database search counts ("region:<code>", "skill:<tag id>",
+    # "community:<slug>"…), kept by ``directory.facet_tags`` and never written by ``save()``.
+    facet_tags = models.JSONField(default=list, blank=True, editable=False)
 
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.AGENT)
     sgar_region = models.ForeignKey(
@@ -303,6 +306,17 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         self.is_staff = self.role == self.Role.ADMIN or self.is_superuser
         if self.role != self.Role.SGAR:
             self.sgar_region = None
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every field read but the facets' tags, which ``directory.facet_tags`` alone
+            # writes: an agent read before its skills or memberships changed would put its
+            # old tags back.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname != "facet_tags"
+                and field.attname in self.__dict__
+            ]
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "role" in update_fields:

@@ -30,6 +30,7 @@ AUTHOR_RELATED = "service__region"
 _key_sources = []
 _tag_sources = []
 _prefetches = []
+_tag_prefetches = []
 # The service's facets of the agents' search, and their joins.
 SERVICE_TAGS = ("region", "department", "ministry", "kind")
 ENDORSEMENTS = "search_endorsements"
@@ -45,13 +46,26 @@ def register_agent_keys(keys, *, prefetch=(), watch=None):
         registry.watch("agent", model, ids)
 
 
-def register_agent_tags(tags, *, prefetch=(), watch=None):
+def register_agent_tags(tags, *, prefetch=(), watch=None, stored=None):
     """Add ``tags(agent)`` (a set of "facet:value" strings, the facet one of the agents'
-    search's) to every agent's document; ``prefetch`` and ``watch`` as ``register_agent_keys``."""
+    search's) to every agent's document and to the tags stored on its row
+    (``directory.facet_tags``); ``prefetch`` and ``watch`` as ``register_agent_keys``;
+    ``stored``: ``{model: ids(obj)}``, the saves of ``model`` that change the stored tags of the
+    agents ``ids(obj)``, at once (the documents follow ``watch``, on commit)."""
+    from directory import facet_tags
+
     _tag_sources.append(tags)
     _prefetches.extend(prefetch)
+    _tag_prefetches.extend(prefetch)
     for model, ids in (watch or {}).items():
         registry.watch("agent", model, ids)
+    for model, ids in (stored or {}).items():
+        facet_tags.watch(model, ids)
+
+
+def tag_prefetches():
+    """The ``prefetch_related`` lookups ``facet_tags`` reads (beyond the skills)."""
+    return list(_tag_prefetches)
 
 
 def author_fields(author):
@@ -100,17 +114,28 @@ def sort_key(agent):
 
 def facet_tags(agent):
     """The agent's "facet:value" tags: its service's codes, its skills' ids, the groups'."""
-    tags = set()
+    tags = set(stored_tags(agent))
     service = agent.service
     if service is not None:
         for name in SERVICE_TAGS:
             value = getattr(service, name)
             if value is not None:
                 tags.add(f"{name}:{value.code}")
-    tags.update(f"skill:{tag.pk}" for tag in agent.skills.all())
+    return frozenset(tags)
+
+
+def stored_tags(agent):
+    """The tags stored on the agent's row (``directory.facet_tags``): its skills' and the
+    groups' (the service's facets are counted from the service)."""
+    return frozenset({f"skill:{tag.pk}" for tag in agent.skills.all()} | group_tags(agent))
+
+
+def group_tags(agent):
+    """The groups' tags of the agent (``register_agent_tags``)."""
+    tags = set()
     for source in _tag_sources:
         tags.update(source(agent))
-    return frozenset(tags)
+    return tags
 
 
 def endorsement_ranks(agent):

@@ -37,16 +37,6 @@ from search.backends import document_backend
 from search.query import parse
 from search.results import FACETS, FacetOption, SearchResult
 
-# group facet name -> ``listable(viewer, values, chosen)``: the groups among ``values`` the facet
-# may list to ``viewer`` (``chosen``, the selected values, always), a queryset of groups.
-_listings = {}
-
-
-def register_group_listing(name, listable):
-    """How the engine's facet ``name`` (a group facet, ``register_group_facet``) lists groups:
-    without it, the groups the viewer may filter by (the facet's ``choices``)."""
-    _listings[name] = listable
-
 
 class EngineBackend(DatabaseBackend):
     name = "engine"
@@ -158,27 +148,3 @@ class EngineBackend(DatabaseBackend):
             }
             facets[name] = self._make_facet(name, options, selected.get(name, []))
         return facets
-
-    def _skill_facet_from(self, counted, chosen):
-        """The skill facet from the engine's counts by tag id (the database backend's own
-        ranking and labels)."""
-        counts = {int(pk): n for pk, n in counted.items() if pk.isdigit()}
-        return self._skill_facet_from_counts(counts, chosen)
-
-    def _group_facet_from(self, name, viewer, counted, chosen):
-        """A group facet from the engine's counts by value: only the groups the facet may list
-        to the viewer (a secret community's members are counted in the index, never shown)."""
-        facet = _group_facets[name]
-        chosen_values = [item.value for item in chosen]
-        values = list(counted)
-        listable = _listings.get(name)
-        if listable is not None:
-            groups = listable(viewer, values, chosen_values)
-        else:
-            groups = facet.choices(viewer, values)
-        options = {
-            value: FacetOption(value, label, counted[value])
-            for value, label in groups.values_list(facet.value, facet.label)
-            if value in counted
-        }
-        return self._make_facet(name, options, chosen)

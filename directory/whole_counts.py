@@ -25,6 +25,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 VERSION_KEY = "directory:whole-counts:version"
@@ -40,12 +41,27 @@ def rows(queryset):
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # nothing to count (a viewer who may see nobody)
         return []
+    return _kept(sql, params, lambda: list(queryset))
+
+
+def rows_of(sql, params):
+    """The rows of the counting statement ``sql`` (a list of tuples), as ``rows``."""
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return _kept(sql, params, run)
+
+
+def _kept(sql, params, run):
     version = cache.get(VERSION_KEY, 0)
     digest = hashlib.sha256(repr((version, sql, tuple(params))).encode()).hexdigest()
     key = f"directory:whole-counts:{digest}"
     found = cache.get(key)
     if found is None:
-        found = list(queryset)
+        found = run()
         cache.set(key, found, TTL)
     return found
 

@@ -24,9 +24,10 @@ SCRIPT = "<script>alert(1)</script>"
 # The queries of a search page, whatever the number of agents: session and agent (2), the labels
 # of the skills and communities filtered on (1), the GROUP BY service (count and the four
 # organisation facets), ids of the page, rows of the page, skills of the page, endorsements of
-# the page (5), the skill facet and its labels (2), the community facet (1). The organisation's
-# labels come from the cache (``directory.facet_labels``).
-SEARCH_PAGE_QUERIES = 11
+# the page (5), the stored tags counted — one pass for the skill and community facets, or one
+# each when both are filtered on (at most 2) —, the skills' labels and the communities the facet
+# may list (2). The organisation's labels come from the cache (``directory.facet_labels``).
+SEARCH_PAGE_QUERIES = 12
 
 
 @pytest.fixture
