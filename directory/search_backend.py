@@ -508,6 +508,11 @@ class DatabaseBackend:
             return {}
         if connection.vendor == "postgresql":
             tags, tag = "jsonb_array_elements_text(m.facet_tags) AS t(tag)", "t.tag"
+            if not whole:
+                # A fence: PostgreSQL otherwise expects 100 tags per match and runs a parallel
+                # plan, which doubles the count of a word's 8,000 matches on two cores (40 →
+                # 20 ms). The whole directory's count (82,000 agents, then cached) gains by it.
+                sql = f"{sql} OFFSET 0"
         else:
             tags, tag = "json_each(m.facet_tags) AS t", "t.value"
         counting = f"SELECT {tag}, COUNT(*) FROM ({sql}) m, {tags} GROUP BY {tag}"  # noqa: S608
