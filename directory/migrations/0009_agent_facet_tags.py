@@ -22,6 +22,14 @@ def fill(apps, schema_editor):
     facet_tags.refresh_all()
 
 
+def compact(apps, schema_editor):
+    """On PostgreSQL, the fill rewrote every agent's row: the table and its indexes are rebuilt
+    at their size (a directory of 82,000 agents: 85 → 46 MB, its trigram index 68 → 28 MB;
+    twice the pages made the planner scan the table for a word). Instant on a new database."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("VACUUM FULL directory_agent")
+
+
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} {DEFINITION}")
@@ -33,6 +41,9 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # VACUUM runs outside a transaction.
+    atomic = False
+
     dependencies = [
         ("directory", "0008_agent_name_order_index"),
         # The communities' memberships, whose tags the fill reads as the code has them.
@@ -46,5 +57,6 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(compact, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(create_index, drop_index),
     ]
