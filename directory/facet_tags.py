@@ -9,7 +9,8 @@ in one pass over the matches — their tags unnested and grouped — instead of 
 the skills, then their memberships for the communities).
 
 Kept exact, in the writer's transaction, by ``refresh(ids)`` (three queries for any number of
-agents), which the receivers ``connect()`` installs call when:
+agents; rows whose tags moved also drop ``directory.whole_counts``' cached counts), which the
+receivers ``connect()`` installs call when:
 
 - an agent's skills change (taggit's ``m2m_changed``, once per operation; a tagged item of an
   agent saved or deleted outside one);
@@ -25,6 +26,8 @@ rebuilds them all.
 from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from directory import whole_counts
 
 BATCH = 2000
 # Agents whose skills a taggit operation is changing: their tagged items' own signals wait for
@@ -60,6 +63,8 @@ def refresh(ids):
                 changed.append(agent)
         if changed:
             Agent.objects.bulk_update(changed, ["facet_tags"], batch_size=500)
+            # The skill and group facets count these tags: the cached whole counts go.
+            whole_counts.changed()
 
 
 def refresh_all(progress=None):

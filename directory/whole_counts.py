@@ -13,9 +13,9 @@ counts, not a delay. Filtered searches, and searches with words, are always coun
 What bumps the version, connected by ``connect()`` (``DirectoryConfig``): an agent created,
 saved with a counted field changed (its state, service or partner flag, compared with the values
 it was read with: a profile saved with a new biography or phone keeps the counts, and so does a
-sign-in's ``last_login``) or deleted; a service saved or deleted; an agent's skills changed
-(taggit's ``m2m_changed``, a tagged item of an agent saved or deleted — other apps' tags keep
-the counts); and the models a group facet names (``register_group_facet(..., watched=)``: the
+sign-in's ``last_login``) or deleted; a service saved or deleted; an agent's stored facet tags
+rewritten (``directory.facet_tags``: its skills changed — not another app's tags — or its
+memberships); and the models a group facet names (``register_group_facet(..., watched=)``: the
 communities' memberships and communities). Bulk writes send no signal: their writers call
 ``changed()`` (the generator of ``make bench`` does), and ``TTL`` bounds what a missed one could
 leave.
@@ -26,7 +26,7 @@ import hashlib
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 VERSION_KEY = "directory:whole-counts:version"
 TTL = 300  # seconds
@@ -98,28 +98,6 @@ def _agent_saved(sender, instance, created=False, update_fields=None, **kwargs):
         changed()
 
 
-def _tags_changed(sender, action, instance, model, reverse, **kwargs):
-    """Taggit's ``m2m_changed``: an agent's skills changed (``instance`` the agent), or a tag's
-    objects (``reverse``: the objects are of ``model``)."""
-    from directory.models import Agent
-
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Agent) or (reverse and issubclass(model, Agent)):
-        changed()
-
-
-def _tagged_item_changed(sender, instance, **kwargs):
-    """A tagged item saved or deleted: only an agent's skill moves a count (the default tagged
-    item model also tags other apps' objects, Wagtail's images and documents)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from directory.models import Agent
-
-    if instance.content_type_id == ContentType.objects.get_for_model(Agent).pk:
-        changed()
-
-
 def watch(model):
     """Counts change with every save or deletion of ``model``."""
     uid = f"whole_counts_{model._meta.label_lower}"
@@ -128,14 +106,9 @@ def watch(model):
 
 
 def connect():
-    from taggit.models import TaggedItem
-
     from directory.models import Agent, Service
 
     post_init.connect(_agent_loaded, sender=Agent, dispatch_uid="whole_counts_agent")
     post_save.connect(_agent_saved, sender=Agent, dispatch_uid="whole_counts_agent")
     post_delete.connect(changed, sender=Agent, dispatch_uid="whole_counts_agent")
     watch(Service)
-    post_save.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")
-    post_delete.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")
-    m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="whole_counts_tags")
