@@ -421,16 +421,22 @@ class OpenSearchNode(_Server):
             self.process.wait(timeout=10)
 
 
-@contextmanager
 def start_opensearch(tmp_path_factory, heap="512m"):
     """``with start_opensearch(tmp_path_factory) as url:`` an OpenSearch node's URL: the node
     ``OPENSEARCH_URL`` names if set (left running), else a node of the block's own on a free
     port of 127.0.0.1 with a temporary data folder, stopped when the block ends."""
-    if os.environ.get("OPENSEARCH_URL"):
-        yield os.environ["OPENSEARCH_URL"].rstrip("/")
+    return _started(OpenSearchNode, "OPENSEARCH_URL", tmp_path_factory, heap)
+
+
+@contextmanager
+def _started(node_class, variable, tmp_path_factory, heap):
+    if os.environ.get(variable):
+        yield os.environ[variable].rstrip("/")
         return
-    folder = tmp_path_factory.mktemp("opensearch")
-    node = OpenSearchNode(data_dir=folder / "node", log_path=folder / "opensearch.log", heap=heap)
+    folder = tmp_path_factory.mktemp(node_class.name.lower())
+    node = node_class(
+        data_dir=folder / "node", log_path=folder / f"{node_class.name.lower()}.log", heap=heap
+    )
     node.start()
     try:
         yield node.url
@@ -458,20 +464,8 @@ class ElasticsearchNode(OpenSearchNode):
         return int(child)
 
 
-@contextmanager
 def start_elasticsearch(tmp_path_factory, heap="512m"):
     """``with start_elasticsearch(tmp_path_factory) as url:`` an Elasticsearch node's URL: the
     node ``ELASTICSEARCH_URL`` names if set (left running), else a node of the block's own on a
     free port of 127.0.0.1 with a temporary data folder, stopped when the block ends."""
-    if os.environ.get("ELASTICSEARCH_URL"):
-        yield os.environ["ELASTICSEARCH_URL"].rstrip("/")
-        return
-    folder = tmp_path_factory.mktemp("elasticsearch")
-    node = ElasticsearchNode(
-        data_dir=folder / "node", log_path=folder / "elasticsearch.log", heap=heap
-    )
-    node.start()
-    try:
-        yield node.url
-    finally:
-        node.stop()
+    return _started(ElasticsearchNode, "ELASTICSEARCH_URL", tmp_path_factory, heap)
