@@ -36,7 +36,7 @@ def searched(viewer, **kwargs):
 
 def tag_passes(sqls):
     """The statements counting the agents' stored tags (the skill and community facets)."""
-    return [sql for sql in sqls if "m.facet_tags" in sql]
+    return [sql for sql in sqls if ".facet_tags) AS t" in sql]
 
 
 def counted_tags(sqls):
@@ -46,7 +46,10 @@ def counted_tags(sqls):
 
 def counted_services(sqls):
     """Whether the matches were grouped by service (the total and the organisation's facets)."""
-    return any(sql.startswith('SELECT "directory_agent"."service_id"') for sql in sqls)
+    return any(
+        sql.startswith('SELECT "directory_agent"."service_id"') or "SELECT 'group'" in sql
+        for sql in sqls
+    )
 
 
 def test_a_bare_search_is_counted_once_then_read_from_the_cache(d):

@@ -393,6 +393,58 @@ def test_a_page_past_the_end_gives_the_last_page(d):
     assert names(result) == ["Hugo Roux", "Anne Simon"]
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        # A skill: the matches read once for the groups, the page and the tags.
+        (
+            {"filters": {"skill": "eau"}, "sort": "name"},
+            ["Paul Bernard", "Claire Martin", "Sophie Petit", "Hugo Roux"],
+        ),
+        # A skill and a region: the page among the matches in the region.
+        (
+            {"filters": {"skill": "eau", "region": "53"}, "sort": "name"},
+            ["Paul Bernard", "Claire Martin", "Sophie Petit"],
+        ),
+        # Words, by relevance: the name first, then the skill, then the position.
+        ({"query": "urbanisme"}, None),
+    ],
+)
+def test_a_search_pages_through_its_matches_in_order(d, kwargs, expected):
+    """Pages of 2 of a search put end to end give its whole list in the same order, and the
+    page past the end is the last one, flagged."""
+    whole = names(api.search_agents(d.viewer, per_page=50, **kwargs))
+    if expected is not None:
+        assert whole == expected
+    assert len(whole) >= 3
+    pages = []
+    for number in range(1, (len(whole) + 1) // 2 + 1):
+        result = api.search_agents(d.viewer, page=number, per_page=2, **kwargs)
+        assert result.page.number == number and not result.page_out_of_range
+        assert result.total == len(whole)
+        pages.extend(names(result))
+    assert pages == whole
+    past = api.search_agents(d.viewer, page=1000, per_page=2, **kwargs)
+    assert past.page_out_of_range
+    assert past.page.number == (len(whole) + 1) // 2
+    assert names(past) == whole[-(len(whole) % 2 or 2) :]
+
+
+def test_endorsements_order_a_skill_search_then_the_names(d):
+    """With a skill filter, the peers' endorsements of that skill come first (on every page),
+    the names break ties; sorted by name, they are ignored."""
+    endorse(d.sophie, "Eau", d.paul, d.claire)
+    endorse(d.hugo, "Eau", d.paul)
+    endorse(d.claire, "Urbanisme", d.paul, d.hugo, d.sophie)  # another skill: not counted
+    by_relevance = ["Sophie Petit", "Hugo Roux", "Paul Bernard", "Claire Martin"]
+    result = api.search_agents(d.viewer, filters={"skill": "eau"})
+    assert names(result) == by_relevance
+    second = api.search_agents(d.viewer, filters={"skill": "eau"}, page=2, per_page=2)
+    assert names(second) == by_relevance[2:]
+    by_name = api.search_agents(d.viewer, filters={"skill": "eau"}, sort="name")
+    assert names(by_name) == ["Paul Bernard", "Claire Martin", "Sophie Petit", "Hugo Roux"]
+
+
 def test_no_result_is_one_empty_page(d):
     """No match: page 1 of 1, empty."""
     result = api.search_agents(d.viewer, query="zzzz", page=5)
