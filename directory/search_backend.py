@@ -192,7 +192,7 @@ class DatabaseBackend:
             # organisation's filters: the page and the tags are a few of the matches, read
             # apart with every filter (below), instead of ranking every match of the words.
             groups, total, number, ids, tags = self._one_pass(
-                base, words, selected, conditions, sort, page, per_page, count_tags=bool(free)
+                base, words, selected, conditions, sort, page, per_page, tagged=free
             )
             num_pages = max(math.ceil(total / per_page), 1)
             out_of_range = page > num_pages
@@ -397,7 +397,7 @@ class DatabaseBackend:
             keys.append("-search_score")
         return qs.order_by(*keys, *NAME_ORDER)
 
-    def _one_pass(self, base, words, selected, conditions, sort, page, per_page, *, count_tags):
+    def _one_pass(self, base, words, selected, conditions, sort, page, per_page, *, tagged):
         """The matches of a search read once, in one statement: ``(groups, total, page number,
         the page's ids, {facet: {value: agents}} of the free tags)``.
 
@@ -462,16 +462,24 @@ class DatabaseBackend:
         sql.append(f" UNION ALL {page_sql}")
         offset = (max(page, 1) - 1) * per_page
         statement_params = [*params, *skills, *narrowing_params, per_page, offset]
-        if count_tags:
+        if tagged:
             if connection.vendor == "postgresql":
                 tags, tag = "jsonb_array_elements_text(f.facet_tags) AS t(tag)", "t.tag"
             else:
                 tags, tag = "json_each(f.facet_tags) AS t", "t.value"
+            # Only the facets counted here (a skill filter's own facet comes from elsewhere):
+            # fewer tags to group.
+            wanted = ""
+            if set(tagged) != {"skill", *_group_facets}:
+                wanted = f"({' OR '.join([f'{tag} LIKE %s'] * len(tagged))})"
+            where = " AND ".join([*narrowing, wanted] if wanted else narrowing)
             sql.append(
                 " UNION ALL SELECT 'tag', NULL, NULL, NULL, NULL, NULL, COUNT(*), "  # noqa: S608
-                f"{tag} FROM m f, {tags}{narrowed} GROUP BY {tag}"
+                f"{tag} FROM m f, {tags}{f' WHERE {where}' if where else ''} GROUP BY {tag}"
             )
             statement_params.extend(narrowing_params)
+            if wanted:
+                statement_params.extend(f"{name}:%" for name in tagged)
         with connection.cursor() as cursor:
             cursor.execute("".join(sql), statement_params)
             rows = cursor.fetchall()
