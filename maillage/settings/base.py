@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "wiki",
     "ideas",
     "documents",
+    "calls",
     "notifications",
     "cms",
 ]

@@ -1,0 +1,162 @@
+"""Calls and dossiers for the tests: a small call built like the 2016 one (two themes, two waves
+closing at 17:00 Paris time, the pieces of the communities call, three criteria), and dossiers
+with their members."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from calls.models import (
+    DEFAULT_FORMATS,
+    Call,
+    CallRole,
+    Criterion,
+    Dossier,
+    DossierMember,
+    Partner,
+    PieceKind,
+    Theme,
+    Wave,
+)
+from directory.models import Region
+from tests.factories import AgentFactory, ServiceFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# The pieces of the communities call (spec §3.5), as tests build them.
+PIECES = [
+    # code, label, mandatory, per partner, signed, max pages, max slides
+    ("synthese", "Fiche de synthèse", True, False, False, 2, None),
+    ("presentation", "Présentation du projet", True, False, False, 20, None),
+    ("communication", "Présentation de communication", True, False, False, None, 10),
+    ("acte-candidature", "Acte de candidature signé", True, False, True, None, None),
+    ("delegation", "Délégation de signature", False, False, True, None, None),
+    ("engagement-partenaire", "Acte d'engagement du partenaire", True, True, True, None, None),
+    (
+        "attestation-cofinancement",
+        "Attestation d'engagement des cofinanceurs",
+        False,
+        False,
+        True,
+        None,
+        None,
+    ),
+    ("annexes", "Annexes techniques", False, False, False, None, None),
+]
+
+
+def paris(year, month, day, hour=17, minute=0, second=0):
+    """That wall-clock time in Europe/Paris, as an aware datetime."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=PARIS)
+
+
+class CallFactory(DjangoModelFactory):
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    kind = Call.Kind.COMMUNITIES
+    title = factory.Sequence(lambda n: f"Communautés professionnelles territoriales {n}")
+    slug = factory.Sequence(lambda n: f"appel-{n}")
+    summary = "Donner aux agents les moyens de proposer de nouveaux usages collaboratifs."
+    envelope = Decimal("6000")
+    max_total_cost = Decimal("500")
+    max_requested = Decimal("250")
+    derogation_share = 50
+    accepted_formats = factory.LazyFunction(lambda: list(DEFAULT_FORMATS))
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        regional = factory.Trait(
+            scope=Call.Scope.REGIONAL,
+            region=factory.LazyFunction(lambda: Region.objects.get(code="53")),
+        )
+
+    @factory.post_generation
+    def setup(self, create, extracted, **kwargs):
+        """Two themes, two waves (the first closing in 30 days, the second in 90, at 17:00
+        Paris time), the pieces and a three-criterion grid."""
+        if not create:
+            return
+        Theme.objects.create(call=self, label="Moderniser l'action publique", order=1)
+        Theme.objects.create(call=self, label="Innover dans les conditions de travail", order=2)
+        today = timezone.localdate()
+        for number, days, share in ((1, 30, 40), (2, 90, 60)):
+            day = today + timedelta(days=days)
+            Wave.objects.create(
+                call=self,
+                number=number,
+                deadline=paris(day.year, day.month, day.day),
+                envelope_share=share,
+            )
+        for order, (code, label, mandatory, per_partner, signed, pages, slides) in enumerate(
+            PIECES
+        ):
+            PieceKind.objects.create(
+                call=self,
+                code=code,
+                label=label,
+                mandatory=mandatory,
+                per_partner=per_partner,
+                signed=signed,
+                max_pages=pages,
+                max_slides=slides,
+                order=order,
+            )
+        first = Criterion.objects.create(
+            call=self, code="1", label="Caractère interministériel", order=1
+        )
+        Criterion.objects.create(call=self, code="2", label="Valeur économique et sociale", order=2)
+        Criterion.objects.create(
+            call=self, parent=first, code="1a", label="Plusieurs administrations", order=3
+        )
+
+
+class DossierFactory(DjangoModelFactory):
+    """A draft on the call's first wave, led by ``lead`` (an agent of a DREAL by default)."""
+
+    class Meta:
+        model = Dossier
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory)
+    wave = factory.LazyAttribute(lambda o: o.call.waves.order_by("number").first())
+    title = factory.Sequence(lambda n: f"Réseau des instructeurs {n}")
+    acronym = factory.Sequence(lambda n: f"RI{n}")
+    region = factory.LazyFunction(lambda: Region.objects.get(code="53"))
+    operational_service = factory.SubFactory(ServiceFactory, regional=True)
+
+    @factory.post_generation
+    def lead(self, create, extracted, **kwargs):
+        if not create:
+            return
+        agent = extracted or AgentFactory(service=self.operational_service)
+        DossierMember.objects.create(dossier=self, agent=agent, role=DossierMember.Role.LEAD)
+        self.created_by = agent
+        self.save(update_fields=["created_by"])
+
+
+def add_member(dossier, agent=None, role=DossierMember.Role.TEAM):
+    agent = agent or AgentFactory()
+    DossierMember.objects.create(dossier=dossier, agent=agent, role=role)
+    return agent
+
+
+def grant(call, role, agent=None):
+    agent = agent or AgentFactory()
+    CallRole.objects.create(call=call, agent=agent, role=role)
+    return agent
+
+
+def lead_of(dossier):
+    return dossier.members.get(role=DossierMember.Role.LEAD).agent
+
+
+def add_partner(dossier, name="Conseil départemental d'Ille-et-Vilaine", **fields):
+    fields.setdefault("nature", Partner.Nature.LOCAL)
+    fields.setdefault("justification", "Indispensable : il instruit les aides aux communes.")
+    return Partner.objects.create(dossier=dossier, name=name, **fields)
