@@ -195,9 +195,7 @@ class Criterion(models.Model):
     label = models.CharField(_("critère"), max_length=300)
     questions = models.TextField(_("questions clés"), blank=True)
     evidence = models.TextField(_("éléments attendus"), blank=True)
-    weight = models.DecimalField(
-        _("poids"), max_digits=5, decimal_places=2, default=Decimal("1")
-    )
+    weight = models.DecimalField(_("poids"), max_digits=5, decimal_places=2, default=Decimal("1"))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -303,7 +301,9 @@ class Dossier(models.Model):
         related_name="+",
         verbose_name=_("thématique secondaire"),
     )
-    summary = models.TextField(_("descriptif du projet en quelques lignes"), max_length=2000, blank=True)
+    summary = models.TextField(
+        _("descriptif du projet en quelques lignes"), max_length=2000, blank=True
+    )
 
     # Who carries it: the préfet de région of ``region`` (porteur de projet) and the operational
     # service (porteur opérationnel, R37).
@@ -470,9 +470,7 @@ class Partner(models.Model):
     contact_name = models.CharField(_("personne à contacter"), max_length=200, blank=True)
     contact_email = models.EmailField(_("son adresse électronique"), blank=True)
     role = models.TextField(_("rôle dans le projet"), max_length=2000, blank=True)
-    contribution_amount = models.DecimalField(
-        _("apport (k€)"), default=Decimal("0"), **k_euros()
-    )
+    contribution_amount = models.DecimalField(_("apport (k€)"), default=Decimal("0"), **k_euros())
     contribution_nature = models.CharField(
         _("nature de l'apport (subvention, prêt, en nature…)"), max_length=200, blank=True
     )
@@ -497,7 +495,9 @@ class Partner(models.Model):
 
 
 def piece_path(piece, filename):
-    return f"calls/{piece.dossier.call_id}/{piece.dossier_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return (
+        f"calls/{piece.dossier.call_id}/{piece.dossier_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    )
 
 
 class Piece(models.Model):
@@ -635,6 +635,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["assignment", "criterion"], name="calls_score_once")
         ]
 
+    def __str__(self):
+        return f"{self.criterion_id}: {self.score}"
+
 
 class InformationRequest(models.Model):
     """An expert's request for complementary information (R48, R53): it opens an upload scoped
@@ -651,6 +654,9 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["-asked_at"]
+
+    def __str__(self):
+        return self.text[:60]
 
     @property
     def is_open(self):

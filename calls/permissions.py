@@ -30,8 +30,16 @@ M = DossierMember.Role
 S = Dossier.State
 
 # The states in which the steering committee and the assigned experts read a dossier.
-EVALUATED = (S.DEPOSITED, S.EVALUATION, S.REVIEWED, S.REFERRED, S.SELECTED, S.NOT_SELECTED,
-             S.PROMISING, S.INELIGIBLE)
+EVALUATED = (
+    S.DEPOSITED,
+    S.EVALUATION,
+    S.REVIEWED,
+    S.REFERRED,
+    S.SELECTED,
+    S.NOT_SELECTED,
+    S.PROMISING,
+    S.INELIGIBLE,
+)
 DECIDED = (S.SELECTED, S.NOT_SELECTED, S.PROMISING)
 
 
@@ -57,9 +65,11 @@ def dossier_role(agent, dossier):
         return None
     return policy.remembered(
         ("calls:member", agent.pk, dossier.pk),
-        lambda: DossierMember.objects.filter(agent=agent, dossier=dossier)
-        .values_list("role", flat=True)
-        .first(),
+        lambda: (
+            DossierMember.objects.filter(agent=agent, dossier=dossier)
+            .values_list("role", flat=True)
+            .first()
+        ),
     )
 
 
@@ -79,9 +89,9 @@ def manages(agent, call):
         return False
     if agent.is_platform_admin:
         return True
-    if call.scope == Call.Scope.REGIONAL and agent.is_sgar_officer:
-        if agent.sgar_region_id == call.region_id:
-            return True
+    regional = call.scope == Call.Scope.REGIONAL
+    if regional and agent.is_sgar_officer and agent.sgar_region_id == call.region_id:
+        return True
     return R.MANAGER in call_roles(agent, call)
 
 
@@ -246,15 +256,11 @@ class DossierAbilities:
     @property
     def can_read_evaluations(self):
         """Every expert's scores and opinion (an expert reads their own)."""
-        return self.is_manager or (
-            R.COMMITTEE in self.call_roles and self.state in EVALUATED
-        )
+        return self.is_manager or (R.COMMITTEE in self.call_roles and self.state in EVALUATED)
 
     @property
     def can_create_community(self):
-        return (
-            self.is_manager and self.state == S.SELECTED and self.dossier.community_id is None
-        )
+        return self.is_manager and self.state == S.SELECTED and self.dossier.community_id is None
 
     @property
     def can_export(self):
@@ -297,9 +303,7 @@ def dossiers_readable_by(agent):
     managed = Q(call__roles__agent=agent, call__roles__role=R.MANAGER)
     if agent.is_sgar_officer:
         managed |= Q(call__scope=Call.Scope.REGIONAL, call__region_id=agent.sgar_region_id)
-    committee = Q(
-        state__in=EVALUATED, call__roles__agent=agent, call__roles__role=R.COMMITTEE
-    )
+    committee = Q(state__in=EVALUATED, call__roles__agent=agent, call__roles__role=R.COMMITTEE)
     expert = Q(state__in=EVALUATED, assignments__expert=agent)
     cdc = Q(state=S.SELECTED, call__roles__agent=agent, call__roles__role=R.CDC)
     return Dossier.objects.filter(mine | managed | committee | expert | cdc).distinct()

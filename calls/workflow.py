@@ -37,8 +37,15 @@ AUDIT_ACTIONS = {
     "dossier_promising": _("Décision : non retenu, prometteur"),
 }
 # The moves the dossier's members hear of.
-NOTIFIED = {S.DEPOSITED, S.INELIGIBLE, S.EVALUATION, S.SELECTED, S.NOT_SELECTED, S.PROMISING,
-            S.REFERRED}
+NOTIFIED = {
+    S.DEPOSITED,
+    S.INELIGIBLE,
+    S.EVALUATION,
+    S.SELECTED,
+    S.NOT_SELECTED,
+    S.PROMISING,
+    S.REFERRED,
+}
 
 
 def _abilities(actor, dossier):
