@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Community
+
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 # A dossier's pieces together, unless the call says otherwise (§7.6): 10 MB.
@@ -384,6 +386,16 @@ class Dossier(models.Model):
         _("justification de la dérogation accordée"), max_length=5000, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The community the project creates once selected: its type and themes (the platform's).
+    community_kind = models.CharField(
+        _("type de communauté"),
+        max_length=20,
+        choices=Community.Kind.choices,
+        default=Community.Kind.USAGE,
+    )
+    community_themes = models.ManyToManyField(
+        "communities.Theme", blank=True, related_name="+", verbose_name=_("thématiques")
+    )
     # A promising applicant's consent to the innovators' registry (R32).
     registry_consent = models.BooleanField(default=False)
     community = models.OneToOneField(

@@ -297,8 +297,26 @@ def abilities(agent, community, membership=UNSET):
     return CommunityAbilities(agent=agent, community=community, membership=membership)
 
 
-def can_create_community(agent):
-    return is_platform_admin(agent)
+# Who else may create a community, for what: ``{source model: (agent, source) -> bool}``,
+# registered by the apps that end with a community (the calls for projects: a selected dossier's
+# managers create its community). Asked with the source, never without.
+_creation_rights = {}
+
+
+def register_creation_right(model, check):
+    """Let ``check(agent, source)`` allow creating a community from a ``model`` object."""
+    _creation_rights[model] = check
+
+
+def can_create_community(agent, source=None):
+    """The platform administrators create communities; others only from a source whose app
+    registered the right (``register_creation_right``) and that right allows it."""
+    if is_platform_admin(agent):
+        return True
+    if source is None:
+        return False
+    check = _creation_rights.get(type(source))
+    return bool(check and check(agent, source))
 
 
 # --- querysets: "everything this agent may see" ---------------------------------------------

@@ -76,13 +76,17 @@ def unique_slug(name, model=Community):
 # --- creating, editing, archiving -------------------------------------------------------------
 
 
-def community_create(*, actor, animators=(), themes=(), ministries=(), **fields):
-    """Create a community (platform administrators, and later the calls for projects).
+def community_create(*, actor, animators=(), themes=(), ministries=(), source=None, **fields):
+    """Create a community: the platform administrators, or whoever the app of ``source`` lets
+    create one from it (a selected project of a call: ``register_creation_right``).
 
     It starts with version 1 of its charter, copied from the platform's template, and the
     given animators (the creator animates it when none is given).
     """
-    _check(can_create_community(actor), _("Seuls les administrateurs créent des communautés."))
+    _check(
+        can_create_community(actor, source=source),
+        _("Seuls les administrateurs créent des communautés."),
+    )
     with transaction.atomic():
         community = Community(created_by=actor, **fields)
         if not community.slug:
