@@ -1,6 +1,50 @@
 """Everything the calls for projects register with the platform's floor, called once from
-``CallsConfig``."""
+``CallsConfig``: the policy of calls and dossiers, the right to create a selected project's
+community, the navigation entry « Appels à projets », the notification kinds. (A project's
+community links back to its project from its description, written at its creation: no query on
+every community page.)"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _register_policy():
+    from calls.models import Call, Dossier
+    from calls.permissions import (
+        calls_readable_by,
+        dossier_abilities,
+        dossiers_readable_by,
+        object_abilities,
+    )
+    from communities.permissions import register_creation_right
+    from maillage import policy
+
+    policy.register(Call, abilities=object_abilities, readable=calls_readable_by)
+    policy.register(Dossier, abilities=object_abilities, readable=dossiers_readable_by)
+    register_creation_right(
+        Dossier, lambda agent, dossier: dossier_abilities(agent, dossier).can_create_community
+    )
+
+
+def _signed_in(request):
+    return request.user.is_authenticated
+
+
+def _register_pages():
+    from maillage.registries import register_navigation
+
+    register_navigation(
+        "calls",
+        label=_("Appels à projets"),
+        url=lambda request: reverse("calls:index"),
+        order=70,
+        visible=_signed_in,
+    )
 
 
 def register():
-    pass
+    from calls import notification_kinds
+
+    _register_policy()
+    _register_pages()
+    notification_kinds.register()

@@ -34,6 +34,7 @@ urlpatterns = [
     path("messagerie/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
     path("recherche/", include("search.urls")),
+    path("appels/", include("calls.urls")),
     path("", include("directory.urls")),
 ]
 

@@ -1,0 +1,97 @@
+"""The notifications of the calls for projects, registered with the notifications from
+``calls.registrations``: a dossier's move (deposit, screening, decision) for its members, an
+expert's information request for the team. Each is checked against what the recipient may read
+now (``calls.permissions``)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from calls.models import Dossier, DossierMember, InformationRequest
+from notifications import kinds
+from notifications.models import Email
+from notifications.services import notify
+
+S = Dossier.State
+
+MOVES = {
+    S.DEPOSITED: _lazy("Le dossier « %(dossier)s » est déposé."),
+    S.INELIGIBLE: _lazy("Le dossier « %(dossier)s » est déclaré irrecevable."),
+    S.EVALUATION: _lazy("Le dossier « %(dossier)s » est transmis aux experts."),
+    S.REFERRED: _lazy("Le dossier « %(dossier)s » est soumis au Premier ministre."),
+    S.SELECTED: _lazy("Le projet « %(dossier)s » est lauréat de l'appel."),
+    S.NOT_SELECTED: _lazy("Le projet « %(dossier)s » n'est pas retenu."),
+    S.PROMISING: _lazy("Le projet « %(dossier)s » n'est pas retenu, mais jugé prometteur."),
+}
+
+
+def _readers(agents, dossier):
+    from calls.permissions import dossier_abilities
+
+    return {agent.pk for agent in agents if dossier_abilities(agent, dossier).can_read}
+
+
+def _dossier_visible(agents, dossier):
+    return _readers(agents, dossier)
+
+
+def _request_visible(agents, request):
+    return _readers(agents, request.dossier)
+
+
+def dossier_moved(dossier, actor, move):
+    """After a move has committed: its members hear of it."""
+    message = MOVES.get(move.target)
+    if message is None:
+        return
+    members = DossierMember.objects.filter(dossier=dossier).values_list("agent", flat=True)
+    notify(
+        "call_dossier",
+        list(members),
+        target=dossier,
+        actor=actor,
+        summary=str(message) % {"dossier": dossier},
+        url=dossier.get_absolute_url(),
+    )
+
+
+def request_sent(request: InformationRequest, actor):
+    dossier = request.dossier
+    team = DossierMember.objects.filter(
+        dossier=dossier,
+        role__in=[DossierMember.Role.SPONSOR, DossierMember.Role.LEAD, DossierMember.Role.TEAM],
+    ).values_list("agent", flat=True)
+    notify(
+        "call_request",
+        list(team),
+        target=request,
+        actor=actor,
+        summary=_("Un expert demande un complément sur le dossier « %(dossier)s ».")
+        % {"dossier": dossier},
+        url=dossier.get_absolute_url(),
+    )
+
+
+def register():
+    kinds.register(
+        "call_dossier",
+        label=_lazy("Dossiers d'appels à projets"),
+        description=_lazy(
+            "Un dossier dont vous faites partie est déposé, transmis aux experts ou reçoit la "
+            "décision du comité de pilotage."
+        ),
+        visible_many=_dossier_visible,
+        default_email=Email.IMMEDIATE,
+        order=80,
+        related=("call",),
+    )
+    kinds.register(
+        "call_request",
+        label=_lazy("Demandes de complément"),
+        description=_lazy(
+            "Un expert demande un complément d'information sur un dossier de votre équipe."
+        ),
+        visible_many=_request_visible,
+        default_email=Email.IMMEDIATE,
+        order=81,
+        related=("dossier", "dossier__call"),
+    )
