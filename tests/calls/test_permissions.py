@@ -32,10 +32,22 @@ pytestmark = pytest.mark.django_db
 
 S = Dossier.State
 R = CallRole.Role
-PEOPLE = (
-    "stranger external lead team sponsor partner manager admin sgar sgar_other committee cdc "
-    "expert other_expert"
-).split()
+PEOPLE = [
+    "stranger",
+    "external",
+    "lead",
+    "team",
+    "sponsor",
+    "partner",
+    "manager",
+    "admin",
+    "sgar",
+    "sgar_other",
+    "committee",
+    "cdc",
+    "expert",
+    "other_expert",
+]
 
 # x: allowed, -: refused. One row per ability and dossier state.
 DOSSIER_MATRIX = """
