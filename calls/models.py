@@ -5,7 +5,7 @@ decision that ends with a community on the platform (``docs/calls.md``).
 Everything a call decides is a row of its own — themes, waves with their deadlines in
 Europe/Paris, pieces with their constraints, the evaluation grid, the caps — never a constant:
 the 2016 « Communautés professionnelles territoriales » call is data (``calls/data``), and a new
-call is built from it (``calls.services.call_from_template``).
+call is built from it (``calls.template.call_from_template``).
 
 A dossier's state moves only through ``calls.workflow.DOSSIER`` (the platform's workflow
 helper); each move leaves a ``DossierEvent`` (actor, time, comment: the dossier's audit trail).
@@ -98,7 +98,7 @@ class Call(models.Model):
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     is_historic = models.BooleanField(_("appel clos archivé"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -225,7 +225,7 @@ class CallRole(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField(default=timezone.now)
 
@@ -244,12 +244,12 @@ class Question(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField(_("question"), max_length=3000)
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     asked_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField(_("réponse"), max_length=TEXT_MAX, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -367,13 +367,13 @@ class Dossier(models.Model):
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     deposited_at = models.DateTimeField(null=True, blank=True)
     deposited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     # Evaluation and decision (R51-R54).
@@ -540,7 +540,7 @@ class Piece(models.Model):
     # The paper originals of a scanned signature (R49).
     originals_received_on = models.DateField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -595,7 +595,7 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=40)
     source = models.CharField(max_length=20, blank=True)
@@ -619,7 +619,7 @@ class ExpertAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_assignments"
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     assigned_at = models.DateTimeField(default=timezone.now)
     opinion = models.TextField(_("avis de l'expert"), max_length=TEXT_MAX, blank=True)
@@ -657,7 +657,7 @@ class InformationRequest(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requests")
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField(_("demande"), max_length=5000)
     asked_at = models.DateTimeField(default=timezone.now)

@@ -397,23 +397,24 @@ def piece_upload(*, actor, dossier, kind, upload, partner=None, signature="", re
         _("Indiquez comment cette pièce est signée."),
         "invalid",
     )
+    # What a new upload replaces (one piece per kind, or per kind and partner; the annexes and
+    # a request's complements add up) does not count against the dossier's size limit.
+    replaced = Piece.objects.none()
+    if request is None and kind.code != "annexes":
+        replaced = dossier.pieces.filter(kind=kind, request=None, partner=partner)
+    stored = stored_bytes(dossier) - (replaced.aggregate(total=Sum("size"))["total"] or 0)
     try:
         checked = files.check_piece(
-            upload, call=dossier.call, dossier_bytes=stored_bytes(dossier), piece_kind=kind
+            upload, call=dossier.call, dossier_bytes=stored, piece_kind=kind
         )
     except ValidationError as error:
         raise CallError(" ".join(error.messages), "invalid") from None
     with transaction.atomic():
-        if request is None and not kind.per_partner:
-            # One piece per kind (the annexes excepted): a new upload replaces the old one.
-            if kind.code != "annexes":
-                for old in dossier.pieces.filter(kind=kind, request=None):
-                    old.file.delete(save=False)
-                    old.delete()
-        elif request is None:
-            for old in dossier.pieces.filter(kind=kind, partner=partner, request=None):
-                old.file.delete(save=False)
-                old.delete()
+        for old in list(replaced):
+            old.delete()
+            # The replaced file goes once the new piece is committed: never a piece without
+            # its file.
+            transaction.on_commit(lambda file=old.file: file.delete(save=False))
         piece = Piece(
             dossier=dossier,
             kind=kind,

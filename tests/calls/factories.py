@@ -160,3 +160,88 @@ def add_partner(dossier, name="Conseil départemental d'Ille-et-Vilaine", **fiel
     fields.setdefault("nature", Partner.Nature.LOCAL)
     fields.setdefault("justification", "Indispensable : il instruit les aides aux communes.")
     return Partner.objects.create(dossier=dossier, name=name, **fields)
+
+
+def complete(dossier, *, partners=1, pia=Decimal("100"), total=Decimal("250")):
+    """Fill ``dossier`` so that it may be deposited: the préfet sponsor, a team spanning two
+    ministries, every form field, the presentation, a balanced financing plan (``pia`` of a
+    ``total`` in k€, the rest self-funded, all eligible), ``partners`` partners each with its
+    signed commitment act, and every mandatory piece."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from calls import presentation
+    from calls.models import FinancingLine, Piece
+    from directory.models import Ministry
+
+    dossier.refresh_from_db()
+    if not dossier.members.filter(role=DossierMember.Role.SPONSOR).exists():
+        add_member(dossier, role=DossierMember.Role.SPONSOR)
+    # The lead's DREAL (écologie) and a DDTM (interministériel): two ministries.
+    add_member(dossier, AgentFactory(service=ServiceFactory()))
+    for name, value in {
+        "sponsor_name": "Préfecture de la région Bretagne",
+        "sponsor_acronym": "PREF-BZH",
+        "sponsor_address": "3 avenue de la Préfecture, 35000 Rennes",
+        "sponsor_phone": "02 99 02 10 35",
+        "sponsor_email": "pref-projets@bretagne.gouv.fr",
+        "sponsor_legal_status": "Services déconcentrés de l'État",
+        "contact_civility": "Mme",
+        "contact_name": "Claire Martin",
+        "contact_function": "Cheffe de projet",
+        "contact_email": "claire.martin@developpement-durable.gouv.fr",
+        "summary": "Un réseau social des instructeurs pour partager leurs pratiques.",
+        "main_theme": dossier.call.themes.order_by("order").first(),
+        "signatory_name": "Le préfet de la région Bretagne",
+        "signatory_title": "Préfet de région",
+        "signed_on": timezone.localdate(),
+        "support_needs": "Un appui à l'animation du réseau.",
+        "free_software": True,
+        "presentation": {
+            item.code: f"Texte de la rubrique {item.code}."
+            for section in presentation.SECTIONS
+            for item in section.items
+        },
+    }.items():
+        setattr(dossier, name, value)
+    dossier.save()
+    FinancingLine.objects.filter(dossier=dossier).delete()
+    FinancingLine.objects.bulk_create(
+        [
+            FinancingLine(dossier=dossier, side="resource", category="pia", amount=pia),
+            FinancingLine(dossier=dossier, side="resource", category="self", amount=total - pia),
+            FinancingLine(
+                dossier=dossier,
+                side="cost",
+                category="moe_internal",
+                amount=total,
+                eligible=FinancingLine.Eligible.STAFF,
+            ),
+        ]
+    )
+    ministry = Ministry.objects.get(code="agriculture")
+    for n in range(partners - dossier.partners.count()):
+        add_partner(
+            dossier, name=f"Partenaire {n + 1}", nature=Partner.Nature.STATE_ATE, ministry=ministry
+        )
+
+    def attach(kind, partner=None):
+        Piece.objects.create(
+            dossier=dossier,
+            kind=kind,
+            partner=partner,
+            file=SimpleUploadedFile(f"{kind.code}.pdf", b"%PDF-1.4\n"),
+            name=f"{kind.code}.pdf",
+            content_type="application/pdf",
+            size=9,
+            pages=1,
+            signature="rgs2" if kind.signed else "",
+        )
+
+    for kind in dossier.call.piece_kinds.filter(mandatory=True):
+        if kind.per_partner:
+            for partner in dossier.partners.all():
+                if not dossier.pieces.filter(kind=kind, partner=partner).exists():
+                    attach(kind, partner)
+        elif not dossier.pieces.filter(kind=kind).exists():
+            attach(kind)
+    return dossier
