@@ -1,0 +1,385 @@
+"""The forms of a dossier's workspace: each validates what a page posts (French messages) and
+hands clean values to its service (``calls.services``); none writes by itself.
+
+A page that may not be edited (a deposited dossier, a reader outside the team) renders the same
+form with every field disabled (``read_only``): the values stay readable, nothing is posted.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calls import financing, presentation
+from calls.models import Dossier, DossierMember, FinancingLine, Partner
+from calls.services import EDITABLE, PARTNER_FIELDS
+from communities.models import Theme as CommunityTheme
+from directory.models import Ministry, Region, Service
+
+M = DossierMember.Role
+YES_NO = [("yes", gettext_lazy("Oui")), ("no", gettext_lazy("Non"))]
+
+
+def read_only(form):
+    """Disable every field of ``form`` (a frozen dossier, a reader)."""
+    for field in form.fields.values():
+        field.disabled = True
+    return form
+
+
+class DsfrMixin:
+    """The DSFR's classes on the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                continue
+            css = "fr-select" if isinstance(widget, forms.Select) else "fr-input"
+            widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        # Each field in error points to its message (the template's ``<id>-desc``).
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-desc"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class ServiceModelForm(DsfrMixin, forms.ModelForm):
+    """A model form that only validates: the service writes the instance (it is not changed
+    here, so a refused form leaves the page's other parts as stored)."""
+
+    def _post_clean(self):
+        pass
+
+
+class SponsorForm(ServiceModelForm):
+    """The sponsor's identification form (R39); the e-mail addresses and the website are
+    validated by their fields."""
+
+    class Meta:
+        model = Dossier
+        fields = EDITABLE["sponsor"]
+        widgets = {
+            "sponsor_address": forms.Textarea(attrs={"rows": 3}),
+            "sponsor_mail_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SynthesisForm(ServiceModelForm):
+    """The synthesis (R40): the main theme is required, the secondary one differs from it, both
+    among the call's themes; the community the project will create (type and themes)."""
+
+    community_themes = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Thématiques de la communauté"),
+        queryset=CommunityTheme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Dossier
+        fields = [*EDITABLE["synthesis"]]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dossier = self.instance
+        themes = dossier.call.themes.all()
+        self.fields["main_theme"].queryset = themes
+        self.fields["main_theme"].required = True
+        self.fields["secondary_theme"].queryset = themes
+        self.fields["acronym"].required = True
+        self.fields["region"].queryset = Region.objects.order_by("name")
+        services = Service.objects.filter(region=dossier.region_id)
+        if dossier.operational_service_id:
+            services = services | Service.objects.filter(pk=dossier.operational_service_id)
+        self.fields["operational_service"].queryset = services.distinct().order_by(
+            "short_name", "name"
+        )
+        if dossier.pk:
+            self.initial.setdefault(
+                "community_themes", list(dossier.community_themes.values_list("pk", flat=True))
+            )
+
+    def clean(self):
+        data = super().clean()
+        main, secondary = data.get("main_theme"), data.get("secondary_theme")
+        if main and secondary and main == secondary:
+            self.add_error(
+                "secondary_theme", _("La thématique secondaire doit différer de la principale.")
+            )
+        return data
+
+
+class PresentationForm(DsfrMixin, forms.Form):
+    """One textarea per sub-item of the guided presentation (R41), the free-software answer and
+    the support needs (R50, mandatory)."""
+
+    free_software = forms.ChoiceField(
+        label=gettext_lazy("La solution proposée est-elle en logiciel libre ?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    support_needs = forms.CharField(
+        label=gettext_lazy("Nature de l'accompagnement attendu"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Décrivez l'accompagnement attendu.")},
+    )
+
+    def __init__(self, *args, dossier, **kwargs):
+        initial = {
+            f"item_{code}": presentation.text_of(dossier.presentation, code)
+            for code in presentation.ITEMS
+        }
+        if dossier.free_software is not None:
+            initial["free_software"] = "yes" if dossier.free_software else "no"
+        initial["support_needs"] = dossier.support_needs
+        super().__init__(*args, initial=initial, **kwargs)
+        for code, item in presentation.ITEMS.items():
+            self.fields[f"item_{code}"] = forms.CharField(
+                label=item.label,
+                help_text=item.help,
+                required=False,
+                max_length=20_000,
+                widget=forms.Textarea(attrs={"rows": 5, "class": "fr-input"}),
+            )
+
+    def sections(self):
+        """``[(section, [bound field, …]), …]`` in the template's order."""
+        return [
+            (section, [self[f"item_{item.code}"] for item in section.items])
+            for section in presentation.SECTIONS
+        ]
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            "presentation": {
+                code: data[f"item_{code}"].strip()
+                for code in presentation.ITEMS
+                if data.get(f"item_{code}", "").strip()
+            },
+            "free_software": data["free_software"] == "yes",
+            "support_needs": data["support_needs"],
+        }
+
+
+class ActForm(ServiceModelForm):
+    """The application act (R44): who signs, as what, on which date; a signatory who is not
+    the legal representative makes the delegation of signature mandatory."""
+
+    not_legal_representative = forms.BooleanField(
+        label=gettext_lazy("Le signataire n'est pas le représentant légal"),
+        help_text=gettext_lazy("Une délégation de signature devra alors être jointe."),
+        required=False,
+    )
+
+    class Meta:
+        model = Dossier
+        fields = ["signatory_name", "signatory_title", "signed_on"]
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial[
+            "not_legal_representative"
+        ] = not self.instance.signatory_is_legal_representative
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            "signatory_name": data["signatory_name"],
+            "signatory_title": data["signatory_title"],
+            "signed_on": data["signed_on"],
+            "signatory_is_legal_representative": not data["not_legal_representative"],
+        }
+
+
+class MemberForm(DsfrMixin, forms.Form):
+    """Add an agent to the dossier by e-mail, with a role."""
+
+    email = forms.CharField(label=gettext_lazy("Adresse électronique de l'agent"), max_length=254)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Rôle"),
+        choices=[
+            (M.SPONSOR, M.SPONSOR.label),
+            (M.TEAM, M.TEAM.label),
+            (M.PARTNER, M.PARTNER.label),
+        ],
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Saisissez une adresse électronique valide.")) from None
+        agent = get_user_model().objects.filter(email__iexact=email).first()
+        if agent is None:
+            raise forms.ValidationError(_("Aucun agent n'a cette adresse électronique."))
+        self.agent = agent
+        return email
+
+
+class PartnerForm(ServiceModelForm):
+    """A partner's record (§7.3)."""
+
+    class Meta:
+        model = Partner
+        fields = [name for name in PARTNER_FIELDS if name != "service"]
+        widgets = {
+            "role": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ministry"].queryset = Ministry.objects.order_by("name")
+
+
+class PieceForm(DsfrMixin, forms.Form):
+    """Upload a piece of one kind (with its signature for a signed kind); the partner of a
+    per-partner kind is read by the view (a forged one is a 404) and the file itself is checked
+    by the service (``calls.files``)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Fichier"),
+        error_messages={
+            "required": gettext_lazy("Choisissez un fichier."),
+            "empty": gettext_lazy("Le fichier envoyé est vide."),
+        },
+    )
+    signature = forms.ChoiceField(
+        label=gettext_lazy("Signature"),
+        choices=Dossier.Signature.choices,
+        error_messages={
+            "required": gettext_lazy("Indiquez comment cette pièce est signée."),
+            "invalid_choice": gettext_lazy("Type de signature inconnu."),
+        },
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if not kind.signed:
+            del self.fields["signature"]
+
+
+class WithdrawForm(DsfrMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motif du retrait"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Indiquez le motif du retrait.")},
+    )
+
+
+class OriginalsForm(DsfrMixin, forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Originaux reçus le"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Indiquez la date de réception."),
+            "invalid": gettext_lazy("Saisissez une date valide."),
+        },
+    )
+
+
+# --- the financing plan: plain named inputs ---------------------------------------------------
+
+
+def _amount(raw):
+    """A k€ amount typed with a point or a French comma; None when blank; ValueError else."""
+    text = (raw or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or value < 0 or value >= Decimal("100000000"):
+        raise ValueError(text)
+    return value.quantize(Decimal("0.01"))
+
+
+def financing_rows(dossier):
+    """The rows of the two tables, each with its current values: ``(resources, costs)``, each
+    a list of dicts ``{code, label, group, amount, in_kind, valuation, eligible, label_text,
+    free_software}`` (one line per category: the first stored line of that category)."""
+    stored = {}
+    for line in dossier.financing.all():
+        stored.setdefault((line.side, line.category), line)
+    tables = []
+    for side, categories, groups in (
+        (FinancingLine.Side.RESOURCE, financing.RESOURCES, financing.RESOURCE_GROUPS),
+        (FinancingLine.Side.COST, financing.COSTS, financing.COST_GROUPS),
+    ):
+        rows = []
+        for code, label, group in categories:
+            line = stored.get((side, code))
+            rows.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "group": groups[group],
+                    "amount": "" if line is None else str(line.amount).replace(".", ","),
+                    "label_text": "" if line is None else line.label,
+                    "in_kind": bool(line and line.in_kind),
+                    "valuation": "" if line is None else line.valuation,
+                    "eligible": "" if line is None else line.eligible,
+                    "free_software": bool(line and line.free_software),
+                }
+            )
+        tables.append(rows)
+    return tables
+
+
+def financing_lines(post):
+    """The lines posted by the financing page (``res-<code>-amount``, ``cost-<code>-amount``,
+    ``-label``, ``-in_kind``, ``-valuation``, ``-eligible``, ``-free_software``): ``(lines,
+    errors)``, the lines as ``services.financing_set`` takes them, the errors as
+    ``{input name: French message}``. A blank amount is no line."""
+    lines, errors = [], {}
+    for prefix, side, categories in (
+        ("res", FinancingLine.Side.RESOURCE, financing.RESOURCES),
+        ("cost", FinancingLine.Side.COST, financing.COSTS),
+    ):
+        for code, _label, _group in categories:
+            name = f"{prefix}-{code}"
+            try:
+                amount = _amount(post.get(f"{name}-amount"))
+            except ValueError:
+                errors[f"{name}-amount"] = _(
+                    "Saisissez un montant positif en k€, par exemple 12,5."
+                )
+                continue
+            if amount is None:
+                continue
+            line = {
+                "side": side,
+                "category": code,
+                "amount": amount,
+                "label": (post.get(f"{name}-label") or "").strip()[:200],
+                "in_kind": post.get(f"{name}-in_kind") == "on",
+                "valuation": (post.get(f"{name}-valuation") or "").strip()[:300],
+            }
+            if side == FinancingLine.Side.COST:
+                eligible = post.get(f"{name}-eligible") or ""
+                if eligible not in ("", *FinancingLine.Eligible.values):
+                    errors[f"{name}-eligible"] = _("Choisissez une catégorie de dépense.")
+                    continue
+                line["eligible"] = eligible
+                line["free_software"] = post.get(f"{name}-free_software") == "on"
+            lines.append(line)
+    return lines, errors
