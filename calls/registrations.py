@@ -1,6 +1,6 @@
 """Everything the calls for projects register with the platform's floor, called once from
 ``CallsConfig``: the policy of calls and dossiers, the right to create a selected project's
-community, the navigation entry « Appels à projets », the notification kinds. (A project's
+community, the navigation entry « Appels à projets », the demo, the notification kinds. (A project's
 community links back to its project from its description, written at its creation: no query on
 every community page.)"""
 
@@ -42,9 +42,18 @@ def _register_pages():
     )
 
 
+def _register_demo():
+    from calls.demo import ACCOUNTS, load_demo_calls, summary
+    from maillage import demo
+
+    demo.register(80, load_demo_calls, summary=summary)
+    demo.register_accounts(ACCOUNTS)
+
+
 def register():
     from calls import notification_kinds
 
     _register_policy()
     _register_pages()
+    _register_demo()
     notification_kinds.register()

@@ -1,0 +1,34 @@
+"""The calls' demo: the 2016 call closed with dossiers in every state and its laureate's
+community, a current call with the demo agent's draft; loading twice changes nothing."""
+
+import pytest
+
+from calls.demo import CURRENT, HISTORIC, load_demo_calls
+from calls.models import Call, Dossier
+from directory.demo import load_demo_agents
+
+pytestmark = pytest.mark.django_db
+
+S = Dossier.State
+
+
+def test_the_demo_replays_2016_and_opens_a_current_call():
+    """Every final state of 2016 is there, the laureate has its community with its team
+    invited, and the current call's first wave is open with the demo agent's draft."""
+    load_demo_agents()
+    assert load_demo_calls() == 2
+    historic = Call.objects.get(slug=HISTORIC)
+    assert historic.is_historic and historic.is_published
+    states = set(historic.dossiers.values_list("state", flat=True))
+    assert {S.SELECTED, S.NOT_SELECTED, S.PROMISING, S.INELIGIBLE, S.REFERRED} <= states
+    laureate = historic.dossiers.get(state=S.SELECTED)
+    assert laureate.community is not None
+    assert laureate.community.memberships.filter(state="invited").exists()
+    assert laureate.events.filter(action="dossier_selected").exists()
+    current = Call.objects.get(slug=CURRENT)
+    draft = current.dossiers.get()
+    assert draft.state == S.DRAFT
+    assert draft.members.filter(agent__email="agent@demo.gouv.fr", role="lead").exists()
+    assert current.questions.exclude(answer="").exists()
+    assert load_demo_calls() == 0
+    assert Call.objects.count() == 2
