@@ -42,7 +42,7 @@ class HomePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.LegalPage"]
+    subpage_types = ["cms.LegalPage", "cms.CallPage"]
     max_count = 1
 
     class Meta:
@@ -78,3 +78,39 @@ class LegalPage(Page):
     class Meta:
         verbose_name = _("page d'information")
         verbose_name_plural = _("pages d'information")
+
+
+class CallPage(Page):
+    """An editorial page presenting a call for projects: the staff's introduction, then the
+    call's title, summary and next deadline, and the way to the call's own page where a dossier
+    is prepared. An unpublished call shows nothing of itself here."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
+    )
+    call = models.ForeignKey(
+        "calls.Call",
+        on_delete=models.PROTECT,
+        related_name="pages",
+        verbose_name=_("appel à projets présenté"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("call")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    template = "cms/call_page.html"
+
+    class Meta:
+        verbose_name = _("page d'un appel à projets")
+        verbose_name_plural = _("pages d'appels à projets")
+
+    def get_context(self, request, *args, **kwargs):
+        from calls.views.calls import deadline_label, next_wave
+
+        context = super().get_context(request, *args, **kwargs)
+        call = self.call
+        upcoming = next_wave(call) if call.is_published and not call.is_historic else None
+        context["call"] = call
+        context["next_deadline"] = deadline_label(upcoming) if upcoming else ""
+        return context
