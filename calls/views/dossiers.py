@@ -152,6 +152,8 @@ class Status:
     def fix_url(self, item):
         part = self.part_of(item)
         url = _url(PART_URLS[part], self.dossier)
+        if item.partner is not None:
+            return f"{url}#partner-{item.partner.pk}"
         if item.kind is not None:
             return f"{url}#kind-{item.kind.code}"
         if item.field and item.field != eligibility.DELEGATION:
@@ -258,7 +260,13 @@ def _form_part(request, dossier, ab, *, part, service_part, form, values, succes
     status = 200
     if not ab.can_edit:
         read_only(form)
-    if request.method == "POST":
+        if request.method == "POST":
+            # Refused by the service whatever was posted: its French message, nothing read.
+            try:
+                services.dossier_update(actor=request.user, dossier=dossier, part=service_part)
+            except CallError as error:
+                status = _refused(request, error)
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 services.dossier_update(

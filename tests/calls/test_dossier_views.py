@@ -170,6 +170,7 @@ def test_three_partners_gate_shows_deposit_only_with_the_third_act(client):
     assert 'data-testid="deposit-button"' not in html
     assert "Le dépôt sera possible quand" in html
     assert "Partenaire 3" in html
+    assert url("partners", dossier) + f"#partner-{third.pk}" in html
     kind = dossier.call.piece_kinds.get(code="engagement-partenaire")
     response = client.post(
         url("pieces", dossier),
@@ -233,6 +234,11 @@ def test_deposit_at_16_59_is_accepted_and_the_dossier_frozen(client):
     )
     dossier.refresh_from_db()
     assert dossier.sponsor_name == "Préfecture de la région Bretagne"
+    response = client.post(url("synthesis", dossier), {"title": "Autre titre"})
+    assert response.status_code == 403
+    assert "fr-alert--error" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.title != "Autre titre"
     response = client.post(
         url("financing", dossier), {"res-pia-amount": "1", "cost-other-amount": "1"}
     )
