@@ -315,11 +315,13 @@ def _amount(raw):
 
 def financing_rows(dossier):
     """The rows of the two tables, each with its current values: ``(resources, costs)``, each
-    a list of dicts ``{code, label, group, amount, in_kind, valuation, eligible, label_text,
-    free_software}`` (one line per category: the first stored line of that category)."""
+    a list of dicts ``{code, label, group, amount, label_text, in_kind, valuation, eligible,
+    free_software}``, one per category. Several stored lines of one category (written
+    elsewhere) show as one: their amounts added, their texts joined; saving the page then
+    stores that one line."""
     stored = {}
-    for line in dossier.financing.all():
-        stored.setdefault((line.side, line.category), line)
+    for line in dossier.financing.order_by("id"):
+        stored.setdefault((line.side, line.category), []).append(line)
     tables = []
     for side, categories, groups in (
         (FinancingLine.Side.RESOURCE, financing.RESOURCES, financing.RESOURCE_GROUPS),
@@ -327,18 +329,21 @@ def financing_rows(dossier):
     ):
         rows = []
         for code, label, group in categories:
-            line = stored.get((side, code))
+            lines = stored.get((side, code), [])
+            amount = sum((line.amount for line in lines), Decimal("0"))
             rows.append(
                 {
                     "code": code,
                     "label": label,
                     "group": groups[group],
-                    "amount": "" if line is None else str(line.amount).replace(".", ","),
-                    "label_text": "" if line is None else line.label,
-                    "in_kind": bool(line and line.in_kind),
-                    "valuation": "" if line is None else line.valuation,
-                    "eligible": "" if line is None else line.eligible,
-                    "free_software": bool(line and line.free_software),
+                    "amount": str(amount).replace(".", ",") if lines else "",
+                    "label_text": " ; ".join(line.label for line in lines if line.label)[:200],
+                    "in_kind": any(line.in_kind for line in lines),
+                    "valuation": " ; ".join(line.valuation for line in lines if line.valuation)[
+                        :300
+                    ],
+                    "eligible": next((line.eligible for line in lines if line.eligible), ""),
+                    "free_software": bool(lines) and all(line.free_software for line in lines),
                 }
             )
         tables.append(rows)

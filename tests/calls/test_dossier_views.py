@@ -609,3 +609,39 @@ def test_export_holds_the_pieces_and_the_summary(client):
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "synthese.pdf" in names
     assert len([n for n in names if n.startswith("pieces/")]) == dossier.pieces.count() == 5
+
+
+def test_several_lines_of_a_category_show_as_one_row(client):
+    """Two stored lines of one cost category show as one row with their sum, and the
+    « logiciel libre » box of the software row is checked when both are free."""
+    dossier = DossierFactory()
+    for amount in (10, 5):
+        FinancingLine.objects.create(
+            dossier=dossier,
+            side="cost",
+            category="software",
+            amount=amount,
+            eligible="investment",
+            free_software=True,
+        )
+    login(client, lead_of(dossier))
+    html = client.get(url("financing", dossier)).content.decode()
+    assert 'name="cost-software-amount" id="cost-software-amount" value="15,00"' in html
+    assert 'name="cost-software-free_software" id="cost-software-free_software" checked' in html
+
+
+def test_an_expert_reads_nothing_before_the_deposit(client):
+    """An expert of the call (not assigned, dossier not deposited) gets 404; a partner's
+    representative sees only the commitment act's upload on the pieces page."""
+    dossier = DossierFactory()
+    expert = grant(dossier.call, "expert")
+    login(client, expert)
+    assert client.get(url("dossier", dossier)).status_code == 404
+    representative = add_member(dossier, role=M.PARTNER)
+    login(client, representative)
+    html = client.get(url("pieces", dossier)).content.decode()
+    assert 'data-testid="upload-engagement-partenaire"' in html
+    assert 'data-testid="upload-synthese"' not in html
+    assert (
+        'data-testid="deposit-button"' not in client.get(url("dossier", dossier)).content.decode()
+    )
