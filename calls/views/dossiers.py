@@ -243,7 +243,9 @@ def overview(request, dossier, ab):
         "deadline_open": deadlines.deposit_open(dossier.wave, now),
         "members": dossier.members.select_related("agent", "agent__service"),
         "events": events,
-        "can_deposit_now": state.ready and ab.can_deposit,
+        "can_deposit_now": state.ready
+        and ab.can_deposit
+        and deadlines.deposit_open(dossier.wave, now),
         "withdraw_form": WithdrawForm() if ab.can_withdraw else None,
     }
     return _render(

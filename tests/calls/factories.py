@@ -190,6 +190,7 @@ def complete(dossier, *, partners=1, pia=Decimal("100"), total=Decimal("250")):
         "contact_function": "Cheffe de projet",
         "contact_email": "claire.martin@developpement-durable.gouv.fr",
         "summary": "Un réseau social des instructeurs pour partager leurs pratiques.",
+        "acronym": dossier.acronym or "RESEAU",
         "main_theme": dossier.call.themes.order_by("order").first(),
         "signatory_name": "Le préfet de la région Bretagne",
         "signatory_title": "Préfet de région",
