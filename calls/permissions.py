@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from calls.models import Call, CallRole, Dossier, DossierMember, ExpertAssignment
+from directory.roles import principal
 from maillage import policy
 
 R = CallRole.Role
@@ -85,12 +86,12 @@ def is_assigned_expert(agent, dossier):
 def manages(agent, call):
     """The platform administrators (national role), the call's managers, a regional call's
     SGAR officers."""
-    if not _active(agent) or agent.is_external:
+    who = principal(agent)
+    if not _active(agent) or who.is_external:
         return False
-    if agent.is_platform_admin:
+    if who.is_platform_admin:
         return True
-    regional = call.scope == Call.Scope.REGIONAL
-    if regional and agent.is_sgar_officer and agent.sgar_region_id == call.region_id:
+    if call.scope == Call.Scope.REGIONAL and who.follows_region(call.region_id):
         return True
     return R.MANAGER in call_roles(agent, call)
 
@@ -123,7 +124,7 @@ class CallAbilities:
             return True
         if not self.call.is_published:
             return False
-        if self.agent.is_external:
+        if principal(self.agent).is_external:
             return _member_of_a_dossier(self.agent, self.call)
         return True
 
@@ -139,7 +140,7 @@ class CallAbilities:
     def can_apply(self, now=None):
         """Start a dossier: a State agent, on a published call with a wave still open."""
         call = self.call
-        if not self.can_read or self.agent.is_external:
+        if not self.can_read or principal(self.agent).is_external:
             return False
         if call.is_historic or not call.is_published:
             return False
@@ -192,7 +193,7 @@ class DossierAbilities:
             return False
         if self.role is not None or self.is_manager:
             return True
-        if self.agent.is_external:
+        if principal(self.agent).is_external:
             return False
         if self.state in EVALUATED and (R.COMMITTEE in self.call_roles or self.is_expert):
             return True
@@ -279,15 +280,16 @@ def calls_readable_by(agent):
     """The calls ``agent`` may read."""
     if not _active(agent):
         return Call.objects.none()
-    if agent.is_platform_admin:
+    who = principal(agent)
+    if who.is_platform_admin:
         return Call.objects.all()
-    managed = Q(roles__agent=agent, roles__role=R.MANAGER)
-    if agent.is_sgar_officer:
-        managed |= Q(scope=Call.Scope.REGIONAL, region_id=agent.sgar_region_id)
-    if agent.is_external:
+    if who.is_external:
         return Call.objects.filter(
             Q(published_at__isnull=False) & Q(dossiers__members__agent=agent)
         ).distinct()
+    managed = Q(roles__agent=agent, roles__role=R.MANAGER)
+    if who.sgar_region_id is not None:
+        managed |= Q(scope=Call.Scope.REGIONAL, region_id=who.sgar_region_id)
     return Call.objects.filter(Q(published_at__isnull=False) | managed).distinct()
 
 
@@ -295,18 +297,39 @@ def dossiers_readable_by(agent):
     """The dossiers ``agent`` may read (the policy's question for lists, search, exports)."""
     if not _active(agent):
         return Dossier.objects.none()
-    if agent.is_platform_admin:
+    who = principal(agent)
+    if who.is_platform_admin:
         return Dossier.objects.all()
     mine = Q(members__agent=agent)
-    if agent.is_external:
+    if who.is_external:
         return Dossier.objects.filter(mine).distinct()
     managed = Q(call__roles__agent=agent, call__roles__role=R.MANAGER)
-    if agent.is_sgar_officer:
-        managed |= Q(call__scope=Call.Scope.REGIONAL, call__region_id=agent.sgar_region_id)
+    if who.sgar_region_id is not None:
+        managed |= Q(call__scope=Call.Scope.REGIONAL, call__region_id=who.sgar_region_id)
     committee = Q(state__in=EVALUATED, call__roles__agent=agent, call__roles__role=R.COMMITTEE)
     expert = Q(state__in=EVALUATED, assignments__expert=agent)
     cdc = Q(state=S.SELECTED, call__roles__agent=agent, call__roles__role=R.CDC)
     return Dossier.objects.filter(mine | managed | committee | expert | cdc).distinct()
+
+
+def roles_on_call(agent, call):
+    """The roles ``agent`` holds on ``call`` (``directory.roles.roles_on``): those given, and
+    « manager » for whoever manages it by their platform role."""
+    roles = set(call_roles(agent, call))
+    if manages(agent, call):
+        roles.add(R.MANAGER)
+    return roles
+
+
+def roles_on_dossier(agent, dossier):
+    """The role ``agent`` holds on ``dossier``, and « expert » when assigned to it."""
+    roles = set()
+    role = dossier_role(agent, dossier)
+    if role is not None:
+        roles.add(role)
+    if is_assigned_expert(agent, dossier):
+        roles.add(R.EXPERT)
+    return roles
 
 
 def object_abilities(agent, obj):

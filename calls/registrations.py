@@ -15,12 +15,17 @@ def _register_policy():
         dossier_abilities,
         dossiers_readable_by,
         object_abilities,
+        roles_on_call,
+        roles_on_dossier,
     )
     from communities.permissions import register_creation_right
+    from directory.roles import register_object_roles
     from maillage import policy
 
     policy.register(Call, abilities=object_abilities, readable=calls_readable_by)
     policy.register(Dossier, abilities=object_abilities, readable=dossiers_readable_by)
+    register_object_roles(Call, roles_on_call)
+    register_object_roles(Dossier, roles_on_dossier)
     register_creation_right(
         Dossier, lambda agent, dossier: dossier_abilities(agent, dossier).can_create_community
     )

@@ -34,6 +34,7 @@ from calls.models import (
 )
 from calls.permissions import call_abilities, dossier_abilities
 from calls.workflow import DOSSIER
+from directory.roles import principal
 from maillage import policy
 from maillage.http import Refused
 
@@ -85,7 +86,7 @@ def role_grant(*, actor, call, agent, role):
     _check(role in CallRole.Role.values, _("Ce rôle n'existe pas."), "invalid")
     _check(not agent.is_closed and agent.is_active, _("Ce compte n'est pas actif."), "invalid")
     _check(
-        not agent.is_external or role == CallRole.Role.EXPERT,
+        not principal(agent).is_external or role == CallRole.Role.EXPERT,
         _("Un partenaire externe ne peut être qu'expert."),
         "invalid",
     )
@@ -251,7 +252,7 @@ def member_add(*, actor, dossier, agent, role):
     _check(role in (M.SPONSOR, M.TEAM, M.PARTNER), _("Ce rôle n'existe pas."), "invalid")
     _check(agent.is_active and not agent.is_closed, _("Ce compte n'est pas actif."), "invalid")
     _check(
-        not agent.is_external or role == M.PARTNER,
+        not principal(agent).is_external or role == M.PARTNER,
         _("Un partenaire externe ne peut être que représentant d'un partenaire."),
         "invalid",
     )

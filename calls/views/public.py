@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from calls.models import Dossier
 from calls.views.calls import k_euros
+from directory.roles import principal
 from maillage.http import id_or_404
 
 # The dossier's fields the public page reads (R56); a test holds the page to them.
@@ -71,7 +72,7 @@ def project(request, dossier_id):
 def registry(request):
     """« Annuaire des innovateurs publics »: the promising projects whose sponsor agreed to be
     listed; the others never appear."""
-    if request.user.is_external:
+    if not principal(request.user).is_state_agent:
         raise Http404
     listed = (
         Dossier.objects.filter(

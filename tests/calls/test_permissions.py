@@ -202,3 +202,17 @@ def test_no_wave_open_means_no_new_dossier(world):
     call.waves.update(deadline=timezone.now() - timezone.timedelta(minutes=1))
     for agent in people.values():
         assert not call_abilities(agent, call).can_apply()
+
+
+def test_the_roles_read_through_the_platform_registry(world):
+    """``directory.roles.roles_on`` answers the calls' roles: the SGAR of the region manages
+    the regional call, the assigned expert is « expert » on the dossier, a stranger nothing."""
+    from directory.roles import roles_on
+
+    call, dossier, people = world
+    assert roles_on(people["sgar"], call) == {"manager"}
+    assert roles_on(people["committee"], call) == {"committee"}
+    assert roles_on(people["lead"], dossier) == {"lead"}
+    assert roles_on(people["expert"], dossier) == {"expert"}
+    assert roles_on(people["stranger"], call) == set()
+    assert roles_on(people["stranger"], dossier) == set()
