@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from calls import deadlines, financing, presentation
+from calls import deadlines, financing, presentation, services
 from calls.models import Dossier, FinancingLine
 from maillage.french import long_date
 
@@ -181,22 +181,7 @@ def summary_pdf(dossier):
     doc.field(_("Document produit le"), deadlines.french_datetime(timezone.now()))
 
     doc.heading(_("Porteur de projet"))
-    for name in (
-        "sponsor_name",
-        "sponsor_acronym",
-        "sponsor_address",
-        "sponsor_mail_address",
-        "sponsor_phone",
-        "sponsor_email",
-        "sponsor_website",
-        "sponsor_legal_status",
-        "contact_civility",
-        "contact_name",
-        "contact_function",
-        "contact_phone",
-        "contact_fax",
-        "contact_email",
-    ):
+    for name in services.EDITABLE["sponsor"]:
         doc.field(Dossier._meta.get_field(name).verbose_name, getattr(dossier, name))
 
     doc.heading(_("Fiche de synthèse"))

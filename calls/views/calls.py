@@ -6,7 +6,6 @@ Every write goes through ``calls.services``; the pages show only the actions
 """
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,42 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calls import services
+from calls import deadlines, services
 from calls.models import CallRole, Criterion, Dossier, DossierMember, Question
 from calls.permissions import calls_readable_by, dossiers_readable_by, manages
 from calls.views.common import call_for
 from directory.models import Agent, Region, Service
 from maillage.http import Refused, positive_id, run_service
 
-PARIS = ZoneInfo("Europe/Paris")
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-# --- what the pages print ---------------------------------------------------------------------
-
-
-def paris_datetime(value):
-    """« lundi 17 octobre 2016 à 17 h 00 »: the instant read on a wall clock in Paris."""
-    local = value.astimezone(PARIS)
-    day = "1er" if local.day == 1 else str(local.day)
-    return (
-        f"{WEEKDAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} {local.year} "
-        f"à {local.hour} h {local.minute:02d}"
-    )
+# « lundi 17 octobre 2016 à 17 h 00 »: an instant read on a wall clock in Paris.
+paris_datetime = deadlines.french_datetime
 
 
 def deadline_label(wave):
