@@ -246,3 +246,33 @@ def complete(dossier, *, partners=1, pia=Decimal("100"), total=Decimal("250")):
         elif not dossier.pieces.filter(kind=kind).exists():
             attach(kind)
     return dossier
+
+
+def at_state(dossier, state):
+    """``dossier`` moved to ``state`` as is (no workflow), read again."""
+    Dossier.objects.filter(pk=dossier.pk).update(state=state)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def with_plan(dossier, total=350, pia=200):
+    """A balanced plan: ``total`` k€ of costs, ``pia`` k€ asked, the rest self-financed."""
+    from calls.models import FinancingLine
+
+    FinancingLine.objects.create(
+        dossier=dossier,
+        side=FinancingLine.Side.COST,
+        category="moa_internal",
+        amount=Decimal(total),
+        eligible=FinancingLine.Eligible.STAFF,
+    )
+    FinancingLine.objects.create(
+        dossier=dossier, side=FinancingLine.Side.RESOURCE, category="pia", amount=Decimal(pia)
+    )
+    FinancingLine.objects.create(
+        dossier=dossier,
+        side=FinancingLine.Side.RESOURCE,
+        category="self",
+        amount=Decimal(total - pia),
+    )
+    return dossier

@@ -14,46 +14,18 @@ from calls.models import (
     DossierEvent,
     DossierMember,
     ExpertAssignment,
-    FinancingLine,
     InformationRequest,
     Piece,
 )
 from communities.models import Membership
 from tests.calls import samples
-from tests.calls.factories import DossierFactory, add_member, grant, lead_of
+from tests.calls.factories import DossierFactory, add_member, at_state, grant, lead_of, with_plan
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
 
 S = Dossier.State
 R = CallRole.Role
-
-
-def at_state(dossier, state):
-    Dossier.objects.filter(pk=dossier.pk).update(state=state)
-    dossier.refresh_from_db()
-    return dossier
-
-
-def with_plan(dossier, total=350, pia=200):
-    """A balanced plan: ``total`` k€ of costs, ``pia`` k€ asked, the rest self-financed."""
-    FinancingLine.objects.create(
-        dossier=dossier,
-        side=FinancingLine.Side.COST,
-        category="moa_internal",
-        amount=Decimal(total),
-        eligible=FinancingLine.Eligible.STAFF,
-    )
-    FinancingLine.objects.create(
-        dossier=dossier, side=FinancingLine.Side.RESOURCE, category="pia", amount=Decimal(pia)
-    )
-    FinancingLine.objects.create(
-        dossier=dossier,
-        side=FinancingLine.Side.RESOURCE,
-        category="self",
-        amount=Decimal(total - pia),
-    )
-    return dossier
 
 
 def assign(dossier, expert=None):
