@@ -4,7 +4,7 @@ innovators' registry."""
 
 from django.urls import path
 
-from calls.views import calls, dossiers, evaluation, public
+from calls.views import calls, configuration, dossiers, evaluation, public
 
 app_name = "calls"
 
@@ -14,7 +14,10 @@ D = C + "dossiers/<int:dossier_id>/"
 urlpatterns = [
     # calls.views.calls: the calls, their questions, roles and dossiers list
     path("", calls.index, name="index"),
+    path("nouveau/", configuration.call_new, name="call_new"),
     path(C, calls.call_detail, name="call"),
+    path(C + "parametres/", configuration.call_settings, name="settings"),
+    path(C + "vagues/", configuration.waves, name="waves"),
     path(C + "publier/", calls.call_publish, name="publish"),
     path(C + "questions/", calls.question_ask, name="ask"),
     path(C + "questions/<int:question_id>/repondre/", calls.question_answer, name="answer"),
