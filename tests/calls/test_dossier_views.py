@@ -645,3 +645,20 @@ def test_an_expert_reads_nothing_before_the_deposit(client):
     assert (
         'data-testid="deposit-button"' not in client.get(url("dossier", dossier)).content.decode()
     )
+
+
+def test_a_call_deposited_elsewhere_points_the_team_to_the_export(client):
+    """§7.2: when the legal deposit happens on another site, the overview gives its address and
+    the complete export; on a call deposited here, it says nothing of it."""
+    dossier = DossierFactory()
+    lead = lead_of(dossier)
+    url = reverse("calls:dossier", args=[dossier.call.slug, dossier.pk])
+    page = login(client, lead).get(url).content.decode()
+    assert 'data-testid="deposit-elsewhere"' not in page
+    dossier.call.deposit = "elsewhere"
+    dossier.call.deposit_url = "https://marches.example.gouv.fr/appel"
+    dossier.call.save()
+    page = client.get(url).content.decode()
+    assert 'data-testid="deposit-elsewhere"' in page
+    assert "https://marches.example.gouv.fr/appel" in page
+    assert reverse("calls:export", args=[dossier.call.slug, dossier.pk]) in page
