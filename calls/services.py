@@ -74,6 +74,9 @@ def _clean(obj, exclude=None):
 def call_publish(*, actor, call):
     _check(call_abilities(actor, call).can_manage, _("Seuls les gestionnaires publient l'appel."))
     _check(call.waves.exists(), _("Ajoutez au moins une vague avant de publier."), "invalid")
+    from calls.configuration import shares_total, shares_warning
+
+    _check(shares_total(call) == 100, shares_warning(call), "invalid")
     if call.published_at is None:
         call.published_at = timezone.now()
         call.save(update_fields=["published_at"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calls import deadlines, services
+from calls.configuration import can_create_call
 from calls.models import CallRole, Criterion, Dossier, DossierMember, Question
 from calls.permissions import calls_readable_by, dossiers_readable_by, manages
 from calls.views.common import call_for
@@ -107,6 +108,7 @@ def index(request):
             "closed_calls": closed_calls,
             "managed_calls": managed,
             "my_dossiers": mine,
+            "can_create_call": can_create_call(request.user),
         },
     )
 

@@ -425,3 +425,19 @@ def test_replacing_a_piece_does_not_count_it_twice():
             upload=samples.upload(name, heavy_odt(6 * 1024 * 1024)),
         )
     assert list(dossier.pieces.values_list("name", flat=True)) == ["v2.odt"]
+
+
+def test_a_call_is_published_only_when_its_waves_share_the_whole_envelope():
+    """40 % + 50 % is refused with the shares said; 40 % + 60 % is published."""
+    call = CallFactory(published_at=None)
+    admin = AgentFactory(platform_admin=True)
+    second = call.waves.get(number=2)
+    second.envelope_share = 50
+    second.save()
+    with pytest.raises(CallError, match="90 %"):
+        services.call_publish(actor=admin, call=call)
+    second.envelope_share = 60
+    second.save()
+    services.call_publish(actor=admin, call=call)
+    call.refresh_from_db()
+    assert call.is_published

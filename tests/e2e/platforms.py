@@ -11,6 +11,9 @@ In a test module::
     asker = platform_page("asker")
 """
 
+import contextlib
+import os
+
 import pytest
 
 from tests.e2e.conftest import _browser_page
@@ -31,23 +34,44 @@ class Platform:
         )
 
 
-def demo_platform(tmp_path_factory, name, **variables):
+def demo_platform(tmp_path_factory, name, *, scale_out=False, **variables):
     """Yield a ``Platform``: a migrated SQLite database ``<name>.sqlite3`` in a temporary folder
     ``e2e-<name>``, the demo data loaded, one Daphne serving it whose /healthz answers 200.
-    ``variables`` are more settings for its environment (``DOCUMENTS_MAX_FILE_BYTES=…``)."""
+    ``variables`` are more settings for its environment (``DOCUMENTS_MAX_FILE_BYTES=…``).
+
+    ``scale_out``: when ``MAILLAGE_E2E_STACK=scale-out`` (``make test-e2e-scale-out``), a
+    throw-away PostgreSQL server and a Redis instead, started here from the installed binaries,
+    as the shared platform of tests/e2e/conftest.py does (a module opts in once it passes
+    there)."""
     folder = tmp_path_factory.mktemp(f"e2e-{name}")
-    database = migrated_sqlite_database(folder / f"{name}.sqlite3", tmp_path_factory)
-    env = django_env(
-        "maillage.settings.dev",
-        DATABASE_URL=f"sqlite:///{database}",
-        MAILLAGE_VAR_DIR=folder,
-        **variables,
-    )
-    manage("load_demo_data", env=env)
-    with Daphne(env=env, log_path=folder / "daphne.log") as server:
-        status, body = get_json(f"{server.url}/healthz")
-        assert status == 200, f"/healthz: {body}\n{server.log()}"
-        yield Platform(server.url, env)
+    with contextlib.ExitStack() as stack:
+        if scale_out and os.environ.get("MAILLAGE_E2E_STACK", "embedded") == "scale-out":
+            from bench.chat import Redis
+            from bench.postgresql import ThrowAwayPostgreSQL
+
+            redis_server = stack.enter_context(Redis(folder))
+            postgresql = stack.enter_context(ThrowAwayPostgreSQL())
+            env = django_env(
+                "maillage.settings.dev",
+                DATABASE_URL=postgresql.create_database(f"maillage_e2e_{name}"),
+                REDIS_URL=redis_server.url,
+                MAILLAGE_VAR_DIR=folder,
+                **variables,
+            )
+            manage("migrate", "--noinput", env=env, timeout=600)
+        else:
+            database = migrated_sqlite_database(folder / f"{name}.sqlite3", tmp_path_factory)
+            env = django_env(
+                "maillage.settings.dev",
+                DATABASE_URL=f"sqlite:///{database}",
+                MAILLAGE_VAR_DIR=folder,
+                **variables,
+            )
+        manage("load_demo_data", env=env)
+        with Daphne(env=env, log_path=folder / "daphne.log") as server:
+            status, body = get_json(f"{server.url}/healthz")
+            assert status == 200, f"/healthz: {body}\n{server.log()}"
+            yield Platform(server.url, env)
 
 
 def platform_page(name, *, screenshot_suffix=None):

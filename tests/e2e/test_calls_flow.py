@@ -17,8 +17,8 @@ professionnelles territoriales (2027) » (calls/demo.py):
   budget line;
 - axe-core finds no serious or critical violation on the calls' main pages.
 
-This module runs its own platform, whose data it changes. Every wait is on what the page
-signals.
+This module runs its own platform, whose data it changes (on PostgreSQL and Redis with
+``make test-e2e-scale-out``). Every wait is on what the page signals.
 """
 
 import json
@@ -93,7 +93,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    yield from demo_platform(tmp_path_factory, "calls")
+    yield from demo_platform(tmp_path_factory, "calls", scale_out=True)
 
 
 @pytest.fixture(scope="module")
