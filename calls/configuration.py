@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from calls import deadlines
 from calls.models import DEFAULT_FORMATS, TITLE_MAX, Call, Dossier, Wave
 from calls.permissions import manages
-from calls.services import CallError
+from calls.services import CallError, scored_criteria
 from calls.template import TEMPLATES, call_from_template
 from directory.models import Region
 from directory.roles import principal
@@ -365,3 +365,33 @@ def wave_delete(*, actor, wave):
         for later in call.waves.filter(number__gt=number).order_by("number"):
             later.number -= 1
             later.save(update_fields=["number"])
+
+
+def grid_weights(*, actor, call, weights):
+    """The weights of the criteria the experts score (§7.5: equal by default, per call):
+    ``weights`` is ``{criterion id: Decimal}``, each from 0 to 100, not all 0. Refused once an
+    evaluation of the call was submitted: the means already read would change."""
+    if not manages(actor, call):
+        raise CallError(_("Seuls les gestionnaires de l'appel le configurent."), "forbidden")
+    criteria = {criterion.pk: criterion for criterion in scored_criteria(call)}
+    if set(weights) - set(criteria):
+        raise CallError(_("Ce critère n'est pas celui de l'appel."), "not_found")
+    if call.dossiers.filter(assignments__submitted_at__isnull=False).exists():
+        raise CallError(
+            _("Des experts ont déjà évalué des dossiers de cet appel : la grille ne change plus."),
+            "invalid",
+        )
+    errors = {}
+    for pk, weight in weights.items():
+        if weight is None or not Decimal("0") <= weight <= Decimal("100"):
+            errors[f"weight_{pk}"] = [_("Un poids va de 0 à 100.")]
+    if errors:
+        raise ConfigurationError(errors)
+    if weights and not any(weights.values()):
+        raise CallError(_("Au moins un critère doit peser plus que 0."), "invalid")
+    with transaction.atomic():
+        for pk, weight in weights.items():
+            criterion = criteria[pk]
+            criterion.weight = weight
+            criterion.save(update_fields=["weight"])
+    return [criteria[pk] for pk in criteria]

@@ -18,6 +18,7 @@ urlpatterns = [
     path(C, calls.call_detail, name="call"),
     path(C + "parametres/", configuration.call_settings, name="settings"),
     path(C + "vagues/", configuration.waves, name="waves"),
+    path(C + "grille/", configuration.grid, name="grid"),
     path(C + "publier/", calls.call_publish, name="publish"),
     path(C + "questions/", calls.question_ask, name="ask"),
     path(C + "questions/<int:question_id>/repondre/", calls.question_answer, name="answer"),

@@ -420,3 +420,69 @@ def waves(request, slug):
         },
         status=status,
     )
+
+
+# --- the evaluation grid ------------------------------------------------------------------------
+
+
+class GridForm(DsfrMixin, forms.Form):
+    """A weight for each criterion the experts score."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            label = str(criterion)
+            if criterion.parent_id:
+                label = f"{criterion.parent} › {label}"
+            self.fields[f"weight_{criterion.pk}"] = forms.DecimalField(
+                label=_("Poids du critère %(criterion)s") % {"criterion": label},
+                initial=criterion.weight.normalize(),
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                max_digits=5,
+                decimal_places=2,
+                localize=True,
+                error_messages={
+                    "invalid": _("Saisissez un nombre (par exemple 1 ou 1,5)."),
+                    "min_value": _("Un poids va de 0 à 100."),
+                    "max_value": _("Un poids va de 0 à 100."),
+                    "max_digits": _("Un poids va de 0 à 100."),
+                    "max_decimal_places": _("Deux décimales au plus."),
+                    "required": _("Indiquez le poids de ce critère."),
+                },
+            )
+
+    def weights(self):
+        return {
+            criterion.pk: self.cleaned_data[f"weight_{criterion.pk}"] for criterion in self.criteria
+        }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def grid(request, slug):
+    """The evaluation grid of a call: its criteria and sub-criteria, the scale, and the weight
+    of each scored criterion in the experts' weighted mean (§7.5)."""
+    from calls.services import scored_criteria
+
+    call, abilities = _managed_call(request, slug)
+    criteria = scored_criteria(call)
+    form = GridForm(request.POST if request.method == "POST" else None, criteria=criteria)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                configuration.grid_weights(actor=request.user, call=call, weights=form.weights())
+            except CallError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Les poids de la grille sont enregistrés."))
+                return redirect("calls:grid", call.slug)
+        status = 400
+    return render(
+        request,
+        "calls/configuration/grid.html",
+        {"title": _("Grille d'évaluation"), "call": call, "abilities": abilities, "form": form},
+        status=status,
+    )
