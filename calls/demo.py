@@ -32,6 +32,7 @@ from directory.models import Agent, Ministry, Region, Service
 
 HISTORIC = "communautes-professionnelles-2016"
 CURRENT = "communautes-professionnelles-2027"
+REGIONAL = "communautes-professionnelles-bretagne-2027"
 S = Dossier.State
 M = DossierMember.Role
 
@@ -89,6 +90,15 @@ HISTORIC_DOSSIERS = [
         "44",
         Decimal("250"),
         Decimal("500"),
+    ),
+    (
+        "CARTO",
+        "Cartes partagées des risques",
+        "Les DDT et la DREAL publient ensemble les cartes des risques naturels de la région.",
+        S.SELECTED,
+        "53",
+        Decimal("100"),
+        Decimal("240"),
     ),
     (
         "ACCUEIL",
@@ -163,7 +173,7 @@ def _fill(dossier, *, acronym, summary, pia, total, region):
     )
 
 
-def _historic(admin, expert, committee):
+def _historic(admin, agent, expert, committee):
     call = call_from_template(
         "communautes-2016",
         slug=HISTORIC,
@@ -171,10 +181,10 @@ def _historic(admin, expert, committee):
         historic=True,
         created_by=admin,
     )
-    for agent, role in ((expert, CallRole.Role.EXPERT), (committee, CallRole.Role.COMMITTEE)):
-        CallRole.objects.get_or_create(call=call, agent=agent, role=role)
+    for person, role in ((expert, CallRole.Role.EXPERT), (committee, CallRole.Role.COMMITTEE)):
+        CallRole.objects.get_or_create(call=call, agent=person, role=role)
     waves = list(call.waves.order_by("number"))
-    leads = _colleagues([admin, expert, committee], 20)[5:]
+    leads = _colleagues([admin, agent, expert, committee], 20)[5:]
     criteria = scored_criteria(call)
     for index, (acronym, title, summary, state, region_code, pia, total) in enumerate(
         HISTORIC_DOSSIERS
@@ -182,6 +192,9 @@ def _historic(admin, expert, committee):
         region = Region.objects.get(code=region_code)
         wave = waves[index % len(waves)]
         lead, member = leads[2 * index], leads[2 * index + 1]
+        if acronym == "NOMADE":
+            # The demo agent's own promising project: he chooses the innovators' registry.
+            lead = agent
         closing = wave.deadline
         dossier = Dossier.objects.create(
             call=call,
@@ -287,13 +300,14 @@ def _historic(admin, expert, committee):
         if state == S.PROMISING:
             fields.update(registry_consent=True)
         Dossier.objects.filter(pk=dossier.pk).update(**fields)
-        if state == S.SELECTED:
+        if state == S.SELECTED and acronym == "ADS-BZH":
+            # The first laureate has its community; the second waits for its managers.
             dossier.refresh_from_db()
             services.community_from_dossier(actor=admin, dossier=dossier)
     return call
 
 
-def _current(admin, agent, expert, committee):
+def _current(admin, agent, expert, committee, animator):
     first_closing = timezone.localdate() + timedelta(days=30)
     call = call_from_template(
         "communautes-2016",
@@ -342,29 +356,102 @@ def _current(admin, agent, expert, committee):
         answer="Oui, si elle est indispensable au projet et que son intégration technique est "
         "prévue (§ 3.2 du cahier des charges).",
     )
+    services.question_ask(
+        actor=colleague,
+        call=call,
+        text="Les frais de déplacement de l'équipe sont-ils des dépenses éligibles ?",
+    )
+    _under_way(call, admin, agent, animator)
+    return call
+
+
+def _under_way(call, admin, agent, animator):
+    """Two dossiers of the current call further on: one deposited, waiting for its screening;
+    one in evaluation, the demo agent in its team, the animator its expert with an open
+    request."""
+    leads = _colleagues([admin, agent, animator], 12)[8:10]
+    bretagne = Region.objects.get(code="53")
+    for lead, (acronym, title, state) in zip(
+        leads,
+        (
+            ("RISQUES-29", "Réseau des référents risques du Finistère", S.DEPOSITED),
+            ("EAU-56", "Communauté des contrôleurs de l'eau du Morbihan", S.EVALUATION),
+        ),
+        strict=True,
+    ):
+        dossier = services.dossier_create(actor=lead, call=call, title=title, region=bretagne)
+        _fill(
+            dossier,
+            acronym=acronym,
+            summary=f"{title} : partager les pratiques et les outils entre services.",
+            pia=Decimal("120"),
+            total=Decimal("260"),
+            region=bretagne,
+        )
+        now = timezone.now()
+        trail = [("dossier_deposited", S.DRAFT, S.DEPOSITED)]
+        if state == S.EVALUATION:
+            trail.append(("dossier_evaluation", S.DEPOSITED, S.EVALUATION))
+            DossierMember.objects.create(dossier=dossier, agent=agent, role=M.TEAM)
+            ExpertAssignment.objects.create(dossier=dossier, expert=animator, assigned_by=admin)
+            CallRole.objects.get_or_create(call=call, agent=animator, role=CallRole.Role.EXPERT)
+            dossier.requests.create(
+                asked_by=animator,
+                text="Précisez le calendrier du déploiement dans les quatre départements.",
+            )
+        for action, source, target in trail:
+            DossierEvent.objects.create(
+                dossier=dossier,
+                actor=lead if action == "dossier_deposited" else admin,
+                action=action,
+                source=source,
+                target=target,
+            )
+        Dossier.objects.filter(pk=dossier.pk).update(
+            state=state, deposited_at=now, deposited_by=lead
+        )
+
+
+def _in_preparation(admin):
+    """A regional call of Bretagne its managers have not published yet."""
+    call = call_from_template(
+        "communautes-2016",
+        title="Communautés professionnelles en Bretagne (2027)",
+        slug=REGIONAL,
+        created_by=admin,
+        shift_to=timezone.localdate() + timedelta(days=75),
+    )
+    Call.objects.filter(pk=call.pk).update(
+        scope=Call.Scope.REGIONAL, region=Region.objects.get(code="53")
+    )
     return call
 
 
 def load_demo_calls():
-    """Write the two demo calls if they are missing; return how many were written."""
+    """Write the three demo calls if they are missing; return how many were written."""
     admin, agent = _agent("admin@demo.gouv.fr"), _agent("agent@demo.gouv.fr")
     expert, committee = _agent("agent01@demo.gouv.fr"), _agent("agent02@demo.gouv.fr")
-    if None in (admin, agent, expert, committee):
+    animator = _agent("animateur@demo.gouv.fr")
+    if None in (admin, agent, expert, committee, animator):
         return 0
     written = 0
     with transaction.atomic():
         if not Call.objects.filter(slug=HISTORIC).exists():
-            _historic(admin, expert, committee)
+            _historic(admin, agent, expert, committee)
             written += 1
         if not Call.objects.filter(slug=CURRENT).exists():
-            _current(admin, agent, expert, committee)
+            _current(admin, agent, expert, committee, animator)
+            written += 1
+        if not Call.objects.filter(slug=REGIONAL).exists():
+            _in_preparation(admin)
             written += 1
     return written
 
 
 def summary():
     return (
-        "deux appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
-        "état et la communauté de son lauréat, et un appel en cours où agent@demo.gouv.fr "
-        "prépare un dossier"
+        "trois appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
+        "état et la communauté de son lauréat, un appel en cours où agent@demo.gouv.fr "
+        "prépare un dossier (et dont deux dossiers sont déposés), et un appel régional en "
+        "préparation"
     )

@@ -25,9 +25,33 @@ MOVES = {
 
 
 def _readers(agents, dossier):
+    """The ids of ``agents`` who may read ``dossier``: their roles on it and on its call read
+    in three queries for all of them, remembered in a policy scope, then the dossier's own
+    abilities asked for each (``calls.permissions``: one rule, no second copy)."""
+    from calls.models import CallRole, ExpertAssignment
     from calls.permissions import dossier_abilities
+    from maillage import policy
 
-    return {agent.pk for agent in agents if dossier_abilities(agent, dossier).can_read}
+    ids = [agent.pk for agent in agents]
+    members = dict(
+        DossierMember.objects.filter(dossier=dossier, agent__in=ids).values_list("agent", "role")
+    )
+    roles = {pk: set() for pk in ids}
+    for agent_id, role in CallRole.objects.filter(
+        call_id=dossier.call_id, agent__in=ids
+    ).values_list("agent", "role"):
+        roles[agent_id].add(role)
+    experts = set(
+        ExpertAssignment.objects.filter(dossier=dossier, expert__in=ids).values_list(
+            "expert", flat=True
+        )
+    )
+    with policy.scope():
+        for pk in ids:
+            policy.remember(("calls:member", pk, dossier.pk), members.get(pk))
+            policy.remember(("calls:roles", pk, dossier.call_id), frozenset(roles[pk]))
+            policy.remember(("calls:expert", pk, dossier.pk), pk in experts)
+        return {agent.pk for agent in agents if dossier_abilities(agent, dossier).can_read}
 
 
 def _dossier_visible(agents, dossier):
@@ -81,7 +105,7 @@ def register():
         ),
         visible_many=_dossier_visible,
         default_email=Email.IMMEDIATE,
-        order=80,
+        order=75,
         related=("call",),
     )
     kinds.register(
@@ -92,6 +116,6 @@ def register():
         ),
         visible_many=_request_visible,
         default_email=Email.IMMEDIATE,
-        order=81,
+        order=76,
         related=("dossier", "dossier__call"),
     )

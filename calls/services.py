@@ -46,6 +46,24 @@ class CallError(Refused):
     """A refusal of the calls for projects, with its French message."""
 
 
+# The longest question and answer (Django does not check a TextField's max_length itself).
+QUESTION_MAX = 3000
+ANSWER_MAX = 10_000
+
+
+def _limited(text, limit, empty_message):
+    """``text`` stripped, refused in French when empty or longer than ``limit``."""
+    text = (text or "").strip()
+    _check(text, empty_message, "invalid")
+    _check(
+        len(text) <= limit,
+        _("Ce texte est limité à %(limit)s caractères (vous en avez saisi %(count)s).")
+        % {"limit": f"{limit:,}".replace(",", "\u202f"), "count": len(text)},
+        "invalid",
+    )
+    return text
+
+
 def _check(allowed, message, code="forbidden"):
     if not allowed:
         raise CallError(message, code)
@@ -111,8 +129,7 @@ def role_revoke(*, actor, grant):
 
 def question_ask(*, actor, call, text):
     _check(call_abilities(actor, call).can_ask, _("Vous ne pouvez pas poser de question ici."))
-    text = (text or "").strip()
-    _check(text, _("Écrivez votre question."), "invalid")
+    text = _limited(text, QUESTION_MAX, _("Écrivez votre question."))
     question = Question(call=call, text=text, asked_by=actor)
     _clean(question)
     question.save()
@@ -125,8 +142,7 @@ def question_answer(*, actor, question, answer):
         call_abilities(actor, question.call).can_answer,
         _("Seuls les gestionnaires de l'appel répondent."),
     )
-    answer = (answer or "").strip()
-    _check(answer, _("Écrivez la réponse."), "invalid")
+    answer = _limited(answer, ANSWER_MAX, _("Écrivez la réponse."))
     question.answer = answer
     question.answered_by = actor
     question.answered_at = timezone.now()

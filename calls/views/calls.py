@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -225,6 +226,17 @@ def _managed_call(request, slug):
     return call, abilities
 
 
+EMAIL_MAX = 254
+
+
+def _valid_email(value):
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def roles(request, slug):
@@ -242,6 +254,9 @@ def roles(request, slug):
         agent = None
         if not values["email"]:
             errors["email"] = _("Indiquez l'adresse électronique de l'agent.")
+        elif len(values["email"]) > EMAIL_MAX or not _valid_email(values["email"]):
+            errors["email"] = _("Cette adresse électronique n'est pas valide.")
+            values["email"] = values["email"][:EMAIL_MAX]
         else:
             agent = Agent.objects.filter(email__iexact=values["email"]).first()
             if agent is None:

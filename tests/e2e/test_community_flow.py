@@ -40,6 +40,8 @@ SECRET_COMMUNITY_URL = "/communautes/cellule-de-crise-bretagne/"
 NOT_FOUND_HEADING = re.compile(r"^Page introuvable$")
 
 ALL_LISTED = [
+    # The community of the 2016 call's laureate, created from its dossier (calls/demo.py).
+    "ADS-BZH – Réseau des instructeurs du droit des sols de Bretagne",
     # The platform's idea box is an open community the demo creates (ideas/demo.py).
     "Améliorer Maillage",
     "Contrôleurs sécurité alimentaire Occitanie",

@@ -96,6 +96,21 @@ UNREACHED = {
     "search:suggestions": "the header's search box's suggestions, fetched by htmx (hx-get on the "
     "box) as an agent types; without JavaScript the box's form is submitted to the search page "
     "(tests/search/test_pages.py)",
+    "calls:deposit": "« Déposer le dossier » shows on a complete draft only, which the demo's "
+    "draft is not (its gate says what is missing); a form without a text field "
+    "(tests/calls/test_dossier_views.py)",
+    "calls:piece": "a dossier's uploaded piece; the demo uploads none (the walk sends no file); "
+    "its forged ids and permission checks: tests/calls/test_dossier_views.py",
+    "calls:piece_delete": "the deletion of an uploaded piece (see calls:piece)",
+    "calls:originals": "the receipt of a scanned piece's paper originals (see calls:piece)",
+    # A dossier's evaluation page shows the forms of its state only, and the walk opens one
+    # page per pattern: the forms of the other states are walked by their own tests.
+    "calls:decide": "the steering committee's decision, on a reviewed dossier's evaluation page "
+    "(tests/calls/test_evaluation_views.py)",
+    "calls:community": "« Créer la communauté », on a selected dossier's evaluation page "
+    "(tests/calls/test_evaluation_views.py)",
+    "calls:consent": "the innovators' registry consent, on a promising dossier's evaluation page "
+    "(tests/calls/test_evaluation_views.py)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")

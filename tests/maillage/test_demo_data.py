@@ -83,6 +83,7 @@ def test_demo_data_runs_what_the_apps_registered_in_order(capsys):
         "wiki.demo.load_demo_wiki",
         "documents.demo.load_demo_documents",
         "ideas.demo.load_demo_ideas",
+        "calls.demo.load_demo_calls",
         "search.demo.index_demo",
     ]
     seen = []

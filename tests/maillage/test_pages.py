@@ -15,8 +15,8 @@ from tests.factories import AgentFactory
 
 # What the installed apps registered; nothing announces a feature still to come.
 NAVIGATION = ["Communautés", "Annuaire", "Messagerie"]
-# What a signed-in State agent sees besides: the platform's idea box.
-AGENT_NAVIGATION = [*NAVIGATION, "Améliorer Maillage"]
+# What a signed-in State agent sees besides: the calls for projects, the platform's idea box.
+AGENT_NAVIGATION = [*NAVIGATION, "Appels à projets", "Améliorer Maillage"]
 # The former « bientôt disponible » addresses, those of the delivered features included.
 FORMER_PLACEHOLDERS = ["idees", "appels-a-projets", "pilotage", "communautes", "annuaire"]
 

@@ -26,14 +26,15 @@ def restore_registries():
 
 
 def test_the_navigation_is_what_the_apps_registered_in_order(client, agent):
-    """Communautés, Annuaire, Messagerie (their apps), and nothing still to come."""
+    """Communautés, Annuaire, Messagerie, Appels à projets (their apps), and nothing still to
+    come."""
     client.force_login(agent)
     html = client.get(reverse("directory:search")).content.decode()
-    labels = ["Communautés", "Annuaire", "Messagerie"]
+    labels = ["Communautés", "Annuaire", "Messagerie", "Appels à projets"]
     positions = [html.index(f">{label}</a>") for label in labels]
     assert positions == sorted(positions)
     assert 'data-testid="chat-unread-badge"' in html
-    for label in ("Idées", "Appels à projets", "Pilotage"):
+    for label in ("Idées", "Pilotage"):
         assert f">{label}</a>" not in html
 
 

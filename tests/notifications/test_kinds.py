@@ -58,6 +58,8 @@ def test_each_app_registers_its_own_kinds():
         "idea_comment": "ideas.notification_kinds",
         "idea_merged": "ideas.notification_kinds",
         "idea_mention": "ideas.notification_kinds",
+        "call_dossier": "calls.notification_kinds",
+        "call_request": "calls.notification_kinds",
         "mention": "chat.notification_kinds",
         "direct_message": "chat.notification_kinds",
         "report": "communities.notification_kinds",
@@ -90,6 +92,8 @@ def test_kinds_keep_their_declared_order():
         "idea_merged",
         "idea_mention",
         "direct_message",
+        "call_dossier",
+        "call_request",
         "report",
         "community_proposal",
     ]

@@ -181,6 +181,8 @@ DEFAULTS = {
     "idea_comment": (True, Email.DAILY),
     "idea_merged": (True, Email.DAILY),
     "idea_mention": (True, Email.IMMEDIATE),
+    "call_dossier": (True, Email.IMMEDIATE),
+    "call_request": (True, Email.IMMEDIATE),
     "mention": (True, Email.IMMEDIATE),
     "direct_message": (True, Email.IMMEDIATE),
     "report": (True, Email.WEEKLY),

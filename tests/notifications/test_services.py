@@ -144,6 +144,8 @@ MAX_QUERIES = {
     "idea_mention": 14,  # and the UPDATE of the e-mails sent at once
     "community_proposal": 11,
     "proposal_answered": 11,
+    "call_dossier": 14,  # the dossier's members, call roles and experts, for the policy
+    "call_request": 15,  # and the request's dossier
 }
 # How many of the recipients the policy lets through (the others are someone else's invitation
 # or conversation).
@@ -171,6 +173,8 @@ REACHED = {
     "idea_mention": ALL,
     "community_proposal": ALL,  # the administrators
     "proposal_answered": ONE,  # its proposer
+    "call_dossier": ALL,  # the dossier's team
+    "call_request": ALL,
 }
 
 
@@ -206,6 +210,19 @@ def _event(kind, size):
             why="Pourquoi",
         )
         return recipients, target, None
+    if kind.startswith("call_"):
+        from calls.models import DossierMember
+        from tests.calls.factories import DossierFactory
+
+        dossier = DossierFactory()
+        recipients = [AgentFactory() for _ in range(size)]
+        DossierMember.objects.bulk_create(
+            DossierMember(dossier=dossier, agent=agent, role=DossierMember.Role.TEAM)
+            for agent in recipients
+        )
+        if kind == "call_request":
+            return recipients, dossier.requests.create(text="Précisez le calendrier."), None
+        return recipients, dossier, None
     community = CommunityFactory(on_request=True)
     role = {"animator": True} if kind in ("join_request", "report", "idea_new") else {}
     recipients = [MembershipFactory(community=community, **role).agent for _ in range(size)]
