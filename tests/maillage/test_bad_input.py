@@ -111,6 +111,12 @@ UNREACHED = {
     "(tests/calls/test_evaluation_views.py)",
     "calls:consent": "the innovators' registry consent, on a promising dossier's evaluation page "
     "(tests/calls/test_evaluation_views.py)",
+    "calls:screen": "the screening of a deposited dossier, on its evaluation page: whether the "
+    "walk opens that dossier's page first depends on the database's order of equal dates "
+    "(tests/calls/test_evaluation_views.py)",
+    "calls:assign": "the experts' assignment, on a deposited or evaluated dossier's page (see "
+    "calls:screen)",
+    "calls:opinion": "the reasoned opinion, on an evaluated dossier's page (see calls:screen)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")
