@@ -58,7 +58,7 @@ from tests.calls.factories import complete
 
 lead = Agent.objects.get(email="agent@demo.gouv.fr")
 call = Call.objects.get(slug="communautes-professionnelles-2027")
-dossier = call.dossiers.get(members__agent=lead)
+dossier = call.dossiers.get(members__agent=lead, state="draft")
 complete(dossier, partners=1, pia=Decimal("200"), total=Decimal("350"))
 dossier.derogation_justification = "Des porteurs publics : l'aide dépasse 50 %."
 dossier.save(update_fields=["derogation_justification"])
