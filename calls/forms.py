@@ -18,6 +18,7 @@ from calls.models import Dossier, DossierMember, FinancingLine, Partner
 from calls.services import EDITABLE, PARTNER_FIELDS
 from communities.models import Theme as CommunityTheme
 from directory.models import Ministry, Region, Service
+from maillage.forms import strip_bidi_from_names
 
 M = DossierMember.Role
 YES_NO = [("yes", gettext_lazy("Oui")), ("no", gettext_lazy("Non"))]
@@ -43,6 +44,11 @@ class DsfrMixin:
                 continue
             css = "fr-select" if isinstance(widget, forms.Select) else "fr-input"
             widget.attrs.setdefault("class", css)
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        # As the platform's forms do: no bidirectional control in a name.
+        strip_bidi_from_names(self)
 
     def full_clean(self):
         super().full_clean()

@@ -29,23 +29,28 @@ class DsfrFormMixin:
         return context
 
     def _clean_fields(self):
-        """Single-line text fields hold names and titles (of agents, communities, rooms…):
-        their bidirectional controls are stripped, so that no name displays as another
-        (``maillage.text``). Running text (text areas) keeps them; it shows them escaped."""
         super()._clean_fields()
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if (
-                isinstance(value, str)
-                and isinstance(field, forms.CharField)
-                and not isinstance(field.widget, _NOT_NAMES)
-            ):
-                stripped = strip_bidi(value)
-                if value and not stripped.strip() and field.required:
-                    del self.cleaned_data[name]
-                    self.add_error(name, field.error_messages["required"])
-                else:
-                    self.cleaned_data[name] = stripped
+        strip_bidi_from_names(self)
+
+
+def strip_bidi_from_names(form):
+    """Single-line text fields hold names and titles (of agents, communities, rooms…): their
+    bidirectional controls are stripped from ``form.cleaned_data``, so that no name displays
+    as another (``maillage.text``). Running text (text areas) keeps them; it shows them
+    escaped. For forms that render their fields themselves (``DsfrFormMixin`` calls it)."""
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if (
+            isinstance(value, str)
+            and isinstance(field, forms.CharField)
+            and not isinstance(field.widget, _NOT_NAMES)
+        ):
+            stripped = strip_bidi(value)
+            if value and not stripped.strip() and field.required:
+                del form.cleaned_data[name]
+                form.add_error(name, field.error_messages["required"])
+            else:
+                form.cleaned_data[name] = stripped
 
 
 class DsfrForm(DsfrFormMixin, Form):

@@ -441,3 +441,15 @@ def test_a_call_is_published_only_when_its_waves_share_the_whole_envelope():
     services.call_publish(actor=admin, call=call)
     call.refresh_from_db()
     assert call.is_published
+
+
+def test_a_partners_name_loses_its_bidirectional_controls():
+    """As every form of the platform: a name with a right-to-left override is stored without
+    it, so it cannot display as another name."""
+    from calls.forms import PartnerForm
+
+    form = PartnerForm(
+        data={"name": "Mairie\u202e de Rennes", "nature": "local", "contribution_amount": "0"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Mairie de Rennes"
