@@ -39,10 +39,10 @@ demo: migrate ## Load the demo data (idempotent)
 
 run: demo ## Set everything up and start the platform with demo data (HOST=, PORT= to change; DJANGO_DEBUG=1 for Django's debug pages)
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
-	@# The background-task worker and the e-mail digests' scheduler run beside the web server
+	@# The background-task worker and the periodic jobs' scheduler run beside the web server
 	@# and stop with it.
 	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
-	  $(PY) manage.py notifications_scheduler & scheduler=$$!; \
+	  $(PY) manage.py scheduler & scheduler=$$!; \
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) maillage.asgi:application
 

@@ -110,11 +110,16 @@ def creatable_scopes(agent):
     return []
 
 
+# The addresses under /appels/ that are not calls (``calls.urls``' public patterns, ``nouveau``).
+RESERVED_SLUGS = {"nouveau", "projets", "innovateurs", "retours-d-experience", "suivi"}
+
+
 def unique_slug(title):
-    """A slug from ``title`` that no call has yet (« -2 », « -3 »… when taken)."""
+    """A slug from ``title`` that no call has yet, nor any other page under /appels/ (« -2 »,
+    « -3 »… when taken)."""
     base = slugify(title)[:SLUG_MAX].strip("-") or "appel"
     slug, n = base, 1
-    while Call.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Call.objects.filter(slug=slug).exists():
         n += 1
         suffix = f"-{n}"
         slug = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix

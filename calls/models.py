@@ -55,6 +55,10 @@ class Call(models.Model):
         PLATFORM = "platform", _("Sur la plateforme")
         ELSEWHERE = "elsewhere", _("Sur un autre site (dossier exporté)")
 
+    class FollowUp(models.TextChoices):
+        FINAL = "final", _("Un rapport final, puis la revue finale")
+        ANNUAL = "annual", _("Une revue intermédiaire, puis un rapport annuel chaque année")
+
     kind = models.CharField(_("type d'appel"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titre"), max_length=TITLE_MAX)
     slug = models.SlugField(max_length=120, unique=True)
@@ -94,6 +98,28 @@ class Call(models.Model):
     )
     deposit_url = models.URLField(_("adresse du site de dépôt"), blank=True)
     contacts = models.TextField(_("contacts"), max_length=2000, blank=True)
+    # How the call runs after the deposit and after the decision (R61: the labs call differs).
+    audition = models.BooleanField(
+        _("audition des candidats présélectionnés (avec visioconférence)"), default=False
+    )
+    single_deadline = models.BooleanField(_("une seule date de dépôt"), default=False)
+    multi_year_plan = models.BooleanField(
+        _("plan de financement pluriannuel avec la consommation prévue"), default=False
+    )
+    follow_up = models.CharField(
+        _("suivi des projets"), max_length=10, choices=FollowUp.choices, default=FollowUp.FINAL
+    )
+    interim_review_months = models.PositiveSmallIntegerField(
+        _("revue intermédiaire après (mois)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # R9: the personal fields of closed, non-selected dossiers are purged after this many months.
+    retention_months = models.PositiveSmallIntegerField(
+        _("conservation des dossiers non retenus (mois)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
     # Null while the managers prepare it: only they see it.
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     is_historic = models.BooleanField(_("appel clos archivé"), default=False)
@@ -269,11 +295,15 @@ class Dossier(models.Model):
         WITHDRAWN = "withdrawn", _("Retiré")
         INELIGIBLE = "ineligible", _("Irrecevable")
         EVALUATION = "evaluation", _("En évaluation")
+        AUDITION = "audition", _("Présélectionné, audition")
         REVIEWED = "reviewed", _("Avis motivé rendu")
         REFERRED = "referred", _("Soumis au Premier ministre")
         SELECTED = "selected", _("Lauréat")
         NOT_SELECTED = "not_selected", _("Non retenu")
         PROMISING = "promising", _("Non retenu, prometteur")
+        IN_PROGRESS = "in_progress", _("Convention signée, en cours")
+        FINAL_REPORT = "final_report", _("Rapport final remis")
+        CLOSED = "closed", _("Clos")
 
     class Signature(models.TextChoices):
         RGS2 = "rgs2", _("Signature électronique RGS **")
@@ -396,6 +426,9 @@ class Dossier(models.Model):
     community_themes = models.ManyToManyField(
         "communities.Theme", blank=True, related_name="+", verbose_name=_("thématiques")
     )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # When the retention task purged its personal fields (R9, ``calls.retention``).
+    purged_at = models.DateTimeField(null=True, blank=True)
     # A promising applicant's consent to the innovators' registry (R32).
     registry_consent = models.BooleanField(default=False)
     community = models.OneToOneField(
@@ -486,6 +519,9 @@ class Partner(models.Model):
     contribution_nature = models.CharField(
         _("nature de l'apport (subvention, prêt, en nature…)"), max_length=200, blank=True
     )
+    # The aid the partner receives under the convention: 0 for a partner without direct aid,
+    # whom the convention names all the same (R57).
+    direct_aid = models.DecimalField(_("aide directe (k€)"), default=Decimal("0"), **k_euros())
     # Outside the ATE: allowed only when indispensable, with short-term results and a technical
     # way to integrate them (E14, E15).
     justification = models.TextField(
@@ -582,6 +618,12 @@ class FinancingLine(models.Model):
         _("catégorie de dépense"), max_length=20, choices=Eligible.choices, blank=True
     )
     free_software = models.BooleanField(_("logiciel libre"), default=False)
+    # The multi-year plan of a labs call (``Call.multi_year_plan``): the year of the line, and
+    # (d) the consumption of the funding against the provisional calendar.
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    consumed = models.DecimalField(
+        _("consommation prévue (k€)"), null=True, blank=True, **k_euros()
+    )
 
     class Meta:
         ordering = ["side", "id"]
@@ -673,3 +715,401 @@ class InformationRequest(models.Model):
     @property
     def is_open(self):
         return self.answered_at is None
+
+
+# --- after the decision: audition, convention, funding, indicators, reports and reviews -------
+
+
+def follow_up_path(instance, filename):
+    dossier = instance.dossier if hasattr(instance, "dossier") else instance.report.dossier
+    return f"calls/{dossier.call_id}/{dossier.pk}/suivi/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class Audition(models.Model):
+    """The audition of a shortlisted candidate (a call with ``Call.audition``, R61): at the
+    secretariat or remotely, with its video link, and what the committee heard."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="audition")
+    scheduled_at = models.DateTimeField(_("date et heure"))
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    video_url = models.URLField(_("lien de visioconférence"), blank=True)
+    notes = models.TextField(_("compte rendu de l'audition"), max_length=TEXT_MAX, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"audition {self.dossier_id}"
+
+
+class Convention(models.Model):
+    """The convention between the sponsor and the CDC (R57): its funding terms, the details of
+    the eligible expenses, the suspensive conditions, the project's dates and the signatories;
+    its tranches (``Tranche``), calendar (``Milestone``), indicators (``Indicator``) and the
+    partners of the dossier (those without direct aid too) are rows of their own. Its signed copy
+    is uploaded; recording the signature moves the project to « en cours »."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="convention")
+    funding_terms = models.TextField(_("modalités de financement"), max_length=TEXT_MAX, blank=True)
+    eligible_expenses = models.TextField(
+        _("détail des dépenses éligibles"), max_length=TEXT_MAX, blank=True
+    )
+    suspensive_conditions = models.TextField(
+        _("conditions suspensives"), max_length=5000, blank=True
+    )
+    conditions_lifted_on = models.DateField(
+        _("conditions suspensives levées le"), null=True, blank=True
+    )
+    starts_on = models.DateField(_("début du projet"), null=True, blank=True)
+    ends_on = models.DateField(_("fin du projet"), null=True, blank=True)
+    sponsor_signatory = models.CharField(
+        _("signataire pour le porteur de projet"), max_length=200, blank=True
+    )
+    sponsor_signed_on = models.DateField(_("signé par le porteur le"), null=True, blank=True)
+    cdc_signatory = models.CharField(
+        _("signataire pour la Caisse des dépôts"), max_length=200, blank=True
+    )
+    cdc_signed_on = models.DateField(_("signé par la Caisse des dépôts le"), null=True, blank=True)
+    signed_file = models.FileField(upload_to=follow_up_path, max_length=300, blank=True)
+    signed_file_name = models.CharField(max_length=200, blank=True)
+    signed_file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    signed_file_type = models.CharField(max_length=100, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"convention {self.dossier_id}"
+
+    @property
+    def is_signed(self):
+        return self.signed_at is not None
+
+
+class Milestone(models.Model):
+    """A milestone of the project's calendar (R57), against which indicators set targets."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="milestones")
+    label = models.CharField(_("jalon"), max_length=200)
+    due_on = models.DateField(_("date prévue"))
+    done_on = models.DateField(_("atteint le"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_on", "order", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class Review(models.Model):
+    """A review of the project (R60, R61): the final review that closes it, or, for a labs
+    call, the interim review and each annual review. The form's six headings are the report's
+    (L7401-7409)."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Revue intermédiaire")
+        ANNUAL = "annual", _("Revue annuelle")
+        FINAL = "final", _("Revue finale")
+
+    class Conclusion(models.TextChoices):
+        SUCCESS = "success", _("Réussi")
+        MIXED = "mixed", _("En partie réussi")
+        FAILURE = "failure", _("Échec")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(_("revue"), max_length=10, choices=Kind.choices)
+    # The year an annual review covers; 0 for the others.
+    year = models.PositiveSmallIntegerField(_("année"), default=0)
+    report = models.ForeignKey(
+        "Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    administrative = models.TextField(_("aspects administratifs"), max_length=TEXT_MAX)
+    technical = models.TextField(_("aspects techniques"), max_length=TEXT_MAX)
+    financial = models.TextField(_("aspects financiers"), max_length=TEXT_MAX)
+    modernisation = models.TextField(
+        _("contribution à la modernisation de l'action publique"), max_length=TEXT_MAX
+    )
+    prospects = models.TextField(
+        _("perspectives ouvertes (généralisation ou intégration)"), max_length=TEXT_MAX
+    )
+    other_benefits = models.TextField(_("autres bénéfices"), max_length=TEXT_MAX, blank=True)
+    conclusion = models.CharField(
+        _("appréciation d'ensemble"), max_length=10, choices=Conclusion.choices
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "year"], name="calls_review_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year} {self.dossier_id}"
+
+
+class Tranche(models.Model):
+    """A funding tranche of the convention (R57, R58): its amount and conditions; payable once
+    every condition is ticked (and, for a labs call, once the review it is tied to is done);
+    then the four steps of the funding chain, each dated: the CDC's payment into the fonds de
+    concours, the CBCM's revenue order, the credits opened by the weekly order, their
+    distribution to the préfet's BOP."""
+
+    STEPS = ("cdc_paid_on", "revenue_order_on", "credits_opened_on", "distributed_on")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tranches")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    amount = models.DecimalField(_("montant (k€)"), **k_euros())
+    planned_on = models.DateField(_("date prévue"), null=True, blank=True)
+    # A labs call ties tranches to the reviews (R61): payable only once this review is done.
+    review_kind = models.CharField(
+        _("après la revue"), max_length=10, choices=Review.Kind.choices, blank=True
+    )
+    review_year = models.PositiveSmallIntegerField(default=0)
+    payable_at = models.DateTimeField(null=True, blank=True)
+    payable_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cdc_paid_on = models.DateField(
+        _("versement de la CDC au fonds de concours"), null=True, blank=True
+    )
+    revenue_order_on = models.DateField(
+        _("titre de perception émis par le CBCM"), null=True, blank=True
+    )
+    credits_opened_on = models.DateField(_("crédits ouverts par arrêté"), null=True, blank=True)
+    distributed_on = models.DateField(
+        _("crédits répartis sur le BOP du préfet"), null=True, blank=True
+    )
+    bop = models.CharField(_("BOP du préfet"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="calls_tranche_number")
+        ]
+
+    def __str__(self):
+        return f"tranche {self.number} {self.dossier_id}"
+
+
+class TrancheCondition(models.Model):
+    """A condition of a tranche, ticked by the call's managers or the CDC once met."""
+
+    tranche = models.ForeignKey(Tranche, on_delete=models.CASCADE, related_name="conditions")
+    label = models.CharField(_("condition"), max_length=300)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class Indicator(models.Model):
+    """A follow-up indicator of the project (R59): its baseline, its target at each milestone
+    (``IndicatorTarget``) and how often the team enters a value; a value is due every
+    ``frequency_months`` from ``first_due_on`` until the convention's end."""
+
+    class Frequency(models.IntegerChoices):
+        MONTHLY = 1, _("Mensuelle")
+        QUARTERLY = 3, _("Trimestrielle")
+        HALF_YEARLY = 6, _("Semestrielle")
+        YEARLY = 12, _("Annuelle")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="indicators")
+    label = models.CharField(_("indicateur"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("valeur de référence"), max_digits=14, decimal_places=2)
+    frequency_months = models.PositiveSmallIntegerField(
+        _("fréquence"), choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    first_due_on = models.DateField(_("première échéance"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="indicator_targets"
+    )
+    value = models.DecimalField(_("cible"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "milestone"], name="calls_target_once")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} @ {self.milestone_id}: {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """The value the team entered for one due date of an indicator, and its review by the
+    region's SGAR officer or the call's managers."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    due_on = models.DateField(_("échéance"))
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    comment = models.TextField(_("commentaire"), max_length=3000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("avis"), max_length=3000, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "due_on"], name="calls_value_once")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.due_on}: {self.value}"
+
+
+class IndicatorReminder(models.Model):
+    """A reminder sent for a value missing at its due date: its unique row makes the scheduled
+    task send it once, whatever the restarts or the schedulers running."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "due_on"], name="calls_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"reminder {self.indicator_id} {self.due_on}"
+
+
+class Report(models.Model):
+    """A report the team uploads (R60, R61): the final report with its deliverables, or, for a
+    labs call, the report at the start of each year on the year before."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Rapport final")
+        ANNUAL = "annual", _("Rapport annuel")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("rapport"), max_length=10, choices=Kind.choices)
+    # The year an annual report covers; 0 for the final report.
+    year = models.PositiveSmallIntegerField(_("année"), default=0)
+    file = models.FileField(upload_to=follow_up_path, max_length=300)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    deliverables = models.TextField(_("livrables (un par ligne)"), max_length=5000, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "year"], name="calls_report_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportFile(models.Model):
+    """A deliverable uploaded with a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=follow_up_path, max_length=300)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Story(models.Model):
+    """A success story or the lessons of a failure, published from a closed project (R31),
+    tagged by region and theme; the region's SGAR officer may feature it on the region's page."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", _("Réussite")
+        LESSONS = "lessons", _("Leçons d'un échec")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="stories")
+    kind = models.CharField(_("type de retour d'expérience"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("titre"), max_length=TITLE_MAX)
+    body = models.TextField(_("récit"), max_length=TEXT_MAX)
+    region = models.ForeignKey(
+        "directory.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("région")
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thématique"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    featured_at = models.DateTimeField(null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name_plural = _("retours d'expérience")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("calls:story", args=[self.pk])
+
+
+class PurgeLog(models.Model):
+    """What the retention task purged (R9): the dossier, when, after how long, and which
+    fields; never the purged values."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="purges"
+    )
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="purges")
+    dossier_label = models.CharField(max_length=TITLE_MAX)
+    fields = models.JSONField(default=list)
+    retention_months = models.PositiveSmallIntegerField()
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-purged_at", "-id"]
+
+    def __str__(self):
+        return f"purge {self.dossier_label}"

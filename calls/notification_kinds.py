@@ -21,6 +21,10 @@ MOVES = {
     S.SELECTED: _lazy("Le projet « %(dossier)s » est lauréat de l'appel."),
     S.NOT_SELECTED: _lazy("Le projet « %(dossier)s » n'est pas retenu."),
     S.PROMISING: _lazy("Le projet « %(dossier)s » n'est pas retenu, mais jugé prometteur."),
+    S.AUDITION: _lazy("Le dossier « %(dossier)s » est présélectionné pour une audition."),
+    S.IN_PROGRESS: _lazy("La convention du projet « %(dossier)s » est signée."),
+    S.FINAL_REPORT: _lazy("Le rapport final du projet « %(dossier)s » est remis."),
+    S.CLOSED: _lazy("Le projet « %(dossier)s » est clos après sa revue finale."),
 }
 
 

@@ -11,7 +11,8 @@ checks it cell by cell.
 - A published call is read by every State agent (not the external partners, who read only the
   calls of a dossier they are a member of); an unpublished one by its managers only.
 - A dossier is read by its members, by the call's managers, by the steering committee and the
-  experts assigned to it once it is deposited, and by the CDC once selected.
+  experts assigned to it once it is deposited, and, once selected, by the CDC and the SGAR
+  officers of its region (who follow the project and review its indicators).
 - A draft is written by its sponsor, lead and team; nothing changes after the deposit but
   through the workflow and an expert's information request.
 """
@@ -34,14 +35,22 @@ S = Dossier.State
 EVALUATED = (
     S.DEPOSITED,
     S.EVALUATION,
+    S.AUDITION,
     S.REVIEWED,
     S.REFERRED,
     S.SELECTED,
     S.NOT_SELECTED,
     S.PROMISING,
     S.INELIGIBLE,
+    S.IN_PROGRESS,
+    S.FINAL_REPORT,
+    S.CLOSED,
 )
 DECIDED = (S.SELECTED, S.NOT_SELECTED, S.PROMISING)
+# A selected project's life after the decision: the convention, the funding, the follow-up.
+FOLLOWED = (S.SELECTED, S.IN_PROGRESS, S.FINAL_REPORT, S.CLOSED)
+# While the project runs: values entered, tranches paid, reports submitted.
+RUNNING = (S.IN_PROGRESS, S.FINAL_REPORT)
 
 
 def _active(agent):
@@ -197,7 +206,84 @@ class DossierAbilities:
             return False
         if self.state in EVALUATED and (R.COMMITTEE in self.call_roles or self.is_expert):
             return True
-        return self.state == S.SELECTED and R.CDC in self.call_roles
+        return self.state in FOLLOWED and (self.is_cdc or self.is_region_officer)
+
+    @property
+    def is_cdc(self):
+        return R.CDC in self.call_roles
+
+    @cached_property
+    def is_region_officer(self):
+        """The SGAR officer of the project's region (whatever the call's scope)."""
+        return principal(self.agent).follows_region(self.dossier.region_id)
+
+    @property
+    def is_lead(self):
+        return self.role in (M.SPONSOR, M.LEAD)
+
+    # --- the audition (a call with ``Call.audition``) ---
+
+    @property
+    def can_shortlist(self):
+        return self.is_manager and self.state == S.EVALUATION and self.call.audition
+
+    @property
+    def can_schedule_audition(self):
+        return self.is_manager and self.state == S.AUDITION
+
+    # --- the convention, the funding, the follow-up (R57-R60) ---
+
+    @property
+    def can_read_follow_up(self):
+        """The convention, the tranches and their funding chain, the indicators, the reports
+        and reviews: the team, the call's managers, the CDC, the region's SGAR officer."""
+        return self.state in FOLLOWED and (
+            self.is_team or self.is_manager or self.is_cdc or self.is_region_officer
+        )
+
+    @property
+    def can_edit_convention(self):
+        """Finalised jointly by the sponsor (and their operational lead) and the CDC, with the
+        call's managers, until it is signed."""
+        return self.state == S.SELECTED and (self.is_lead or self.is_manager or self.is_cdc)
+
+    @property
+    def can_sign_convention(self):
+        return self.state == S.SELECTED and (self.is_manager or self.is_cdc)
+
+    @property
+    def can_manage_tranches(self):
+        """Tick a tranche's conditions, make it payable, date its funding steps."""
+        return self.state in RUNNING and (self.is_manager or self.is_cdc)
+
+    @property
+    def can_define_indicators(self):
+        return self.state in (S.SELECTED, S.IN_PROGRESS) and (self.is_lead or self.is_manager)
+
+    @property
+    def can_enter_values(self):
+        return self.state in RUNNING and self.is_team
+
+    @property
+    def can_review_values(self):
+        return self.state in (*RUNNING, S.CLOSED) and (self.is_manager or self.is_region_officer)
+
+    @property
+    def can_submit_report(self):
+        return self.state == S.IN_PROGRESS and self.is_lead
+
+    @property
+    def can_review(self):
+        """The interim, annual and final reviews: the call's managers."""
+        return self.state in RUNNING and self.is_manager
+
+    @property
+    def can_close(self):
+        return self.state == S.FINAL_REPORT and self.is_manager
+
+    @property
+    def can_publish_story(self):
+        return self.state == S.CLOSED and (self.is_lead or self.is_manager)
 
     @property
     def can_edit(self):
@@ -244,8 +330,9 @@ class DossierAbilities:
 
     @property
     def can_record_opinion(self):
-        """The expert committee's reasoned opinion, written up by the call's managers."""
-        return self.is_manager and self.state == S.EVALUATION
+        """The expert committee's reasoned opinion, written up by the call's managers (after
+        the audition, for a shortlisted candidate)."""
+        return self.is_manager and self.state in (S.EVALUATION, S.AUDITION)
 
     @property
     def can_decide(self):
@@ -308,8 +395,11 @@ def dossiers_readable_by(agent):
         managed |= Q(call__scope=Call.Scope.REGIONAL, call__region_id=who.sgar_region_id)
     committee = Q(state__in=EVALUATED, call__roles__agent=agent, call__roles__role=R.COMMITTEE)
     expert = Q(state__in=EVALUATED, assignments__expert=agent)
-    cdc = Q(state=S.SELECTED, call__roles__agent=agent, call__roles__role=R.CDC)
-    return Dossier.objects.filter(mine | managed | committee | expert | cdc).distinct()
+    cdc = Q(state__in=FOLLOWED, call__roles__agent=agent, call__roles__role=R.CDC)
+    readable = mine | managed | committee | expert | cdc
+    if who.sgar_region_id is not None:
+        readable |= Q(state__in=FOLLOWED, region_id=who.sgar_region_id)
+    return Dossier.objects.filter(readable).distinct()
 
 
 def roles_on_call(agent, call):

@@ -4,7 +4,20 @@ innovators' registry."""
 
 from django.urls import path
 
-from calls.views import calls, configuration, dossiers, evaluation, public
+from calls.views import (
+    audition,
+    board,
+    calls,
+    configuration,
+    convention,
+    dossiers,
+    evaluation,
+    follow_up,
+    indicators,
+    public,
+    retention,
+    stories,
+)
 
 app_name = "calls"
 
@@ -63,9 +76,22 @@ urlpatterns = [
     path(D + "annuaire-des-innovateurs/", evaluation.consent, name="consent"),
 ]
 
-# Outside any call's address: the public page of a selected project, the innovators' registry.
+# The follow-up of the selected projects (part 2), each module with its own ``urlpatterns``.
+urlpatterns += (
+    audition.urlpatterns
+    + convention.urlpatterns
+    + indicators.urlpatterns
+    + follow_up.urlpatterns
+    + retention.urlpatterns
+)
+
+# Outside any call's address (before it: « suivi » is no call's slug): the public page of a
+# selected project, the innovators' registry, the stories of closed projects, the managers'
+# follow-up board.
 public_patterns = [
     path("projets/<int:dossier_id>/", public.project, name="project"),
     path("innovateurs/", public.registry, name="registry"),
+    *stories.urlpatterns,
+    *board.urlpatterns,
 ]
 urlpatterns = public_patterns + urlpatterns

@@ -7,6 +7,12 @@
                                                                   ├──→ lauréat
                                                                   └──→ non retenu
 
+    en évaluation ──→ présélectionné, audition ──→ avis motivé rendu   (a call with an audition)
+
+    lauréat ──→ convention signée, en cours ──→ rapport final remis ──→ clos
+                        ↑                             │
+                        └──── renvoyé à l'équipe* ────┘
+
     * a reason is required.
 
 Who may make each move is ``calls.permissions.DossierAbilities``. Each move writes a
@@ -35,6 +41,11 @@ AUDIT_ACTIONS = {
     "dossier_selected": _("Décision : lauréat"),
     "dossier_not_selected": _("Décision : non retenu"),
     "dossier_promising": _("Décision : non retenu, prometteur"),
+    "dossier_shortlisted": _("Présélectionné pour l'audition"),
+    "convention_signed": _("Convention signée"),
+    "final_report_submitted": _("Rapport final remis"),
+    "final_report_returned": _("Rapport final renvoyé à l'équipe"),
+    "project_closed": _("Projet clos après la revue finale"),
 }
 # The moves the dossier's members hear of.
 NOTIFIED = {
@@ -45,6 +56,10 @@ NOTIFIED = {
     S.NOT_SELECTED,
     S.PROMISING,
     S.REFERRED,
+    S.AUDITION,
+    S.IN_PROGRESS,
+    S.FINAL_REPORT,
+    S.CLOSED,
 }
 
 
@@ -65,6 +80,10 @@ def _reviewed(dossier, actor, reason):
 
 def _decided(dossier, actor, reason):
     dossier.decided_at = timezone.now()
+
+
+def _closed(dossier, actor, reason):
+    dossier.closed_at = timezone.now()
 
 
 def _audit(dossier, actor, move, reason):
@@ -121,6 +140,13 @@ DOSSIER = Workflow(
         ),
         Transition(
             S.EVALUATION,
+            S.AUDITION,
+            allowed=lambda a, d: _abilities(a, d).can_shortlist,
+            label=_("Présélectionner pour l'audition"),
+            audit="dossier_shortlisted",
+        ),
+        Transition(
+            (S.EVALUATION, S.AUDITION),
             S.REVIEWED,
             allowed=lambda a, d: _abilities(a, d).can_record_opinion,
             label=_("Enregistrer l'avis motivé"),
@@ -151,6 +177,39 @@ DOSSIER = Workflow(
                 (S.NOT_SELECTED, _("Ne pas retenir le projet")),
                 (S.PROMISING, _("Non retenu, prometteur")),
             )
+        ),
+        # After the decision (part 2): the services check what each move needs first — the
+        # convention complete and signed (``calls.convention``), the report uploaded, the
+        # final review written (``calls.follow_up``).
+        Transition(
+            S.SELECTED,
+            S.IN_PROGRESS,
+            allowed=lambda a, d: _abilities(a, d).can_sign_convention,
+            label=_("Enregistrer la convention signée"),
+            audit="convention_signed",
+        ),
+        Transition(
+            S.IN_PROGRESS,
+            S.FINAL_REPORT,
+            allowed=lambda a, d: _abilities(a, d).can_submit_report,
+            label=_("Remettre le rapport final"),
+            audit="final_report_submitted",
+        ),
+        Transition(
+            S.FINAL_REPORT,
+            S.IN_PROGRESS,
+            allowed=lambda a, d: _abilities(a, d).is_manager,
+            label=_("Renvoyer le rapport final à l'équipe"),
+            audit="final_report_returned",
+            reason_required=True,
+        ),
+        Transition(
+            S.FINAL_REPORT,
+            S.CLOSED,
+            allowed=lambda a, d: _abilities(a, d).can_close,
+            label=_("Clore le projet"),
+            audit="project_closed",
+            effect=_closed,
         ),
     ],
     audit=_audit,

@@ -86,6 +86,26 @@ AUDIT_LABELS = {
     "community_created": gettext_lazy("Communauté créée"),
     "registry_consent": gettext_lazy("Inscription au registre des innovateurs"),
     "registry_withdrawn": gettext_lazy("Retrait du registre des innovateurs"),
+    # After the decision (the follow-up's services).
+    "audition_scheduled": gettext_lazy("Audition programmée"),
+    "audition_recorded": gettext_lazy("Compte rendu d'audition"),
+    "convention_updated": gettext_lazy("Convention mise à jour"),
+    "convention_file_uploaded": gettext_lazy("Convention signée déposée"),
+    "milestone_saved": gettext_lazy("Calendrier du projet modifié"),
+    "partner_aid_saved": gettext_lazy("Aide directe d'un partenaire modifiée"),
+    "tranche_saved": gettext_lazy("Tranche modifiée"),
+    "tranche_condition_met": gettext_lazy("Condition de tranche levée"),
+    "tranche_payable": gettext_lazy("Tranche rendue payable"),
+    "tranche_step": gettext_lazy("Étape du circuit de financement"),
+    "indicator_saved": gettext_lazy("Indicateur défini"),
+    "indicator_value_entered": gettext_lazy("Valeur d'indicateur saisie"),
+    "indicator_value_reviewed": gettext_lazy("Valeur d'indicateur examinée"),
+    "indicator_reminder": gettext_lazy("Relance : valeur d'indicateur manquante"),
+    "report_submitted": gettext_lazy("Rapport remis"),
+    "review_recorded": gettext_lazy("Revue enregistrée"),
+    "story_published": gettext_lazy("Retour d'expérience publié"),
+    "story_featured": gettext_lazy("Retour d'expérience mis en avant"),
+    "personal_data_purged": gettext_lazy("Données personnelles purgées"),
 }
 STATE_BADGES = {
     S.DRAFT: "fr-badge--info",
@@ -98,6 +118,10 @@ STATE_BADGES = {
     S.SELECTED: "fr-badge--success",
     S.NOT_SELECTED: "fr-badge--error",
     S.PROMISING: "fr-badge--warning",
+    S.AUDITION: "fr-badge--new",
+    S.IN_PROGRESS: "fr-badge--success",
+    S.FINAL_REPORT: "fr-badge--info",
+    S.CLOSED: "fr-badge--success",
 }
 
 
