@@ -1,6 +1,7 @@
 """Everything the calls for projects register with the platform's floor, called once from
 ``CallsConfig``: the policy of calls and dossiers, the right to create a selected project's
-community, the navigation entry « Appels à projets », the demo, the notification kinds. (A project's
+community, the navigation entry « Appels à projets », the demo, the notification kinds, the periodic jobs of
+the follow-up (indicator reminders, retention purge) and the featured stories on a region's page. (A project's
 community links back to its project from its description, written at its creation: no query on
 every community page.)"""
 
@@ -55,10 +56,31 @@ def _register_demo():
     demo.register_accounts(ACCOUNTS)
 
 
+def _register_follow_up():
+    from calls.indicators import reminders_tick
+    from calls.retention import purge_tick
+    from calls.stories import region_section
+    from directory.sections import register_section
+    from maillage import schedule
+
+    # Safe to run often: a reminder per (indicator, due date), a purge per dossier, logged.
+    schedule.register("calls.indicator_reminders", reminders_tick, every=15 * 60)
+    schedule.register("calls.retention_purge", purge_tick, every=60 * 60)
+    # The stories of closed projects the region's SGAR officer features, on the region's page.
+    register_section(
+        "region",
+        "calls_stories",
+        template="calls/stories/region_section.html",
+        context=region_section,
+        order=60,
+    )
+
+
 def register():
     from calls import notification_kinds
 
     _register_policy()
     _register_pages()
     _register_demo()
+    _register_follow_up()
     notification_kinds.register()

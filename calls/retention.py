@@ -1,0 +1,5 @@
+"""(To be written.)"""
+
+
+def purge_tick(now):
+    return 0

@@ -1,0 +1,5 @@
+"""(To be written.)"""
+
+
+def region_section(viewer, region):
+    return None
