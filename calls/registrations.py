@@ -1,9 +1,9 @@
 """Everything the calls for projects register with the platform's floor, called once from
 ``CallsConfig``: the policy of calls and dossiers, the right to create a selected project's
-community, the navigation entry « Appels à projets », the demo, the notification kinds, the periodic jobs of
-the follow-up (indicator reminders, retention purge) and the featured stories on a region's page. (A project's
-community links back to its project from its description, written at its creation: no query on
-every community page.)"""
+community, the navigation entry « Appels à projets », the demo, the notification kinds, the
+periodic jobs of the follow-up (indicator reminders, retention purge) and the featured stories on
+a region's page. (A project's community links back to its project from its description, written
+at its creation: no query on every community page.)"""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
