@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calls import deadlines, services
+from calls.board import may_see_board
 from calls.configuration import can_create_call
 from calls.models import CallRole, Criterion, Dossier, DossierMember, Question
 from calls.permissions import calls_readable_by, dossiers_readable_by, manages
+from calls.stories import can_read_stories
 from calls.views.common import call_for
 from directory.models import Agent, Region, Service
 from maillage.http import Refused, positive_id, run_service
@@ -77,7 +79,9 @@ def _with_waves(queryset):
 @require_http_methods(["GET", "HEAD"])
 def index(request):
     """« Appels à projets »: the open calls with their next deadline, the closed and historic
-    ones, the viewer's dossiers, and for managers the calls they manage."""
+    ones, the viewer's dossiers, and for managers the calls they manage; the links to the
+    follow-up board (call managers, CDC, SGAR officers) and to the stories of closed projects
+    (every State agent)."""
     user = request.user
     now = timezone.now()
     readable = list(_with_waves(calls_readable_by(user)))
@@ -110,6 +114,8 @@ def index(request):
             "managed_calls": managed,
             "my_dossiers": mine,
             "can_create_call": can_create_call(request.user),
+            "can_see_board": may_see_board(user),
+            "can_read_stories": can_read_stories(user),
         },
     )
 
