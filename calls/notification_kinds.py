@@ -1,7 +1,8 @@
 """The notifications of the calls for projects, registered with the notifications from
 ``calls.registrations``: a dossier's move (deposit, screening, decision) for its members, an
-expert's information request for the team. Each is checked against what the recipient may read
-now (``calls.permissions``)."""
+expert's information request for the team, an indicator's value missing at its due date for the
+team of a running project. Each is checked against what the recipient may read now
+(``calls.permissions``)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -28,10 +29,11 @@ MOVES = {
 }
 
 
-def _readers(agents, dossier):
-    """The ids of ``agents`` who may read ``dossier``: their roles on it and on its call read
-    in three queries for all of them, remembered in a policy scope, then the dossier's own
-    abilities asked for each (``calls.permissions``: one rule, no second copy)."""
+def _readers(agents, dossier, ability="can_read"):
+    """The ids of ``agents`` who may read ``dossier`` (or have its ``ability``): their roles on
+    it and on its call read in three queries for all of them, remembered in a policy scope, then
+    the dossier's own abilities asked for each (``calls.permissions``: one rule, no second
+    copy)."""
     from calls.models import CallRole, ExpertAssignment
     from calls.permissions import dossier_abilities
     from maillage import policy
@@ -55,7 +57,7 @@ def _readers(agents, dossier):
             policy.remember(("calls:member", pk, dossier.pk), members.get(pk))
             policy.remember(("calls:roles", pk, dossier.call_id), frozenset(roles[pk]))
             policy.remember(("calls:expert", pk, dossier.pk), pk in experts)
-        return {agent.pk for agent in agents if dossier_abilities(agent, dossier).can_read}
+        return {agent.pk for agent in agents if getattr(dossier_abilities(agent, dossier), ability)}
 
 
 def _dossier_visible(agents, dossier):
@@ -64,6 +66,10 @@ def _dossier_visible(agents, dossier):
 
 def _request_visible(agents, request):
     return _readers(agents, request.dossier)
+
+
+def _reminder_visible(agents, reminder):
+    return _readers(agents, reminder.indicator.dossier, "can_read_follow_up")
 
 
 def dossier_moved(dossier, actor, move):
@@ -99,6 +105,27 @@ def request_sent(request: InformationRequest, actor):
     )
 
 
+def indicator_due(reminder, indicator, due_on, recipients):
+    """A value of ``indicator`` missing at ``due_on``: the team hears of it, with the link to
+    the project's indicators (``calls.indicators.reminders_tick``)."""
+    from django.urls import reverse
+
+    from maillage.french import long_date
+
+    dossier = indicator.dossier
+    notify(
+        "call_indicator_due",
+        list(recipients),
+        target=reminder,
+        summary=_(
+            "Projet « %(dossier)s » : la valeur de l'indicateur « %(indicator)s » attendue le "
+            "%(date)s n'est pas saisie."
+        )
+        % {"dossier": dossier, "indicator": indicator.label, "date": long_date(due_on)},
+        url=reverse("calls:indicators", args=[dossier.call.slug, dossier.pk]),
+    )
+
+
 def register():
     kinds.register(
         "call_dossier",
@@ -122,4 +149,16 @@ def register():
         default_email=Email.IMMEDIATE,
         order=76,
         related=("dossier", "dossier__call"),
+    )
+    kinds.register(
+        "call_indicator_due",
+        label=_lazy("Indicateurs de suivi en retard"),
+        description=_lazy(
+            "La valeur d'un indicateur de suivi d'un projet de votre équipe n'est pas saisie à "
+            "sa date d'échéance."
+        ),
+        visible_many=_reminder_visible,
+        default_email=Email.IMMEDIATE,
+        order=77,
+        related=("indicator__dossier__call",),
     )

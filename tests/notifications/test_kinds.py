@@ -60,6 +60,7 @@ def test_each_app_registers_its_own_kinds():
         "idea_mention": "ideas.notification_kinds",
         "call_dossier": "calls.notification_kinds",
         "call_request": "calls.notification_kinds",
+        "call_indicator_due": "calls.notification_kinds",
         "mention": "chat.notification_kinds",
         "direct_message": "chat.notification_kinds",
         "report": "communities.notification_kinds",
@@ -94,6 +95,7 @@ def test_kinds_keep_their_declared_order():
         "direct_message",
         "call_dossier",
         "call_request",
+        "call_indicator_due",
         "report",
         "community_proposal",
     ]

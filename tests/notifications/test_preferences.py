@@ -183,6 +183,7 @@ DEFAULTS = {
     "idea_mention": (True, Email.IMMEDIATE),
     "call_dossier": (True, Email.IMMEDIATE),
     "call_request": (True, Email.IMMEDIATE),
+    "call_indicator_due": (True, Email.IMMEDIATE),
     "mention": (True, Email.IMMEDIATE),
     "direct_message": (True, Email.IMMEDIATE),
     "report": (True, Email.WEEKLY),

@@ -146,6 +146,7 @@ MAX_QUERIES = {
     "proposal_answered": 11,
     "call_dossier": 14,  # the dossier's members, call roles and experts, for the policy
     "call_request": 15,  # and the request's dossier
+    "call_indicator_due": 15,  # and the reminder's indicator and dossier
 }
 # How many of the recipients the policy lets through (the others are someone else's invitation
 # or conversation).
@@ -175,6 +176,7 @@ REACHED = {
     "proposal_answered": ONE,  # its proposer
     "call_dossier": ALL,  # the dossier's team
     "call_request": ALL,
+    "call_indicator_due": ALL,  # the running project's team
 }
 
 
@@ -222,6 +224,22 @@ def _event(kind, size):
         )
         if kind == "call_request":
             return recipients, dossier.requests.create(text="Précisez le calendrier."), None
+        if kind == "call_indicator_due":
+            import datetime
+
+            from calls.models import Dossier, Indicator, IndicatorReminder
+
+            Dossier.objects.filter(pk=dossier.pk).update(state=Dossier.State.IN_PROGRESS)
+            indicator = Indicator.objects.create(
+                dossier=dossier,
+                label="Agents inscrits",
+                baseline=0,
+                first_due_on=datetime.date(2027, 3, 31),
+            )
+            reminder = IndicatorReminder.objects.create(
+                indicator=indicator, due_on=indicator.first_due_on
+            )
+            return recipients, reminder, None
         return recipients, dossier, None
     community = CommunityFactory(on_request=True)
     role = {"animator": True} if kind in ("join_request", "report", "idea_new") else {}
