@@ -24,7 +24,7 @@ from calls import deadlines
 from calls.models import DEFAULT_FORMATS, TITLE_MAX, Call, Dossier, Wave
 from calls.permissions import manages
 from calls.services import CallError, scored_criteria
-from calls.template import TEMPLATES, call_from_template
+from calls.template import KIND_TEMPLATES, TEMPLATES, call_from_template, replace_contents
 from directory.models import Region
 from directory.roles import principal
 
@@ -34,6 +34,11 @@ TEMPLATE_LABELS = {
     "communautes-2016": gettext_lazy(
         "Communautés professionnelles territoriales (appel de 2016 : ses pièces, sa grille, "
         "ses deux vagues)"
+    ),
+    "laboratoires-2016": gettext_lazy(
+        "Laboratoires d'innovations territoriales (appel de 2016 : ses pièces, ses cinq "
+        "critères, une seule date de dépôt, l'audition des candidats présélectionnés, le suivi "
+        "annuel)"
     ),
 }
 
@@ -52,6 +57,13 @@ CONFIGURABLE = (
     "deposit",
     "deposit_url",
     "contacts",
+    # How the call runs after the deposit and the decision (R61, R9).
+    "audition",
+    "single_deadline",
+    "multi_year_plan",
+    "follow_up",
+    "interim_review_months",
+    "retention_months",
 )
 SLUG_MAX = 100
 
@@ -232,6 +244,28 @@ def call_configure(*, actor, call, **fields):
         errors["max_requested"] = [
             _("Le financement demandé maximal ne peut dépasser le coût total maximal.")
         ]
+    waves = call.waves.count()
+    if call.single_deadline is True and waves > 1:
+        errors["single_deadline"] = [
+            _(
+                "L'appel a %(count)s vagues : supprimez celles de trop avant de n'en garder "
+                "qu'une seule date de dépôt."
+            )
+            % {"count": waves}
+        ]
+    if call.follow_up not in Call.FollowUp.values:
+        errors["follow_up"] = [_("Choisissez le mode de suivi des projets.")]
+    for name, high in (("interim_review_months", 60), ("retention_months", 120)):
+        value = getattr(call, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+            errors[name] = [_("Indiquez un nombre de mois entre 1 et %(high)s.") % {"high": high}]
+    if call.audition is False and call.dossiers.filter(state=Dossier.State.AUDITION).exists():
+        errors["audition"] = [
+            _(
+                "Des candidats sont présélectionnés pour l'audition : l'audition ne peut plus "
+                "être retirée de cet appel."
+            )
+        ]
     try:
         call.full_clean(exclude=["created_by"])
     except ValidationError as error:
@@ -242,6 +276,48 @@ def call_configure(*, actor, call, **fields):
         raise ConfigurationError(errors)
     call.save()
     return call
+
+
+def kind_choices():
+    """``[(kind, French label)]`` of the types a call may be switched to (those with a
+    template)."""
+    return [(kind.value, kind.label) for kind in Call.Kind if kind in KIND_TEMPLATES]
+
+
+def call_switch_kind(*, actor, call, kind):
+    """Switch an unpublished call without a dossier to the type ``kind`` (a ``Call.Kind``
+    value): its pieces, themes, evaluation grid and follow-up settings (audition, single
+    deadline, multi-year plan, follow-up, interim review) become those of the kind's template
+    (``calls.template.KIND_TEMPLATES``); with a single deadline only its first wave stays, with
+    the whole envelope. Its title, summary, caps and formats stay. Returns ``(call, removed)``,
+    ``removed`` the number of waves deleted."""
+    _check(manages(actor, call), _("Seuls les gestionnaires de l'appel le configurent."))
+    if kind not in KIND_TEMPLATES:
+        raise ConfigurationError({"kind": [_("Choisissez un type d'appel de la liste.")]})
+    _check(
+        not call.is_published,
+        _("L'appel est publié : son type ne peut plus changer."),
+        "conflict",
+    )
+    _check(
+        not call.dossiers.exists(),
+        _("Des dossiers sont ouverts sur cet appel : son type ne peut plus changer."),
+        "conflict",
+    )
+    try:
+        with transaction.atomic():
+            locked = Call.objects.select_for_update().get(pk=call.pk)
+            _check(
+                not locked.is_published and not locked.dossiers.exists(),
+                _("L'appel est publié ou a des dossiers : son type ne peut plus changer."),
+                "conflict",
+            )
+            removed = replace_contents(call, KIND_TEMPLATES[kind])
+    except ValueError as error:
+        raise CallError(
+            _("Le type de l'appel n'a pas pu changer : %(error)s") % {"error": error}
+        ) from None
+    return call, removed
 
 
 # --- waves --------------------------------------------------------------------------------------
@@ -286,6 +362,18 @@ def wave_save(
     now = now or timezone.now()
     _check(manages(actor, call), _("Seuls les gestionnaires de l'appel fixent ses vagues."))
     _check(wave is None or wave.call_id == call.pk, _("Cette vague n'est pas de cet appel."))
+    if wave is None and call.single_deadline and call.waves.exists():
+        raise ConfigurationError(
+            {
+                "__all__": [
+                    _(
+                        "Cet appel n'a qu'une seule date de dépôt : modifiez sa vague plutôt "
+                        "que d'en ajouter une seconde."
+                    )
+                ]
+            },
+            "conflict",
+        )
     errors = {}
     deadline = None
     if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:

@@ -3,7 +3,16 @@ checked and turned into a ``Call`` with its themes, waves, pieces and evaluation
 
 The 2016 « Communautés professionnelles territoriales » call is the first template. The demo
 replays it as a closed, historic call and opens a current call from the same file with new waves
-(spec §7.1): ``call_from_template("communautes-2016", slug=..., waves=[...])``.
+(spec §7.1): ``call_from_template("communautes-2016", slug=..., waves=[...])``. The 2016
+« Laboratoires d'innovations territoriales » call is the second (R61, spec §3.13): its own pieces
+and five criteria, one deadline, an audition of the shortlisted candidates, a multi-year
+financing plan and an annual follow-up — settings of the call, not code.
+
+How a call runs after the deposit is part of the template too (``SETTINGS``): ``audition``,
+``single_deadline``, ``multi_year_plan``, ``follow_up`` (``final`` or ``annual``),
+``interim_review_months``; a template that leaves one out takes the model's default, so that
+switching a call from one template to another (``calls.configuration.call_switch_kind``) resets
+them all.
 
 A template file is UTF-8 JSON. Keys starting with ``_`` are notes for its readers (sources,
 choices) and are ignored; any other unknown key is an error, so that a typo never passes
@@ -31,7 +40,24 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # The templates a call can be built from, by name.
 TEMPLATES = {
     "communautes-2016": DATA_DIR / "communautes-2016.json",
+    "laboratoires-2016": DATA_DIR / "laboratoires-2016.json",
 }
+# The template a call of each kind is built from when its type is switched.
+KIND_TEMPLATES = {
+    Call.Kind.COMMUNITIES: "communautes-2016",
+    Call.Kind.LABS: "laboratoires-2016",
+}
+
+# How the call runs after the deposit and after the decision: key -> (kind, default).
+SETTINGS = {
+    "audition": ("bool", False),
+    "single_deadline": ("bool", False),
+    "multi_year_plan": ("bool", False),
+    "follow_up": ("follow_up", Call.FollowUp.FINAL.value),
+    "interim_review_months": ("months", 6),
+}
+# Kept only when the template gives it (otherwise the call's own value stays).
+OPTIONAL_SETTINGS = {"retention_months": ("retention", None)}
 
 _CALL_FIELDS = {
     # key: (kind, required)
@@ -264,7 +290,9 @@ def _read_criteria(check, raw, where="criteria", codes=None, depth=0):
 
 def _read(name, data):
     check = _Checker(name)
-    check.keys("racine", data, set(_CALL_FIELDS) | set(_LISTS))
+    check.keys(
+        "racine", data, set(_CALL_FIELDS) | set(_LISTS) | set(SETTINGS) | set(OPTIONAL_SETTINGS)
+    )
     missing = [k for k, (_kind, required) in _CALL_FIELDS.items() if required and k not in data]
     missing += [k for k in _LISTS if k not in data]
     if missing:
@@ -287,6 +315,20 @@ def _read(name, data):
                 if not isinstance(ext, str) or not _FORMAT.match(ext):
                     check.fail(key, f"« {ext} » n'est pas une extension (odt, pdf…)")
             template[key] = list(value)
+    for key, (kind, default) in {**SETTINGS, **OPTIONAL_SETTINGS}.items():
+        value = data.get(key, default)
+        if value is None:
+            continue
+        if kind == "bool":
+            template[key] = check.boolean(key, value)
+        elif kind == "follow_up":
+            if value not in Call.FollowUp.values:
+                check.fail(key, f"« {value} » n'est pas un mode de suivi (final, annual)")
+            template[key] = value
+        elif kind == "months":
+            template[key] = check.integer(key, value, low=1, high=60)
+        else:
+            template[key] = check.integer(key, value, low=1, high=120)
     if template["kind"] not in Call.Kind.values:
         check.fail("kind", f"« {template['kind']} » n'est pas un type d'appel")
     if template["deposit"] not in Call.Deposit.values:
@@ -297,6 +339,8 @@ def _read(name, data):
         check.fail("themes", "une liste non vide de thématiques est attendue")
     template["themes"] = [check.text(f"themes[{i}]", t) for i, t in enumerate(data["themes"])]
     template["waves"] = _read_waves(check, data["waves"])
+    if template["single_deadline"] and len(template["waves"]) != 1:
+        check.fail("waves", "un appel à une seule date de dépôt a une seule vague")
     template["pieces"] = _read_pieces(check, data["pieces"])
     template["criteria"] = _read_criteria(check, data["criteria"])
     return template
@@ -307,7 +351,8 @@ def load_template(name):
     fields (amounts as ``Decimal`` in k€), ``themes`` (labels), ``waves`` (``number``, aware
     ``deadline`` in Europe/Paris, ``selection_date``, ``envelope_share``), ``pieces`` (the
     ``PieceKind`` fields) and ``criteria`` (``code``, ``label``, ``weight``, ``questions`` and
-    ``evidence`` one a line, ``children``). Raises ``ValueError`` on an unknown name or a bad
+    ``evidence`` one a line, ``children``) and the settings of ``SETTINGS`` (their defaults when
+    the file leaves them out; ``retention_months`` only when it gives it). Raises ``ValueError`` on an unknown name or a bad
     file."""
     if name not in TEMPLATES:
         raise ValueError(f"Modèle d'appel inconnu : « {name} ».")
@@ -401,12 +446,15 @@ def call_from_template(
         raise ValueError("Donner les vagues ou une date de décalage, pas les deux.")
     if waves is not None:
         template["waves"] = _new_waves(check, waves)
+        if template["single_deadline"] and len(template["waves"]) != 1:
+            check.fail("vagues demandées", "un appel à une seule date de dépôt a une seule vague")
     elif shift_to is not None:
         if isinstance(shift_to, datetime) or not isinstance(shift_to, date):
             raise ValueError("La date de décalage des vagues doit être une date.")
         template["waves"] = _shifted(template["waves"], shift_to)
 
     fields = {key: template[key] for key in _CALL_FIELDS}
+    fields.update(settings_of(template))
     if title is not None:
         fields["title"] = title
     with transaction.atomic():
@@ -437,6 +485,55 @@ def call_from_template(
                 order += 1
                 _criterion(check, call, child, order, parent=parent)
     return call
+
+
+def settings_of(template):
+    """The call's settings a loaded template sets: ``SETTINGS`` always, ``retention_months``
+    when given."""
+    return {key: template[key] for key in (*SETTINGS, *OPTIONAL_SETTINGS) if key in template}
+
+
+def replace_contents(call, name):
+    """Replace ``call``'s kind, themes, pieces, criteria and settings (``settings_of``) with
+    those of the template ``name``; when the template has a single deadline, keep only the
+    first wave, with the whole envelope. Its title, summary, caps, formats and waves' dates
+    stay. For a call without a dossier (a piece or a score would hold the rows replaced): the
+    caller checks. Returns the number of waves removed. Raises ``ValueError`` on a bad
+    template."""
+    template = load_template(name)
+    check = _Checker(name)
+    with transaction.atomic():
+        call.kind = template["kind"]
+        for key, value in settings_of(template).items():
+            setattr(call, key, value)
+        _full_clean(check, call, "appel", exclude=["created_by"])
+        call.save()
+        call.themes.all().delete()
+        call.piece_kinds.all().delete()
+        call.criteria.filter(parent__isnull=False).delete()
+        call.criteria.all().delete()
+        for order, label in enumerate(template["themes"], start=1):
+            Theme.objects.create(call=call, label=label, order=order)
+        for order, piece in enumerate(template["pieces"], start=1):
+            row = PieceKind(call=call, order=order, **piece)
+            _full_clean(check, row, f"pièce « {piece['code']} »")
+            row.save()
+        order = 0
+        for criterion in template["criteria"]:
+            order += 1
+            parent = _criterion(check, call, criterion, order)
+            for child in criterion["children"]:
+                order += 1
+                _criterion(check, call, child, order, parent=parent)
+        removed = 0
+        if call.single_deadline:
+            first = call.waves.order_by("number").first()
+            if first is not None:
+                removed, _detail = call.waves.exclude(pk=first.pk).delete()
+                if first.envelope_share != 100:
+                    first.envelope_share = 100
+                    first.save(update_fields=["envelope_share"])
+    return removed
 
 
 def _criterion(check, call, criterion, order, parent=None):

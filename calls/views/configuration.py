@@ -23,7 +23,7 @@ from calls.forms import DsfrMixin
 from calls.models import DEFAULT_FORMATS, TITLE_MAX, Call, Wave
 from calls.services import CallError
 from calls.views.common import call_for
-from maillage.http import positive_id
+from maillage.http import positive_id, status_of
 
 MB = 1024 * 1024
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -267,6 +267,62 @@ class SettingsForm(DsfrMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # How the call runs after the deposit and the decision (R61, R9).
+    audition = forms.BooleanField(
+        label=gettext_lazy(
+            "Audition des candidats présélectionnés (sur place ou en visioconférence)"
+        ),
+        required=False,
+    )
+    single_deadline = forms.BooleanField(
+        label=gettext_lazy("Une seule date de dépôt (une seule vague)"), required=False
+    )
+    multi_year_plan = forms.BooleanField(
+        label=gettext_lazy(
+            "Plan de financement pluriannuel : l'année de chaque dépense et sa consommation "
+            "prévue au calendrier"
+        ),
+        required=False,
+    )
+    follow_up = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Suivi des projets retenus"),
+        choices=Call.FollowUp.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choisissez le mode de suivi des projets."),
+            "invalid_choice": gettext_lazy("Choisissez le mode de suivi des projets."),
+        },
+    )
+    interim_review_months = forms.IntegerField(
+        required=False,
+        label=gettext_lazy("Revue intermédiaire après (mois)"),
+        help_text=gettext_lazy("Pour un suivi annuel : le bilan d'étape, en mois après le début."),
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "invalid": gettext_lazy("Saisissez un nombre entier de mois."),
+            "min_value": gettext_lazy("Indiquez un nombre de mois entre 1 et 60."),
+            "max_value": gettext_lazy("Indiquez un nombre de mois entre 1 et 60."),
+            "required": gettext_lazy("Indiquez le nombre de mois."),
+        },
+    )
+    retention_months = forms.IntegerField(
+        required=False,
+        label=gettext_lazy("Conservation des dossiers non retenus (mois)"),
+        help_text=gettext_lazy(
+            "Passé ce délai après la décision, les données personnelles des dossiers non "
+            "retenus sont effacées."
+        ),
+        min_value=1,
+        max_value=120,
+        error_messages={
+            "invalid": gettext_lazy("Saisissez un nombre entier de mois."),
+            "min_value": gettext_lazy("Indiquez un nombre de mois entre 1 et 120."),
+            "max_value": gettext_lazy("Indiquez un nombre de mois entre 1 et 120."),
+            "required": gettext_lazy("Indiquez le nombre de mois."),
+        },
+    )
 
     def __init__(self, *args, call, **kwargs):
         initial = {name: getattr(call, name) for name in configuration.CONFIGURABLE}
@@ -277,16 +333,74 @@ class SettingsForm(DsfrMixin, forms.Form):
         """The fields as ``call_configure`` takes them."""
         data = dict(self.cleaned_data)
         data["max_dossier_bytes"] = int(data.pop("max_dossier_mb") * MB)
+        # Left blank (or not posted): the call keeps its value.
+        for name in ("follow_up", "interim_review_months", "retention_months"):
+            if data.get(name) in (None, ""):
+                data.pop(name, None)
         return data
+
+
+class KindForm(DsfrMixin, forms.Form):
+    """The call's type: switching it replaces its pieces, grid and follow-up settings."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type d'appel"),
+        help_text=gettext_lazy(
+            "Changer de type remplace les pièces demandées, les thématiques, la grille "
+            "d'évaluation et les paramètres de suivi par ceux du modèle de ce type ; le titre, "
+            "la présentation et les plafonds restent. Possible tant que l'appel n'est pas "
+            "publié et n'a aucun dossier."
+        ),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choisissez un type d'appel de la liste."),
+            "invalid_choice": gettext_lazy("Choisissez un type d'appel de la liste."),
+        },
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, initial={"kind": call.kind}, prefix="type", **kwargs)
+        self.fields["kind"].choices = configuration.kind_choices()
+
+
+def _kind_switchable(call):
+    return not call.is_published and not call.dossiers.exists()
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_settings(request, slug):
     call, abilities = _managed_call(request, slug)
-    form = SettingsForm(request.POST if request.method == "POST" else None, call=call)
+    switching = request.method == "POST" and request.POST.get("action") == "kind"
+    data = request.POST if request.method == "POST" else None
+    form = SettingsForm(None if switching else data, call=call)
+    kind_form = KindForm(data if switching else None, call=call)
     status = 200
-    if request.method == "POST":
+    if switching:
+        if kind_form.is_valid():
+            try:
+                _call, removed = configuration.call_switch_kind(
+                    actor=request.user, call=call, kind=kind_form.cleaned_data["kind"]
+                )
+            except CallError as error:
+                if error.code == "forbidden":
+                    raise PermissionDenied(str(error)) from None
+                _apply_errors(kind_form, error)
+                status = status_of(error)
+            else:
+                message = _(
+                    "L'appel est désormais de type « %(kind)s » : ses pièces, sa grille et ses "
+                    "paramètres de suivi sont ceux de ce type."
+                ) % {"kind": call.get_kind_display()}
+                if removed:
+                    message += " " + _(
+                        "Il n'a qu'une date de dépôt : seule sa première vague est gardée."
+                    )
+                messages.success(request, message)
+                return redirect("calls:settings", call.slug)
+        else:
+            status = 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 configuration.call_configure(actor=request.user, call=call, **form.values())
@@ -299,7 +413,14 @@ def call_settings(request, slug):
     return render(
         request,
         "calls/configuration/settings.html",
-        {"title": _("Paramètres de l'appel"), "call": call, "abilities": abilities, "form": form},
+        {
+            "title": _("Paramètres de l'appel"),
+            "call": call,
+            "abilities": abilities,
+            "form": form,
+            "kind_form": kind_form,
+            "kind_switchable": _kind_switchable(call),
+        },
         status=status,
     )
 
@@ -416,6 +537,7 @@ def waves(request, slug):
             "waves": rows,
             "add_form": add_form,
             "shares_total": sum(wave.envelope_share for wave in rows),
+            "may_add": not (call.single_deadline and rows),
             "shares_warning": configuration.shares_warning(call),
         },
         status=status,
