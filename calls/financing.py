@@ -3,6 +3,11 @@ call's form, their totals and the checks the form makes, in k€.
 
 Pure reads: ``plan_of(dossier)`` computes a ``Plan`` from the dossier's ``FinancingLine`` rows and
 its call's caps; nothing is written. The pages that edit the lines live elsewhere.
+
+A call with a multi-year plan (``Call.multi_year_plan``, the labs call, R61, L5499-5515) asks each
+cost line for its year and « (d) la consommation du financement en fonction du calendrier
+prévisionnel » (``FinancingLine.year``, ``consumed``): ``plan_years`` gives the years a line may
+take, ``Plan.years`` the totals per year, and the checks are issues of the plan.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +20,8 @@ from calls.models import FinancingLine
 
 ZERO = Decimal("0")
 ONE_DECIMAL = Decimal("0.1")
+# A multi-year plan spans at most this many years, from the year of the wave's deadline.
+PLAN_YEARS = 5
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -100,6 +107,9 @@ class Plan:
     share: Decimal | None = None
     balanced: bool = True
     issues: list = field(default_factory=list)
+    # A multi-year plan: {year: {"amount": Decimal, "consumed": Decimal}}, in year order.
+    multi_year: bool = False
+    years: dict = field(default_factory=dict)
 
     @property
     def total(self):
@@ -131,6 +141,59 @@ def _line_name(line):
     return f"{name} — {line.label}" if line.label else name
 
 
+def plan_years(dossier):
+    """The years a cost line of ``dossier``'s multi-year plan may take: from the year its
+    wave closes (Paris time), ``PLAN_YEARS`` of them."""
+    from django.utils import timezone
+
+    from calls.deadlines import PARIS
+
+    first = timezone.localtime(dossier.wave.deadline, PARIS).year
+    return range(first, first + PLAN_YEARS)
+
+
+def _year_issues(line, years):
+    """The checks of a cost line of a multi-year plan: its year given and within ``years``,
+    its planned consumption at most its amount."""
+    issues = []
+    name = _line_name(line)
+    if line.year is None:
+        issues.append(
+            Issue(
+                "cost_without_year",
+                BLOCKING,
+                _("La dépense « %(line)s » doit indiquer son année (plan pluriannuel).")
+                % {"line": name},
+            )
+        )
+    elif line.year not in years:
+        issues.append(
+            Issue(
+                "year_out_of_range",
+                BLOCKING,
+                _("L'année de la dépense « %(line)s » doit être entre %(first)s et %(last)s.")
+                % {"line": name, "first": years[0], "last": years[-1]},
+            )
+        )
+    if line.consumed is not None and line.consumed > (line.amount or ZERO):
+        issues.append(
+            Issue(
+                "consumed_above_amount",
+                BLOCKING,
+                _(
+                    "La consommation prévue de la dépense « %(line)s » (%(consumed)s) dépasse "
+                    "son montant (%(amount)s)."
+                )
+                % {
+                    "line": name,
+                    "consumed": amount_text(line.consumed),
+                    "amount": amount_text(line.amount or ZERO),
+                },
+            )
+        )
+    return issues
+
+
 def plan_of(dossier):
     """The financing plan of ``dossier``, computed from its lines and its call's caps.
 
@@ -138,10 +201,16 @@ def plan_of(dossier):
     equal, the total cost above ``call.max_total_cost``, the PIA above ``call.max_requested``
     (all blocking); the PIA share above ``call.derogation_share`` (blocking while
     ``dossier.derogation_justification`` is empty, a warning once it is given); an in-kind line
-    without its valuation and a cost line without its expense category (blocking).
+    without its valuation and a cost line without its expense category (blocking). For a call
+    with a multi-year plan, a cost line without its year, a year outside ``plan_years``, a
+    planned consumption above the line's amount (blocking); ``years`` holds the totals per
+    year.
     """
     call = dossier.call
     lines = list(dossier.financing.all())
+    multi_year = call.multi_year_plan
+    years_allowed = plan_years(dossier) if multi_year else None
+    years = {}
     resources = {code: ZERO for code, _label, _group in RESOURCES}
     costs = {code: ZERO for code, _label, _group in COSTS}
     issues = []
@@ -189,6 +258,12 @@ def plan_of(dossier):
                 )
             elif line.eligible != FinancingLine.Eligible.NOT_ELIGIBLE:
                 eligible_costs += amount
+            if multi_year:
+                issues.extend(_year_issues(line, years_allowed))
+                if line.year is not None:
+                    totals = years.setdefault(line.year, {"amount": ZERO, "consumed": ZERO})
+                    totals["amount"] += amount
+                    totals["consumed"] += line.consumed or ZERO
 
     resource_groups = dict.fromkeys(RESOURCE_GROUPS, ZERO)
     for code, amount in resources.items():
@@ -290,6 +365,8 @@ def plan_of(dossier):
         share=share,
         balanced=balanced,
         issues=issues,
+        multi_year=multi_year,
+        years=dict(sorted(years.items())),
     )
 
 

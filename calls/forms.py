@@ -319,78 +319,201 @@ def _amount(raw):
     return value.quantize(Decimal("0.01"))
 
 
-def financing_rows(dossier):
+# A multi-year plan: at most this many lines (years) per cost category.
+MAX_YEAR_LINES = 6
+
+
+def _row(code, label, group, name, lines=(), **extra):
+    return {
+        "code": code,
+        "label": label,
+        "group": group,
+        "name": name,
+        "amount": str(sum((line.amount for line in lines), Decimal("0"))).replace(".", ",")
+        if lines
+        else "",
+        "label_text": " ; ".join(line.label for line in lines if line.label)[:200],
+        "in_kind": any(line.in_kind for line in lines),
+        "valuation": " ; ".join(line.valuation for line in lines if line.valuation)[:300],
+        "eligible": next((line.eligible for line in lines if line.eligible), ""),
+        "free_software": bool(lines) and all(line.free_software for line in lines),
+        "year": "",
+        "consumed": "",
+        **extra,
+    }
+
+
+def _posted_values(row, post):
+    name = row["name"]
+    row["amount"] = post.get(f"{name}-amount", "")
+    row["label_text"] = post.get(f"{name}-label", "")
+    row["in_kind"] = post.get(f"{name}-in_kind") == "on"
+    row["valuation"] = post.get(f"{name}-valuation", "")
+    row["eligible"] = post.get(f"{name}-eligible", "")
+    row["free_software"] = post.get(f"{name}-free_software") == "on"
+    row["year"] = post.get(f"{name}-year", "")
+    row["consumed"] = post.get(f"{name}-consumed", "")
+
+
+def _decimal_text(value):
+    return "" if value is None else str(value).replace(".", ",")
+
+
+def _year_rows(code, label, group, lines, post):
+    """The rows of one cost category of a multi-year plan: one per stored line, then a blank
+    one (up to ``MAX_YEAR_LINES``); when ``post`` is given, the rows posted."""
+    rows = []
+    if post is not None:
+        slots = [i for i in range(MAX_YEAR_LINES) if f"cost-{code}-{i}-amount" in post]
+        for i in slots or [0]:
+            row = _row(code, label, group, f"cost-{code}-{i}", slot=i)
+            _posted_values(row, post)
+            rows.append(row)
+        return rows
+    for i, line in enumerate(lines[:MAX_YEAR_LINES]):
+        rows.append(
+            _row(
+                code,
+                label,
+                group,
+                f"cost-{code}-{i}",
+                [line],
+                slot=i,
+                year="" if line.year is None else str(line.year),
+                consumed=_decimal_text(line.consumed),
+            )
+        )
+    if len(rows) < MAX_YEAR_LINES:
+        rows.append(_row(code, label, group, f"cost-{code}-{len(rows)}", slot=len(rows)))
+    return rows
+
+
+def financing_rows(dossier, post=None):
     """The rows of the two tables, each with its current values: ``(resources, costs)``, each
-    a list of dicts ``{code, label, group, amount, label_text, in_kind, valuation, eligible,
-    free_software}``, one per category. Several stored lines of one category (written
-    elsewhere) show as one: their amounts added, their texts joined; saving the page then
-    stores that one line."""
+    a list of dicts ``{code, label, group, name, amount, label_text, in_kind, valuation,
+    eligible, free_software, year, consumed}``, one per category (``name`` the prefix of its
+    inputs). Several stored lines of one category (written elsewhere) show as one: their
+    amounts added, their texts joined; saving the page then stores that one line.
+
+    With a multi-year plan (``Call.multi_year_plan``), each cost category has a row per stored
+    line (its year and planned consumption) and a blank one for another year, named
+    ``cost-<code>-<n>``. ``post`` (the data a refused page posted) replaces the values."""
+    multi_year = dossier.call.multi_year_plan
     stored = {}
     for line in dossier.financing.order_by("id"):
         stored.setdefault((line.side, line.category), []).append(line)
     tables = []
-    for side, categories, groups in (
-        (FinancingLine.Side.RESOURCE, financing.RESOURCES, financing.RESOURCE_GROUPS),
-        (FinancingLine.Side.COST, financing.COSTS, financing.COST_GROUPS),
+    for prefix, side, categories, groups in (
+        ("res", FinancingLine.Side.RESOURCE, financing.RESOURCES, financing.RESOURCE_GROUPS),
+        ("cost", FinancingLine.Side.COST, financing.COSTS, financing.COST_GROUPS),
     ):
         rows = []
         for code, label, group in categories:
             lines = stored.get((side, code), [])
-            amount = sum((line.amount for line in lines), Decimal("0"))
-            rows.append(
-                {
-                    "code": code,
-                    "label": label,
-                    "group": groups[group],
-                    "amount": str(amount).replace(".", ",") if lines else "",
-                    "label_text": " ; ".join(line.label for line in lines if line.label)[:200],
-                    "in_kind": any(line.in_kind for line in lines),
-                    "valuation": " ; ".join(line.valuation for line in lines if line.valuation)[
-                        :300
-                    ],
-                    "eligible": next((line.eligible for line in lines if line.eligible), ""),
-                    "free_software": bool(lines) and all(line.free_software for line in lines),
-                }
-            )
+            if multi_year and side == FinancingLine.Side.COST:
+                rows.extend(_year_rows(code, label, groups[group], lines, post))
+                continue
+            row = _row(code, label, groups[group], f"{prefix}-{code}", lines)
+            if post is not None:
+                _posted_values(row, post)
+            rows.append(row)
         tables.append(rows)
     return tables
 
 
-def financing_lines(post):
+def _year(raw, years):
+    """A year typed for a multi-year plan: None when blank; ValueError when not a whole
+    number within ``years``."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 4:
+        raise ValueError(text)
+    value = int(text)
+    if value not in years:
+        raise ValueError(text)
+    return value
+
+
+def _line(post, name, side, code, amount):
+    line = {
+        "side": side,
+        "category": code,
+        "amount": amount,
+        "label": (post.get(f"{name}-label") or "").strip()[:200],
+        "in_kind": post.get(f"{name}-in_kind") == "on",
+        "valuation": (post.get(f"{name}-valuation") or "").strip()[:300],
+    }
+    return line
+
+
+def financing_lines(post, *, years=None):
     """The lines posted by the financing page (``res-<code>-amount``, ``cost-<code>-amount``,
     ``-label``, ``-in_kind``, ``-valuation``, ``-eligible``, ``-free_software``): ``(lines,
     errors)``, the lines as ``services.financing_set`` takes them, the errors as
-    ``{input name: French message}``. A blank amount is no line."""
+    ``{input name: French message}``. A blank amount is no line.
+
+    ``years`` (a range, ``financing.plan_years``) reads a multi-year plan: the cost inputs are
+    ``cost-<code>-<n>-…`` (n < ``MAX_YEAR_LINES``), each with its ``-year`` (required, within
+    ``years``) and ``-consumed`` (optional, at most the amount)."""
     lines, errors = [], {}
     for prefix, side, categories in (
         ("res", FinancingLine.Side.RESOURCE, financing.RESOURCES),
         ("cost", FinancingLine.Side.COST, financing.COSTS),
     ):
         for code, _label, _group in categories:
-            name = f"{prefix}-{code}"
-            try:
-                amount = _amount(post.get(f"{name}-amount"))
-            except ValueError:
-                errors[f"{name}-amount"] = _(
-                    "Saisissez un montant positif en k€, par exemple 12,5."
-                )
-                continue
-            if amount is None:
-                continue
-            line = {
-                "side": side,
-                "category": code,
-                "amount": amount,
-                "label": (post.get(f"{name}-label") or "").strip()[:200],
-                "in_kind": post.get(f"{name}-in_kind") == "on",
-                "valuation": (post.get(f"{name}-valuation") or "").strip()[:300],
-            }
-            if side == FinancingLine.Side.COST:
-                eligible = post.get(f"{name}-eligible") or ""
-                if eligible not in ("", *FinancingLine.Eligible.values):
-                    errors[f"{name}-eligible"] = _("Choisissez une catégorie de dépense.")
+            multi = years is not None and side == FinancingLine.Side.COST
+            names = (
+                [f"{prefix}-{code}-{i}" for i in range(MAX_YEAR_LINES)]
+                if multi
+                else [f"{prefix}-{code}"]
+            )
+            for name in names:
+                try:
+                    amount = _amount(post.get(f"{name}-amount"))
+                except ValueError:
+                    errors[f"{name}-amount"] = _(
+                        "Saisissez un montant positif en k€, par exemple 12,5."
+                    )
                     continue
-                line["eligible"] = eligible
-                line["free_software"] = post.get(f"{name}-free_software") == "on"
-            lines.append(line)
+                if multi:
+                    year_raw = (post.get(f"{name}-year") or "").strip()
+                    consumed_raw = (post.get(f"{name}-consumed") or "").strip()
+                    if amount is None:
+                        if year_raw or consumed_raw:
+                            errors[f"{name}-amount"] = _("Indiquez le montant de cette dépense.")
+                        continue
+                    line = _line(post, name, side, code, amount)
+                    try:
+                        line["year"] = _year(year_raw, years)
+                    except ValueError:
+                        errors[f"{name}-year"] = _(
+                            "Saisissez une année entre %(first)s et %(last)s."
+                        ) % {"first": years[0], "last": years[-1]}
+                    else:
+                        if line["year"] is None:
+                            errors[f"{name}-year"] = _("Indiquez l'année de cette dépense.")
+                    try:
+                        line["consumed"] = _amount(consumed_raw)
+                    except ValueError:
+                        errors[f"{name}-consumed"] = _(
+                            "Saisissez une consommation positive en k€, par exemple 12,5."
+                        )
+                    else:
+                        if line["consumed"] is not None and line["consumed"] > amount:
+                            errors[f"{name}-consumed"] = _(
+                                "La consommation prévue ne peut dépasser le montant de la dépense."
+                            )
+                elif amount is None:
+                    continue
+                else:
+                    line = _line(post, name, side, code, amount)
+                if side == FinancingLine.Side.COST:
+                    eligible = post.get(f"{name}-eligible") or ""
+                    if eligible not in ("", *FinancingLine.Eligible.values):
+                        errors[f"{name}-eligible"] = _("Choisissez une catégorie de dépense.")
+                        continue
+                    line["eligible"] = eligible
+                    line["free_software"] = post.get(f"{name}-free_software") == "on"
+                lines.append(line)
     return lines, errors

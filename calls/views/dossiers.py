@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from calls import deadlines, documents, eligibility, files, services
 from calls import presentation as presentation_rules
-from calls.financing import plan_of
+from calls.financing import plan_of, plan_years
 from calls.forms import (
     ActForm,
     MemberForm,
@@ -551,8 +551,10 @@ def financing(request, dossier, ab):
     status = 200
     errors = {}
     posted = None
+    multi_year = dossier.call.multi_year_plan
+    years = plan_years(dossier) if multi_year else None
     if request.method == "POST":
-        lines, errors = financing_lines(request.POST)
+        lines, errors = financing_lines(request.POST, years=years)
         if errors:
             status = 400
             messages.error(
@@ -576,23 +578,13 @@ def financing(request, dossier, ab):
             else:
                 messages.success(request, _("Le plan de financement est enregistré."))
                 return redirect(request.path)
-    resources, costs = financing_rows(dossier)
-    if posted is not None:
-        for prefix, rows in (("res", resources), ("cost", costs)):
-            for row in rows:
-                name = f"{prefix}-{row['code']}"
-                row["amount"] = posted.get(f"{name}-amount", "")
-                row["label_text"] = posted.get(f"{name}-label", "")
-                row["in_kind"] = posted.get(f"{name}-in_kind") == "on"
-                row["valuation"] = posted.get(f"{name}-valuation", "")
-                row["eligible"] = posted.get(f"{name}-eligible", "")
-                row["free_software"] = posted.get(f"{name}-free_software") == "on"
-    for prefix, rows in (("res", resources), ("cost", costs)):
+    resources, costs = financing_rows(dossier, post=posted)
+    for rows in (resources, costs):
         for row in rows:
-            row["name"] = f"{prefix}-{row['code']}"
-            row["error"] = errors.get(f"{row['name']}-amount") or errors.get(
-                f"{row['name']}-eligible"
-            )
+            name = row["name"]
+            row["error"] = errors.get(f"{name}-amount") or errors.get(f"{name}-eligible")
+            row["year_error"] = errors.get(f"{name}-year")
+            row["consumed_error"] = errors.get(f"{name}-consumed")
     state = Status(dossier)
     plan = state.plan
     call = dossier.call
@@ -603,6 +595,8 @@ def financing(request, dossier, ab):
         "resources": resources,
         "costs": costs,
         "eligible_choices": FinancingLine.Eligible.choices,
+        "multi_year": multi_year,
+        "plan_years": years,
         "plan": plan,
         "share": share_text(plan.share),
         "above_threshold": above,
