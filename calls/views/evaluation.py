@@ -66,6 +66,8 @@ EVENT_LABELS = {
     "community_created": _lazy("Communauté du projet créée"),
     "registry_consent": _lazy("Inscription à l'annuaire des innovateurs"),
     "registry_withdrawn": _lazy("Retrait de l'annuaire des innovateurs"),
+    "audition_scheduled": _lazy("Audition programmée"),
+    "audition_recorded": _lazy("Compte rendu d'audition"),
 }
 
 ONE_DECIMAL = Decimal("0.1")
@@ -390,6 +392,24 @@ def _decision_event(dossier):
     )
 
 
+def _audition_context(dossier, actor):
+    """The audition block of a call with an audition: shown to whoever may read it
+    (``calls.audition.can_read_audition``), the notes to the managers, the committee and the
+    assigned experts only."""
+    from calls import audition as auditions
+    from calls.deadlines import french_datetime
+
+    if not dossier.call.audition or not auditions.can_read_audition(actor, dossier):
+        return {"show_audition": False}
+    audition = auditions.audition_of(dossier)
+    return {
+        "show_audition": True,
+        "audition": audition,
+        "audition_when": french_datetime(audition.scheduled_at) if audition else "",
+        "audition_notes": auditions.can_read_audition_notes(actor, dossier),
+    }
+
+
 def _page(request, dossier, abilities, *, status=200, refusal=None, **bound):
     """The evaluation page; ``bound`` forms (with their errors) replace the empty ones, and a
     ``refusal`` no form can show is said at the top."""
@@ -404,6 +424,8 @@ def _page(request, dossier, abilities, *, status=200, refusal=None, **bound):
         shown["score_form"] = bound.get("score_form") or _score_form(dossier, actor)
     if abilities.can_request_information:
         shown["request_form"] = bound.get("request_form") or RequestForm(prefix="request")
+    if abilities.can_shortlist:
+        shown["can_shortlist"] = True
     if abilities.can_record_opinion:
         shown["opinion_form"] = bound.get("opinion_form") or OpinionForm(prefix="opinion")
     plan = plan_of(dossier)
@@ -444,6 +466,7 @@ def _page(request, dossier, abilities, *, status=200, refusal=None, **bound):
             amount_text(dossier.granted_amount) if dossier.granted_amount is not None else None
         ),
         "granted_share": percent_text(share_of(dossier.granted_amount, plan)),
+        **_audition_context(dossier, actor),
         "events": (
             list(dossier.events.select_related("actor").order_by("at", "pk")) if evaluators else []
         ),
