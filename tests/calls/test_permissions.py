@@ -74,6 +74,31 @@ can_decide               evaluation   -        -        -    -    -       -     
 can_read_evaluations     reviewed     -        -        -    -    -       -       x       x     x    -          x         -   -      -
 can_create_community     selected     -        -        -    -    -       -       x       x     x    -          -         -   -      -
 can_export               deposited    -        -        x    x    x       -       x       x     x    -          -         -   -      -
+can_record_opinion       audition     -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_read                 in_progress  -        -        x    x    x       x       x       x     x    -          x         x   x      -
+can_read                 closed       -        -        x    x    x       x       x       x     x    -          x         x   x      -
+can_read_follow_up       evaluation   -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_read_follow_up       selected     -        -        x    x    x       -       x       x     x    -          -         x   -      -
+can_read_follow_up       closed       -        -        x    x    x       -       x       x     x    -          -         x   -      -
+can_edit_convention      selected     -        -        x    -    x       -       x       x     x    -          -         x   -      -
+can_edit_convention      in_progress  -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_sign_convention      selected     -        -        -    -    -       -       x       x     x    -          -         x   -      -
+can_sign_convention      reviewed     -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_manage_tranches      selected     -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_manage_tranches      in_progress  -        -        -    -    -       -       x       x     x    -          -         x   -      -
+can_define_indicators    selected     -        -        x    -    x       -       x       x     x    -          -         -   -      -
+can_define_indicators    final_report -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_enter_values         in_progress  -        -        x    x    x       -       -       -     -    -          -         -   -      -
+can_enter_values         closed       -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_review_values        in_progress  -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_submit_report        in_progress  -        -        x    -    x       -       -       -     -    -          -         -   -      -
+can_submit_report        final_report -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_review               final_report -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_close                final_report -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_close                in_progress  -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_publish_story        closed       -        -        x    -    x       -       x       x     x    -          -         -   -      -
+can_publish_story        final_report -        -        -    -    -       -       -       -     -    -          -         -   -      -
+can_shortlist            evaluation   -        -        -    -    -       -       -       -     -    -          -         -   -      -
 """
 
 CALL_MATRIX = """
@@ -161,7 +186,9 @@ def test_call_matrix(world, ability, published, expected):
     assert answers == expected
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.DEPOSITED, S.EVALUATION, S.SELECTED])
+@pytest.mark.parametrize(
+    "state", [S.DRAFT, S.DEPOSITED, S.EVALUATION, S.SELECTED, S.IN_PROGRESS, S.CLOSED]
+)
 def test_the_lists_agree_with_the_abilities(world, state):
     """``dossiers_readable_by`` (lists, search, exports) holds the dossier exactly for those the
     abilities let read it; ``calls_readable_by`` the call likewise."""
@@ -216,3 +243,50 @@ def test_the_roles_read_through_the_platform_registry(world):
     assert roles_on(people["expert"], dossier) == {"expert"}
     assert roles_on(people["stranger"], call) == set()
     assert roles_on(people["stranger"], dossier) == set()
+
+
+def test_the_audition_is_for_a_call_with_one(world):
+    """Only a call with an audition (the labs call) lets its managers shortlist a dossier in
+    evaluation; then they schedule it, and nobody else does."""
+    call, dossier, people = world
+    call.audition = True
+    call.save(update_fields=["audition"])
+    set_state(dossier, S.EVALUATION)
+    for ability, state, allowed in (
+        ("can_shortlist", S.EVALUATION, {"manager", "admin", "sgar"}),
+        ("can_schedule_audition", S.AUDITION, {"manager", "admin", "sgar"}),
+        ("can_shortlist", S.AUDITION, set()),
+    ):
+        set_state(dossier, state)
+        for name, agent in people.items():
+            with policy.scope():
+                answer = bool(getattr(dossier_abilities(agent, dossier), ability))
+            assert answer == (name in allowed), (ability, state, name)
+
+
+@pytest.mark.parametrize(
+    ("state", "reads"),
+    [(S.REVIEWED, False), (S.SELECTED, True), (S.IN_PROGRESS, True), (S.CLOSED, True)],
+)
+def test_the_sgar_officer_of_the_region_follows_a_national_calls_project(state, reads):
+    """On a national call, the SGAR officer of the project's region reads the project from its
+    selection on, follows it and reviews its indicators, without managing the call; the SGAR
+    officer of another region sees nothing."""
+    call = CallFactory()
+    dossier = DossierFactory(call=call)
+    set_state(dossier, state)
+    sgar = AgentFactory(sgar=True)
+    assert dossier.region_id == sgar.sgar_region_id
+    other = AgentFactory(role="sgar", sgar_region=Region.objects.get(code="28"))
+    with policy.scope():
+        abilities = dossier_abilities(sgar, dossier)
+        assert abilities.can_read is reads
+        assert abilities.can_read_follow_up is reads
+        assert abilities.can_review_values is (state in (S.IN_PROGRESS, S.CLOSED))
+        assert not abilities.can_sign_convention
+        assert not abilities.can_manage_tranches
+        assert not abilities.can_close
+    assert dossiers_readable_by(sgar).filter(pk=dossier.pk).exists() is reads
+    with policy.scope():
+        assert not dossier_abilities(other, dossier).can_read
+    assert not dossiers_readable_by(other).filter(pk=dossier.pk).exists()
