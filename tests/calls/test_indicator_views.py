@@ -161,6 +161,7 @@ def test_the_table_shows_baseline_targets_values_late_and_reviews(client, projec
     assert "75" in page
     assert 'data-due="2027-03-31" data-late="1"' in page
     assert 'data-testid="late-badge">en retard<' in page
+    assert "1 valeur attendue n'a pas été saisie à son échéance." in page
     assert 'data-due="2027-06-30" data-late' not in page
     value = IndicatorValue.objects.create(
         indicator=project.indicator, due_on=D(2027, 3, 31), value=Decimal("20")
