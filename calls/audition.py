@@ -143,7 +143,7 @@ def _check_manager(actor, dossier):
 
 def audition_schedule(*, actor, dossier, scheduled_at, place="", video_url="", now=None):
     """Set (or change) the audition of a shortlisted dossier: ``scheduled_at`` an aware
-    datetime still ahead, ``place`` (at most 300 characters) and/or ``video_url`` (an https
+    datetime still ahead (or the one already set), ``place`` (at most 300 characters) and/or ``video_url`` (an https
     address) — one of them at least. Writes an ``audition_scheduled`` event. Returns the
     ``Audition``."""
     now = now or timezone.now()
@@ -153,7 +153,13 @@ def audition_schedule(*, actor, dossier, scheduled_at, place="", video_url="", n
         _("Indiquez la date et l'heure de l'audition."),
         "invalid",
     )
-    _check(scheduled_at > now, _("La date de l'audition doit être à venir."), "invalid")
+    current = Audition.objects.filter(dossier=dossier).values_list("scheduled_at", flat=True)
+    # A new date must be ahead; the date already set may stay (to correct the place or link).
+    _check(
+        scheduled_at > now or scheduled_at in list(current),
+        _("La date de l'audition doit être à venir."),
+        "invalid",
+    )
     place = (place or "").strip()
     _check(
         len(place) <= PLACE_MAX,

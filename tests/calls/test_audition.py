@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,6 +350,27 @@ def test_bad_schedules_are_refused_in_french(client, fields, message):
     assert response.status_code == 400
     assert message in page(response)
     assert not Audition.objects.filter(dossier=c.dossier).exists()
+
+
+def test_a_past_audition_keeps_its_date_when_its_place_is_corrected():
+    """Once the audition's day has passed, the managers may still correct its place with the
+    same date; a new past date is refused."""
+    c = scheduled(case())
+    when = Audition.objects.get(dossier=c.dossier).scheduled_at
+    later = when + timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        services.audition_schedule(
+            actor=c.people["manager"], dossier=c.dossier, scheduled_at=when, place="Salle 12"
+        )
+        with pytest.raises(CallError, match="doit être à venir"):
+            services.audition_schedule(
+                actor=c.people["manager"],
+                dossier=c.dossier,
+                scheduled_at=when + timedelta(hours=2),
+                place="Salle 12",
+            )
+    audition = Audition.objects.get(dossier=c.dossier)
+    assert (audition.scheduled_at, audition.place) == (when, "Salle 12")
 
 
 def test_a_javascript_link_is_refused_by_the_service_too():
