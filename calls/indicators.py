@@ -113,7 +113,7 @@ def late_by_dossier(dossier_ids, today=None):
         return {}
     indicators = list(
         Indicator.objects.filter(dossier_id__in=ids, dossier__state__in=RUNNING)
-        .select_related("dossier__convention")
+        .select_related("dossier__convention", "dossier__call")
         .order_by("dossier_id", "order", "id")
     )
     if not indicators:
