@@ -39,6 +39,7 @@ M = DossierMember.Role
 ACCOUNTS = {
     "agent01@demo.gouv.fr": "expert de l'appel « Communautés professionnelles » (évaluation)",
     "agent02@demo.gouv.fr": "membre du comité de pilotage de l'appel",
+    "agent03@demo.gouv.fr": "Caisse des dépôts pour l'appel 2025 (conventions et versements)",
 }
 
 # (acronym, title, summary, final state, region code, PIA k€, total k€)
@@ -428,7 +429,10 @@ def _in_preparation(admin):
 
 
 def load_demo_calls():
-    """Write the three demo calls if they are missing; return how many were written."""
+    """Write the demo calls if they are missing (the three of part 1, then the follow-up's two:
+    ``calls.demo_follow_up``); return how many were written."""
+    from calls.demo_follow_up import load_follow_up_demo
+
     admin, agent = _agent("admin@demo.gouv.fr"), _agent("agent@demo.gouv.fr")
     expert, committee = _agent("agent01@demo.gouv.fr"), _agent("agent02@demo.gouv.fr")
     animator = _agent("animateur@demo.gouv.fr")
@@ -445,13 +449,21 @@ def load_demo_calls():
         if not Call.objects.filter(slug=REGIONAL).exists():
             _in_preparation(admin)
             written += 1
+        written += load_follow_up_demo(
+            admin=admin,
+            agent=agent,
+            sgar=_agent("sgar.bretagne@demo.gouv.fr"),
+            colleagues=_colleagues([admin, agent, expert, committee, animator], 40)[25:35],
+        )
     return written
 
 
 def summary():
     return (
-        "trois appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
+        "cinq appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
         "état et la communauté de son lauréat, un appel en cours où agent@demo.gouv.fr "
-        "prépare un dossier (et dont deux dossiers sont déposés), et un appel régional en "
-        "préparation"
+        "prépare un dossier (et dont deux dossiers sont déposés), un appel régional en "
+        "préparation, l'appel de 2025 et ses quatre lauréats en suivi (/appels/suivi/ : "
+        "convention, tranches, indicateurs dont un en retard, rapport final, projet clos et son "
+        "retour d'expérience) et un appel « Laboratoires » avec un candidat en audition"
     )
