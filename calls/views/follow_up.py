@@ -263,6 +263,16 @@ def _page(request, dossier, ab, *, status=200, **bound):
             (Review._meta.get_field(name).verbose_name, getattr(review, name))
             for name in follow_up.REVIEW_TEXTS
         ]
+    returned = None
+    if dossier.state == S.IN_PROGRESS and reports:
+        returned = (
+            dossier.events.filter(action="final_report_returned")
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
+        if returned is not None and not follow_up.was_returned(dossier, reports[-1]):
+            returned = None
     annual = _is_annual(dossier)
     has_final_review = any(review.kind == Review.Kind.FINAL for review in reviews)
     context = {
@@ -271,6 +281,7 @@ def _page(request, dossier, ab, *, status=200, **bound):
         "reviews": reviews,
         "due": follow_up.due_items(dossier),
         "has_final_review": has_final_review,
+        "returned": returned,
         "report_form": bound.get("report_form")
         or (
             ReportForm(annual=annual, formats=", ".join(accepted_formats(dossier.call)))

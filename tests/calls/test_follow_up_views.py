@@ -333,3 +333,19 @@ def test_review_form_errors_are_tied_to_fields(client):
     assert "Renseignez les aspects techniques." in page
     assert "Choisissez l&#x27;appréciation d&#x27;ensemble." in page
     assert not Review.objects.exists()
+
+
+def test_return_reason_shown_escaped_to_the_team(client):
+    """After a return, the team reads the reason on the page (escaped) until it submits
+    again."""
+    project = running_project()
+    submit_final(project)
+    as_(client, project.manager).post(
+        url(project, "report_return"), {"reason": f"Il manque le guide {SCRIPT}"}
+    )
+    page = as_(client, project.lead).get(url(project)).content.decode()
+    assert 'data-testid="report-returned"' in page
+    assert "Il manque le guide &lt;script&gt;" in page and "<script>alert" not in page
+    submit_final(project)
+    page = client.get(url(project)).content.decode()
+    assert 'data-testid="report-returned"' not in page
