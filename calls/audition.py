@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from calls import deadlines
 from calls.models import TEXT_MAX, Audition, CallRole, Dossier
+from calls.notification_kinds import audition_scheduled
 from calls.permissions import dossier_abilities
 from calls.services import CallError, _check, _event, _touch
 from calls.workflow import DOSSIER
@@ -190,6 +191,7 @@ def audition_schedule(*, actor, dossier, scheduled_at, place="", video_url="", n
             % {"when": deadlines.french_datetime(scheduled_at), "where": where},
         )
         _touch(dossier)
+        transaction.on_commit(lambda: audition_scheduled(audition, actor))
     return audition
 
 

@@ -380,12 +380,7 @@ def indicator_delete(*, actor, dossier, indicator):
         )
         label = indicator.label
         indicator.delete()
-        _event(
-            dossier,
-            actor,
-            "indicator_saved",
-            _("Indicateur supprimé : %(label)s") % {"label": label},
-        )
+        _event(dossier, actor, "indicator_deleted", label)
 
 
 def indicator_value_enter(*, actor, dossier, indicator, due_on, value, comment="", today=None):

@@ -4,6 +4,7 @@ expert's information request for the team, an indicator's value missing at its d
 team of a running project. Each is checked against what the recipient may read now
 (``calls.permissions``)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -85,6 +86,27 @@ def dossier_moved(dossier, actor, move):
         actor=actor,
         summary=str(message) % {"dossier": dossier},
         url=dossier.get_absolute_url(),
+    )
+
+
+def audition_scheduled(audition, actor):
+    """After an audition is set or changed: the team hears of its date, place and link (the
+    audition's page has them)."""
+    from calls import deadlines
+
+    dossier = audition.dossier
+    team = DossierMember.objects.filter(
+        dossier=dossier,
+        role__in=[DossierMember.Role.SPONSOR, DossierMember.Role.LEAD, DossierMember.Role.TEAM],
+    ).values_list("agent", flat=True)
+    notify(
+        "call_dossier",
+        list(team),
+        target=dossier,
+        actor=actor,
+        summary=_("L'audition du dossier « %(dossier)s » est fixée au %(when)s.")
+        % {"dossier": dossier, "when": deadlines.french_datetime(audition.scheduled_at)},
+        url=reverse("calls:audition", args=[dossier.call.slug, dossier.pk]),
     )
 
 

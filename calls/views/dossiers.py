@@ -98,6 +98,7 @@ AUDIT_LABELS = {
     "tranche_payable": gettext_lazy("Tranche rendue payable"),
     "tranche_step": gettext_lazy("Étape du circuit de financement"),
     "indicator_saved": gettext_lazy("Indicateur défini"),
+    "indicator_deleted": gettext_lazy("Indicateur supprimé"),
     "indicator_value_entered": gettext_lazy("Valeur d'indicateur saisie"),
     "indicator_value_reviewed": gettext_lazy("Valeur d'indicateur examinée"),
     "indicator_reminder": gettext_lazy("Relance : valeur d'indicateur manquante"),

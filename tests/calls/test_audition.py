@@ -439,3 +439,31 @@ def test_the_schedule_is_read_as_paris_time(client):
     local = timezone.localtime(when, PARIS)
     assert (local.hour, local.minute) == (9, 15)
     assert re.search(r"9 h 15", page(client.get(url(c))))
+
+
+def test_the_team_hears_of_the_audition_date_and_reaches_it_from_the_dossier(
+    client, django_capture_on_commit_callbacks
+):
+    """Once the audition is set, the sponsor, lead and team are notified of its date (not the
+    partner's representative nor the experts), with a link to the audition's page; the dossier's
+    side menu links it too."""
+    from notifications.models import Notification
+
+    c = case()
+    services.dossier_shortlist(actor=c.people["manager"], dossier=c.dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.audition_schedule(
+            actor=c.people["manager"],
+            dossier=c.dossier,
+            scheduled_at=soon(),
+            place="SGMAP, salle 301",
+            video_url="https://visio.example.gouv.fr/labo",
+        )
+    told = Notification.objects.filter(summary__startswith="L'audition du dossier")
+    assert {n.recipient for n in told} == {c.people[w] for w in ("lead", "sponsor", "team")}
+    assert all(n.url == url(c) for n in told)
+    assert "14 h 30" in told.first().summary
+    client.force_login(c.people["team"])
+    overview = page(client.get(url(c, "dossier")))
+    assert 'data-testid="audition-link"' in overview
+    assert url(c) in overview

@@ -381,3 +381,16 @@ def test_late_by_dossier_costs_the_same_queries_for_1_or_6_dossiers():
         assert set(late) == set(ids)
         assert all(len(pairs) == 5 + 1 for pairs in late.values())
     assert counts[0] == counts[1] <= 3
+
+
+def test_deleting_an_indicator_is_in_the_audit_trail(project):
+    """The deletion of an indicator leaves its own line (« indicator_deleted », with its label)
+    in the dossier's trail."""
+    gone = _indicator(project, label="Réunions du réseau")
+    indicators.indicator_delete(actor=project.lead, dossier=project.dossier, indicator=gone)
+    event = DossierEvent.objects.get(action="indicator_deleted")
+    assert (event.dossier_id, event.actor, event.comment) == (
+        project.dossier.pk,
+        project.lead,
+        "Réunions du réseau",
+    )
