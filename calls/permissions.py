@@ -348,7 +348,11 @@ class DossierAbilities:
 
     @property
     def can_create_community(self):
-        return self.is_manager and self.state == S.SELECTED and self.dossier.community_id is None
+        return (
+            self.is_manager
+            and self.state in (S.SELECTED, S.IN_PROGRESS, S.FINAL_REPORT)
+            and self.dossier.community_id is None
+        )
 
     @property
     def can_export(self):

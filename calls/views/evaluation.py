@@ -38,6 +38,7 @@ from calls.models import (
     InformationRequest,
     PieceKind,
 )
+from calls.permissions import FOLLOWED
 from calls.views.common import dossier_for
 from calls.workflow import AUDIT_ACTIONS, DOSSIER
 from maillage.forms import DsfrForm
@@ -50,6 +51,8 @@ M = DossierMember.Role
 DECISIONS = (S.SELECTED, S.NOT_SELECTED, S.PROMISING, S.REFERRED)
 # The states in which the page shows the decision.
 DECIDED = DECISIONS
+# The decision stays on the page while a laureate's convention, funding and follow-up go on.
+AFTER_DECISION = (*DECIDED, *FOLLOWED)
 
 # The audit trail's lines the workflow does not name.
 EVENT_LABELS = {
@@ -460,8 +463,9 @@ def _page(request, dossier, abilities, *, status=200, refusal=None, **bound):
         "requested_text": amount_text(plan.pia),
         "requested_share": percent_text(share_of(plan.pia, plan)),
         "derogation_share": dossier.call.derogation_share,
-        "show_decision": dossier.state in DECIDED,
-        "decision_event": _decision_event(dossier) if dossier.state in DECIDED else None,
+        "show_decision": dossier.state in AFTER_DECISION,
+        "laureate": dossier.state in FOLLOWED,
+        "decision_event": _decision_event(dossier) if dossier.state in AFTER_DECISION else None,
         "granted_text": (
             amount_text(dossier.granted_amount) if dossier.granted_amount is not None else None
         ),

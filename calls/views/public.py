@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from calls.models import Dossier
+from calls.permissions import FOLLOWED
 from calls.views.calls import k_euros
 from directory.roles import principal
 from maillage.http import id_or_404
@@ -43,9 +44,10 @@ def _community_link(user, community):
 
 @require_http_methods(["GET", "HEAD"])
 def project(request, dossier_id):
-    """The public page of a selected project (404 for any other dossier)."""
+    """The public page of a selected project, from its selection to its close (404 for any
+    other dossier)."""
     found = (
-        Dossier.objects.filter(pk=id_or_404(dossier_id), state=Dossier.State.SELECTED)
+        Dossier.objects.filter(pk=id_or_404(dossier_id), state__in=FOLLOWED)
         .select_related("call", "community")
         .only(*PUBLIC_FIELDS, "state", "call__title", "call__slug", "community")
         .first()

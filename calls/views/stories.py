@@ -17,15 +17,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from calls import stories
-from calls.models import Dossier, Story, Theme
-from calls.permissions import dossier_abilities
+from calls.models import Story, Theme
+from calls.permissions import FOLLOWED, dossier_abilities
 from directory.models import Region
 from maillage.forms import DsfrForm
 from maillage.http import Refused, id_or_404
 
 PER_PAGE = 20
 # The states in which a project has its public page (``calls.views.public.project``).
-PUBLIC_STATES = (Dossier.State.SELECTED,)
+PUBLIC_STATES = FOLLOWED
 
 
 class StoryFilterForm(DsfrForm):

@@ -73,6 +73,8 @@ can_decide               reviewed     -        -        -    -    -       -     
 can_decide               evaluation   -        -        -    -    -       -       -       -     -    -          -         -   -      -
 can_read_evaluations     reviewed     -        -        -    -    -       -       x       x     x    -          x         -   -      -
 can_create_community     selected     -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_create_community     in_progress  -        -        -    -    -       -       x       x     x    -          -         -   -      -
+can_create_community     closed       -        -        -    -    -       -       -       -     -    -          -         -   -      -
 can_export               deposited    -        -        x    x    x       -       x       x     x    -          -         -   -      -
 can_record_opinion       audition     -        -        -    -    -       -       x       x     x    -          -         -   -      -
 can_read                 in_progress  -        -        x    x    x       x       x       x     x    -          x         x   x      -

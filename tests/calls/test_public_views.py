@@ -18,6 +18,7 @@ from calls.models import (
     FinancingLine,
     Score,
 )
+from calls.permissions import FOLLOWED
 from tests.calls.factories import CallFactory, DossierFactory, add_partner, grant
 from tests.factories import AgentFactory, CommunityFactory, ExternalAgentFactory, MembershipFactory
 
@@ -133,9 +134,10 @@ def test_the_public_page_never_shows_a_budget_a_phone_an_address_or_a_score(clie
         assert secret not in page, secret
 
 
-@pytest.mark.parametrize("state", [s for s in S.values if s != S.SELECTED])
+@pytest.mark.parametrize("state", [s for s in S.values if s not in FOLLOWED])
 def test_only_a_selected_project_has_a_public_page(client, state):
-    """A dossier in any other state is a 404, even for its lead."""
+    """A dossier never selected (in any state but « lauréat » and those after it: convention
+    signed, final report, closed) is a 404, even for its lead."""
     dossier = DossierFactory()
     Dossier.objects.filter(pk=dossier.pk).update(state=state)
     client.force_login(dossier.members.get(role=DossierMember.Role.LEAD).agent)

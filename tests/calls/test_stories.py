@@ -213,8 +213,9 @@ def test_markdown_lets_no_script_through(client):
 
 
 def test_story_page_shows_project_region_theme_kind(client):
-    """The story's page names the project, its call, region, theme and kind; a closed
-    project has no public page (``calls:project`` serves selected projects), so no link."""
+    """The story's page names the project, its call, region, theme and kind, and links the
+    project's public page (a laureate keeps it after its close); the dossier's link only for
+    those who may read it."""
     project = closed_project()
     theme = project.call.themes.first()
     Dossier.objects.filter(pk=project.dossier.pk).update(main_theme=theme)
@@ -223,7 +224,8 @@ def test_story_page_shows_project_region_theme_kind(client):
     page = client.get(reverse("calls:story", args=[story.pk])).content.decode()
     assert project.dossier.title in page and project.call.title in page
     assert "Bretagne" in page and escape(theme.label) in page and "Réussite" in page
-    assert 'data-testid="story-public-link"' not in page
+    assert f'href="{reverse("calls:project", args=[project.dossier.pk])}"' in page
+    assert 'data-testid="story-public-link"' in page
     assert 'data-testid="story-dossier-link"' not in page
     client.force_login(project.lead)
     page = client.get(reverse("calls:story", args=[story.pk])).content.decode()
