@@ -37,6 +37,7 @@ from calls.models import (
     Milestone,
     Partner,
     Report,
+    ReportFile,
     Review,
     Story,
     Tranche,
@@ -293,6 +294,12 @@ def _final_report(dossier, *, lead, day):
     )
     report.file.save("rapport-final.pdf", ContentFile(data), save=False)
     report.save()
+    guide = _pdf("Guide des bonnes pratiques", [dossier.title])
+    deliverable = ReportFile(
+        report=report, name="guide.pdf", content_type="application/pdf", size=len(guide)
+    )
+    deliverable.file.save("guide.pdf", ContentFile(guide), save=False)
+    deliverable.save()
     return report
 
 

@@ -117,6 +117,15 @@ UNREACHED = {
     "calls:assign": "the experts' assignment, on a deposited or evaluated dossier's page (see "
     "calls:screen)",
     "calls:opinion": "the reasoned opinion, on an evaluated dossier's page (see calls:screen)",
+    # The follow-up's forms of a state or a moment the demo's projects are not at.
+    "calls:convention_lift": "the lifting of a running convention's suspensive conditions; the "
+    "demo's conventions have none (tests/calls/test_convention_views.py)",
+    "calls:tranche_step": "the next step of a payable tranche; the demo's payable tranche has "
+    "gone through its four steps (tests/calls/test_convention_views.py, test_tranches.py)",
+    "calls:report_submit": "the report's upload, for a running project's lead or sponsor, whom "
+    "no persona is (a file upload besides: tests/calls/test_follow_up_views.py)",
+    "calls:project_close": "« Clore le projet », once the final review is written; the demo's "
+    "project with a final report waits for its review (tests/calls/test_follow_up_views.py)",
 }
 # Third-party back-offices (Django's admin, Wagtail's, its documents): their own test suites.
 UNREACHED_PREFIXES = ("admin/", "cms-admin/", "documents/")
@@ -519,7 +528,33 @@ def _seeds(email):
     for slug in Community.objects.values_list("slug", flat=True):
         seeds += [f"/communautes/{slug}/", f"/messagerie/communaute/{slug}/"]
     seeds += [f"/agents/{pk}/photo/" for pk in Agent.objects.values_list("pk", flat=True)[:1]]
+    seeds += _calls_seeds()
     return seeds + (_token_urls() if email is None else [])
+
+
+def _calls_seeds():
+    """Every call's page and retention page, and each dossier's pages of its state: the walk
+    opens two pages per pattern from links, and the demo's dossiers stand at every step, each
+    with the forms of its own state."""
+    from django.urls import reverse
+
+    from calls.models import Call, Dossier
+    from calls.permissions import FOLLOWED
+
+    seeds = ["/appels/", "/appels/suivi/", "/appels/retours-d-experience/"]
+    for slug in Call.objects.values_list("slug", flat=True):
+        seeds += [reverse("calls:call", args=[slug]), reverse("calls:retention", args=[slug])]
+    for dossier in Dossier.objects.select_related("call"):
+        args = [dossier.call.slug, dossier.pk]
+        names = ["calls:dossier", "calls:evaluation"]
+        if dossier.state == Dossier.State.DRAFT:
+            names += ["calls:team", "calls:partners"]
+        if dossier.state in FOLLOWED:
+            names += ["calls:convention", "calls:tranches", "calls:indicators", "calls:follow_up"]
+        if dossier.state == Dossier.State.AUDITION:
+            names.append("calls:audition")
+        seeds += [reverse(name, args=args) for name in names]
+    return seeds
 
 
 def test_every_form_and_query_parameter_survives_bad_input_and_every_page_is_walked(settings):
