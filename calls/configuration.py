@@ -201,6 +201,40 @@ def _clean(obj, exclude=None):
         raise ConfigurationError(error.message_dict) from None
 
 
+# Settings a running call's dossiers depend on: the financing plan's form once a dossier is
+# deposited, the follow-up of its projects once one is selected.
+FROZEN_ONCE = ("multi_year_plan", "follow_up", "interim_review_months")
+
+
+def _frozen_settings(call, stored):
+    """The errors of a change to a setting the call's dossiers already depend on."""
+    from calls.permissions import FOLLOWED
+
+    errors = {}
+    changed = {
+        name for name in FROZEN_ONCE if name in stored and getattr(call, name) != stored[name]
+    }
+    if not changed:
+        return errors
+    if "multi_year_plan" in changed and call.dossiers.exclude(state=Dossier.State.DRAFT).exists():
+        errors["multi_year_plan"] = [
+            _(
+                "Des dossiers sont déjà déposés avec leur plan de financement : sa forme ne "
+                "change plus."
+            )
+        ]
+    follow_up = changed & {"follow_up", "interim_review_months"}
+    if follow_up and call.dossiers.filter(state__in=FOLLOWED).exists():
+        for name in follow_up:
+            errors[name] = [
+                _(
+                    "Des projets lauréats de cet appel sont en suivi : leur mode de suivi ne "
+                    "change plus."
+                )
+            ]
+    return errors
+
+
 def call_configure(*, actor, call, **fields):
     """Write the call's settings (``CONFIGURABLE``; others are refused): ``accepted_formats``
     among ``calls.models.DEFAULT_FORMATS``, ``max_dossier_bytes`` in bytes, a ``deposit_url``
@@ -210,10 +244,12 @@ def call_configure(*, actor, call, **fields):
     unknown = set(fields) - set(CONFIGURABLE)
     _check(not unknown, _("Ces champs ne se configurent pas ici."), "invalid")
     errors = {}
+    stored = Call.objects.filter(pk=call.pk).values(*FROZEN_ONCE).first() or {}
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip()
         setattr(call, name, value)
+    errors.update(_frozen_settings(call, stored))
     if not call.title:
         errors["title"] = [_("Donnez un titre à l'appel.")]
     formats = call.accepted_formats

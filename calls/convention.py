@@ -401,7 +401,11 @@ def milestone_reached(*, actor, milestone, day):
             "des jalons, pendant le projet."
         ),
     )
-    _check(hasattr(day, "toordinal"), _("Indiquez la date à laquelle le jalon est atteint."))
+    _check(
+        hasattr(day, "toordinal"),
+        _("Indiquez la date à laquelle le jalon est atteint."),
+        "invalid",
+    )
     _not_future(day, _("Un jalon ne peut pas être atteint dans le futur."))
     with transaction.atomic():
         milestone.done_on = day

@@ -73,15 +73,35 @@ def _reminder_visible(agents, reminder):
     return _readers(agents, reminder.indicator.dossier, "can_read_follow_up")
 
 
+# Moves whose message is not their target's: a final report returned lands on « en cours »
+# again, which is not a convention signed.
+MOVES_BY_ACTION = {
+    "final_report_returned": _lazy(
+        "Le rapport final du projet « %(dossier)s » est renvoyé à l'équipe."
+    ),
+}
+# Moves the call's named managers hear of too: what waits for them.
+FOR_MANAGERS = {S.FINAL_REPORT}
+
+
 def dossier_moved(dossier, actor, move):
-    """After a move has committed: its members hear of it."""
-    message = MOVES.get(move.target)
+    """After a move has committed: its members hear of it (and the call's managers of a final
+    report to review)."""
+    from calls.models import CallRole
+
+    message = MOVES_BY_ACTION.get(move.audit) or MOVES.get(move.target)
     if message is None:
         return
-    members = DossierMember.objects.filter(dossier=dossier).values_list("agent", flat=True)
+    recipients = set(DossierMember.objects.filter(dossier=dossier).values_list("agent", flat=True))
+    if move.target in FOR_MANAGERS and move.audit not in MOVES_BY_ACTION:
+        recipients |= set(
+            CallRole.objects.filter(
+                call_id=dossier.call_id, role=CallRole.Role.MANAGER
+            ).values_list("agent", flat=True)
+        )
     notify(
         "call_dossier",
-        list(members),
+        sorted(recipients),
         target=dossier,
         actor=actor,
         summary=str(message) % {"dossier": dossier},

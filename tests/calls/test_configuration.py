@@ -425,3 +425,35 @@ def test_a_script_in_the_title_is_escaped(client):
         raw = client.get(reverse(name, args=[call.slug])).content.decode()
         assert "<script>alert(" not in raw
         assert "&lt;script&gt;alert(" in raw
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "state", "refused"),
+    [
+        ("multi_year_plan", True, Dossier.State.DRAFT, False),
+        ("multi_year_plan", True, Dossier.State.DEPOSITED, True),
+        ("follow_up", Call.FollowUp.ANNUAL, Dossier.State.REVIEWED, False),
+        ("follow_up", Call.FollowUp.ANNUAL, Dossier.State.IN_PROGRESS, True),
+        ("interim_review_months", 9, Dossier.State.SELECTED, True),
+        ("retention_months", 36, Dossier.State.IN_PROGRESS, False),
+    ],
+)
+def test_the_settings_its_dossiers_depend_on_no_longer_change(field, value, state, refused):
+    """The financing plan's form is frozen once a dossier is deposited, the follow-up once a
+    project is selected (a running project never switches from a final report to annual ones);
+    the retention period may change at any time. The refusal is said in French on the field,
+    and nothing is saved."""
+    call = CallFactory()
+    at_state(DossierFactory(call=call), state)
+    admin = AgentFactory(platform_admin=True)
+    before = getattr(call, field)
+    if refused:
+        with pytest.raises(ConfigurationError) as error:
+            configuration.call_configure(actor=admin, call=call, **{field: value})
+        assert "ne change plus" in " ".join(error.value.errors[field])
+        call.refresh_from_db()
+        assert getattr(call, field) == before
+    else:
+        configuration.call_configure(actor=admin, call=call, **{field: value})
+        call.refresh_from_db()
+        assert getattr(call, field) == value
