@@ -162,6 +162,18 @@ def run_job(platform, name):
     return output
 
 
+def set_tranche(page, world, number, amount):
+    """Change the amount of the tranche ``number`` of MOBIL-BZH from the tranches page."""
+    goto_ready(page, follow_up_url(world, "MOBIL-BZH", "tranches/"))
+    page.get_by_role("link", name=f"Modifier la tranche {number}").click()
+    wait_until_ready(page)
+    form = page.get_by_test_id("tranche-edit-form")
+    form.get_by_label("Montant (k€)").fill(amount)
+    form.get_by_role("button", name="Enregistrer la tranche").click()
+    wait_until_ready(page)
+    expect(page.locator(".fr-alert--success")).to_contain_text(f"La tranche {number} est modifiée.")
+
+
 def date_step(page, number, value, *, bop=None):
     form = page.get_by_test_id(f"step-form-{number}")
     form.locator("input[type=date]").fill(value)
@@ -188,9 +200,15 @@ def test_a_selected_project_signs_its_convention_and_pays_its_first_tranche(
     expect(missing).to_contain_text("la date de signature de la Caisse des dépôts")
     expect(missing).to_contain_text("la convention signée (fichier)")
     expect(missing).to_contain_text("au moins un indicateur de suivi")
-    # The tranches already add up to the grant: not in the list.
+    # The tranches add up to the grant (70 + 50 k€ for 120): not in the list, until the second
+    # one is lowered.
     expect(missing).not_to_contain_text("des tranches dont la somme")
-    expect(cdc.get_by_test_id("tranches-total")).not_to_contain_text("écart")
+    set_tranche(cdc, world, 2, "40")
+    goto_ready(cdc, convention)
+    expect(cdc.get_by_test_id("sign-missing")).to_contain_text(
+        "des tranches dont la somme égale l'aide accordée"
+    )
+    expect(cdc.get_by_test_id("tranches-total")).to_contain_text("écart")
     assert_accessible(cdc, where="convention in preparation")
 
     # A first attempt: refused, naming what is missing.
@@ -199,7 +217,14 @@ def test_a_selected_project_signs_its_convention_and_pays_its_first_tranche(
     refusal = cdc.get_by_test_id("sign-refusal")
     expect(refusal).to_contain_text("ne peut pas encore être enregistrée comme signée")
     expect(refusal).to_contain_text("la convention signée (fichier)")
+    expect(refusal).to_contain_text("des tranches dont la somme égale l'aide accordée")
     expect(cdc.get_by_test_id("dossier-state")).to_have_text("Lauréat")
+
+    # The tranches back to the grant.
+    set_tranche(cdc, world, 2, "50")
+    goto_ready(cdc, convention)
+    expect(cdc.get_by_test_id("sign-missing")).not_to_contain_text("des tranches dont la somme")
+    expect(cdc.get_by_test_id("tranches-total")).not_to_contain_text("écart")
 
     # The CDC dates the signatures and uploads the signed copy.
     form = cdc.get_by_test_id("convention-form")
