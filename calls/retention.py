@@ -1,14 +1,15 @@
-"""The retention of non-selected dossiers' personal data (R9, spec §7.10): once a dossier has
+"""The retention of non-selected dossiers' personal data (R9): once a dossier has
 ended without being selected and its call's ``retention_months`` have passed, the scheduled task
 ``calls.retention_purge`` (``purge_tick``) empties its personal fields, and only those.
 
 - **Which dossiers**: those in a final non-selected state — withdrawn, ineligible, not selected,
-  promising — not yet purged (``purged_at`` null). Selected and running projects (« lauréat »,
-  « en cours », « rapport final remis », « clos ») are never touched, nor a dossier still on its
-  way (draft, deposited, in evaluation…).
+  promising — and the drafts never deposited, not yet purged (``purged_at`` null). Selected and
+  running projects (« lauréat », « en cours », « rapport final remis », « clos ») are never
+  touched, nor a dossier still on its way (deposited, in evaluation…).
 - **When**: the dossier ended at ``decided_at`` (not selected, promising), or at the
   ``DossierEvent`` that moved it to its state (withdrawn, ineligible; also the fallback of a
-  decision without ``decided_at``); it is purged once ``ended + retention_months`` (calendar
+  decision without ``decided_at``); a draft ended when its wave closed (it can no longer be
+  deposited); it is purged once ``ended + retention_months`` (calendar
   months, in Europe/Paris) is reached. A dossier whose end is unknown (no date, no event) is
   never purged automatically: the retention page does not list it either.
 - **A promising dossier whose team consented to the innovators' registry** (R32,
@@ -41,7 +42,7 @@ from calls.models import Dossier, DossierEvent, Partner, PurgeLog
 S = Dossier.State
 
 # The final states of a dossier that was not selected.
-PURGEABLE_STATES = (S.WITHDRAWN, S.INELIGIBLE, S.NOT_SELECTED, S.PROMISING)
+PURGEABLE_STATES = (S.WITHDRAWN, S.INELIGIBLE, S.NOT_SELECTED, S.PROMISING, S.DRAFT)
 # States whose end is the decision (``decided_at``); the others end at their move's event.
 DECIDED_STATES = (S.NOT_SELECTED, S.PROMISING)
 
@@ -112,7 +113,7 @@ def _candidates(call=None):
     queryset = (
         Dossier.objects.filter(state__in=PURGEABLE_STATES, purged_at__isnull=True)
         .exclude(state=S.PROMISING, registry_consent=True)
-        .select_related("call")
+        .select_related("call", "wave")
         .annotate(event_end=Subquery(moved.order_by("-at", "-id").values("at")[:1]))
         .order_by("id")
     )
@@ -126,6 +127,8 @@ def ended_at(dossier):
     ``event_end`` annotation of ``_candidates`` when there is one."""
     if dossier.state in DECIDED_STATES and dossier.decided_at is not None:
         return dossier.decided_at
+    if dossier.state == S.DRAFT:
+        return dossier.wave.deadline
     if hasattr(dossier, "event_end"):
         return dossier.event_end
     event = (

@@ -123,7 +123,8 @@ def is_intact(dossier):
 
 # --- which dossiers ---------------------------------------------------------------------------
 
-# The state of a dossier ended long ago, and whether the purge empties it.
+# The state of a dossier ended long ago, and whether the purge empties it (a draft here is on a
+# wave still open: see the test of an abandoned draft below).
 STATE_MATRIX = """
 state          consent  purged
 withdrawn      no       x
@@ -180,6 +181,27 @@ def test_a_dossier_of_each_state_in_one_tick(call):
         (S.NOT_SELECTED, False),
         (S.PROMISING, False),
     }
+
+
+def test_an_abandoned_draft_is_purged_from_its_waves_closing(call):
+    """A draft never deposited ended when its wave closed (it can no longer be deposited): its
+    personal fields are kept one day before the period ends, purged the day after, and logged;
+    a draft of a wave still open is left alone."""
+    from calls.models import Wave
+
+    abandoned = ended_dossier(call, S.DRAFT)
+    Wave.objects.filter(pk=abandoned.wave_id).update(deadline=ENDED)
+    open_wave = Wave.objects.create(
+        call=call, number=3, deadline=DAY_AFTER.replace(year=2027), envelope_share=0
+    )
+    pending = ended_dossier(call, S.DRAFT)
+    Dossier.objects.filter(pk=pending.pk).update(wave=open_wave)
+    assert retention.purge_tick(DAY_BEFORE) == 0
+    assert is_intact(abandoned)
+    assert retention.purge_tick(DAY_AFTER) == 1
+    assert is_purged(abandoned)
+    assert PurgeLog.objects.get(dossier=abandoned).fields
+    assert is_intact(pending)
 
 
 # --- when -------------------------------------------------------------------------------------
