@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from calls.convention import _editable, convention_of, parse_amount
 from calls.financing import amount_text
-from calls.models import Call, Review, Tranche, TrancheCondition
+from calls.models import Call, Convention, Review, Tranche, TrancheCondition
 from calls.permissions import dossier_abilities
 from calls.services import _check, _event, _touch
 
@@ -117,8 +117,9 @@ def total_of(dossier):
     return sum((t.amount for t in dossier.tranches.all()), Decimal("0"))
 
 
-def _review(call, review_kind, review_year):
-    """The review a tranche waits for, checked: only for a call followed annually."""
+def _review(call, review_kind, review_year, convention=None):
+    """The review a tranche waits for, checked: only for a call followed annually; an annual
+    review's year within the convention's years when they are set."""
     review_kind = review_kind or ""
     if not is_annual(call):
         _check(
@@ -146,6 +147,14 @@ def _review(call, review_kind, review_year):
         % {"year": _today().year},
         "invalid",
     )
+    if convention is not None and convention.starts_on and convention.ends_on:
+        first, last = convention.starts_on.year, convention.ends_on.year
+        _check(
+            first <= year <= last,
+            _("Une revue annuelle porte sur une année du projet, de %(first)s à %(last)s.")
+            % {"first": first, "last": last},
+            "invalid",
+        )
     return review_kind, year
 
 
@@ -194,7 +203,9 @@ def tranche_save(
             _("Une condition est limitée à %(max)s caractères.") % {"max": CONDITION_MAX},
             "invalid",
         )
-    review_kind, review_year = _review(dossier.call, review_kind, review_year)
+    review_kind, review_year = _review(
+        dossier.call, review_kind, review_year, Convention.objects.filter(dossier=dossier).first()
+    )
     with transaction.atomic():
         if tranche is None:
             last = dossier.tranches.select_for_update().aggregate(last=Max("number"))["last"]

@@ -376,3 +376,28 @@ def test_unknown_step_is_refused():
         tranche_services.tranche_step_record(
             actor=project.cdc, tranche=tranche, step="payable_at", day=TODAY
         )
+
+
+def test_an_annual_review_is_one_of_the_projects_years():
+    """Once the convention's dates are set, a tranche waits only for an annual review of a year
+    of the project (French refusal naming the years)."""
+    import datetime
+
+    labs = selected_project(follow_up=Call.FollowUp.ANNUAL)
+    Convention.objects.create(
+        dossier=labs.dossier,
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2028, 12, 31),
+    )
+    with pytest.raises(CallError, match="de 2027 à 2028"):
+        tranche_services.tranche_save(
+            actor=labs.lead,
+            dossier=labs.dossier,
+            amount="10",
+            review_kind="annual",
+            review_year=2031,
+        )
+    tranche = tranche_services.tranche_save(
+        actor=labs.lead, dossier=labs.dossier, amount="10", review_kind="annual", review_year=2028
+    )
+    assert tranche.review_year == 2028
