@@ -197,7 +197,7 @@ def summary_pdf(dossier):
     doc.field(_("Thématiques de la communauté"), themes)
 
     doc.heading(_("Présentation du projet"))
-    for section in presentation.SECTIONS:
+    for section in presentation.sections_for(dossier.call):
         doc.para(f"{section.code}- {section.title}", size=11, bold=True)
         for item in section.items:
             doc.para(str(item.label), bold=True)

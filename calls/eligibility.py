@@ -1,6 +1,11 @@
 """A dossier's eligibility pre-check (R37, the E1-E16 table of the call) and its completeness
 gate (R38): what the team sees before it deposits, and what stops the deposit.
 
+The pre-check follows the call's kind (R61, L3340-3432): a labs call reads its scale-up in the
+labs' presentation (the ability to replicate the hosted projects, section V), does not ask a
+justification of its partners outside the ATE (they are welcome, at the operational lead's
+initiative) and warns, without blocking, while no external partner is named.
+
 Pure reads: nothing is written. ``can_deposit`` gathers both with the financing plan's blocking
 issues (``calls.financing``).
 """
@@ -32,12 +37,14 @@ OPERATIONAL_LEVELS = {ServiceKind.Level.REGION, ServiceKind.Level.DEPARTMENT}
 @dataclass(frozen=True)
 class Check:
     """A line of the pre-check: ``code`` (an E number of the call, or a rule's name), a French
-    ``label``, whether it passes, and a French ``detail`` saying why (or what was found)."""
+    ``label``, whether it passes, and a French ``detail`` saying why (or what was found).
+    ``blocking`` False: a warning, shown but not stopping the deposit."""
 
     code: str
     label: str
     ok: bool
     detail: str = ""
+    blocking: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,55 @@ def team_ministries(dossier):
     return ministries
 
 
+def scale_up_check(dossier):
+    """E8: the presentation treats the scale-up where the call's template asks it — the
+    communities' section IV whole, the labs' item 5b (« Capacité à répliquer les projets
+    hébergés au sein de l'ATE », section V)."""
+    call = dossier.call
+    sections = presentation.sections_for(call)
+    scale_up = presentation.scale_up_for(call)
+    ok = presentation.scale_up_filled(dossier.presentation, scale_up, sections)
+    part = presentation.section(scale_up.section, sections)
+    if ok:
+        detail = ""
+    elif scale_up.items:
+        items = presentation.items_of(sections)
+        detail = _("Complétez la partie %(code)s de la présentation : %(items)s.") % {
+            "code": part.code,
+            "items": " ; ".join(f"« {items[code].label} »" for code in scale_up.items),
+        }
+    else:
+        detail = _("Complétez la partie %(code)s de la présentation : « %(title)s ».") % {
+            "code": part.code,
+            "title": part.title,
+        }
+    return Check("E8", _("Le passage à l'échelle est traité"), ok, detail)
+
+
+def partnership_check(dossier):
+    """The partnership character of a lab (L3344-3345, L3414-3432): at least one partner
+    outside the territorial administration of the State (an operator, a local authority, a
+    university, an association, a company…) is expected, possibly gradually, and only potential
+    partners need naming at this stage — a warning (``blocking`` False), never a refusal."""
+    external = [str(p) for p in dossier.partners.all() if p.outside_ate]
+    if external:
+        detail = _("Partenaires extérieurs : %(names)s.") % {"names": ", ".join(external)}
+    else:
+        detail = _(
+            "Aucun partenaire extérieur à l'administration territoriale de l'État n'est encore "
+            "associé. Des partenaires extérieurs sont attendus, éventuellement de manière "
+            "progressive : à ce stade, citez au moins les partenaires potentiels (partie III de "
+            "la présentation). Ce point n'empêche pas le dépôt."
+        )
+    return Check(
+        "partnership",
+        _("Le laboratoire associe des partenaires extérieurs (caractère partenarial)"),
+        bool(external),
+        detail,
+        blocking=False,
+    )
+
+
 def precheck(dossier, *, plan=None):
     """The automatic and declarative checklist of R37, as a list of ``Check`` in the order the
     team reads it. ``plan``: the dossier's ``financing.plan_of`` when the caller has it."""
@@ -162,19 +218,22 @@ def precheck(dossier, *, plan=None):
         )
     )
 
-    unjustified = [
-        str(p) for p in dossier.partners.all() if p.outside_ate and not p.justification.strip()
-    ]
-    checks.append(
-        Check(
-            "E15",
-            _("Chaque partenaire hors administration territoriale de l'État est justifié"),
-            not unjustified,
-            _("Justification manquante : %(names)s.") % {"names": ", ".join(unjustified)}
-            if unjustified
-            else "",
+    if presentation.is_labs(call):
+        checks.append(partnership_check(dossier))
+    else:
+        unjustified = [
+            str(p) for p in dossier.partners.all() if p.outside_ate and not p.justification.strip()
+        ]
+        checks.append(
+            Check(
+                "E15",
+                _("Chaque partenaire hors administration territoriale de l'État est justifié"),
+                not unjustified,
+                _("Justification manquante : %(names)s.") % {"names": ", ".join(unjustified)}
+                if unjustified
+                else "",
+            )
         )
-    )
 
     total_ok = plan.total <= call.max_total_cost
     pia_ok = plan.pia <= call.max_requested
@@ -210,19 +269,7 @@ def precheck(dossier, *, plan=None):
         )
     )
 
-    scale_up = presentation.section(presentation.SCALE_UP_SECTION)
-    scale_up_ok = presentation.section_filled(dossier.presentation, scale_up.code)
-    checks.append(
-        Check(
-            "E8",
-            _("Le passage à l'échelle est traité"),
-            scale_up_ok,
-            ""
-            if scale_up_ok
-            else _("Complétez la partie %(code)s de la présentation : « %(title)s ».")
-            % {"code": scale_up.code, "title": scale_up.title},
-        )
-    )
+    checks.append(scale_up_check(dossier))
 
     checks.append(
         Check(
@@ -303,7 +350,7 @@ def can_deposit(dossier):
     reasons = [
         f"{check.label} : {check.detail}" if check.detail else str(check.label)
         for check in precheck(dossier, plan=plan)
-        if not check.ok
+        if not check.ok and check.blocking
     ]
     for item in completeness(dossier):
         if item.kind is not None or item.field == DELEGATION:

@@ -144,15 +144,18 @@ class PresentationForm(DsfrMixin, forms.Form):
     )
 
     def __init__(self, *args, dossier, **kwargs):
+        # The sections of the dossier's call: the labs' for a labs call (R61).
+        self.template_sections = presentation.sections_for(dossier.call)
+        self.template_items = presentation.items_of(self.template_sections)
         initial = {
             f"item_{code}": presentation.text_of(dossier.presentation, code)
-            for code in presentation.ITEMS
+            for code in self.template_items
         }
         if dossier.free_software is not None:
             initial["free_software"] = "yes" if dossier.free_software else "no"
         initial["support_needs"] = dossier.support_needs
         super().__init__(*args, initial=initial, **kwargs)
-        for code, item in presentation.ITEMS.items():
+        for code, item in self.template_items.items():
             self.fields[f"item_{code}"] = forms.CharField(
                 label=item.label,
                 help_text=item.help,
@@ -165,7 +168,7 @@ class PresentationForm(DsfrMixin, forms.Form):
         """``[(section, [bound field, …]), …]`` in the template's order."""
         return [
             (section, [self[f"item_{item.code}"] for item in section.items])
-            for section in presentation.SECTIONS
+            for section in self.template_sections
         ]
 
     def values(self):
@@ -173,7 +176,7 @@ class PresentationForm(DsfrMixin, forms.Form):
         return {
             "presentation": {
                 code: data[f"item_{code}"].strip()
-                for code in presentation.ITEMS
+                for code in self.template_items
                 if data.get(f"item_{code}", "").strip()
             },
             "free_software": data["free_software"] == "yes",

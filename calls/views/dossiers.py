@@ -196,7 +196,9 @@ class Status:
             "overview": self.ready,
             "sponsor": "sponsor" not in missing_parts,
             "synthesis": "synthesis" not in missing_parts and "E16" not in failed,
-            "presentation": not presentation_rules.missing(dossier.presentation)
+            "presentation": not presentation_rules.missing(
+                dossier.presentation, presentation_rules.sections_for(dossier.call)
+            )
             and dossier.free_software is not None
             and bool(dossier.support_needs.strip()),
             "team": not ({"E9", "E10", "E11"} & failed),
@@ -354,12 +356,14 @@ def presentation(request, dossier, ab):
     """The guided presentation (R41): a textarea per sub-item, by section, the page estimate
     (a warning over 20 pages) and the empty mandatory items; free software; support needs."""
     form = PresentationForm(request.POST or None, dossier=dossier)
-    pages = presentation_rules.page_estimate(dossier.presentation)
+    sections = presentation_rules.sections_for(dossier.call)
+    pages = presentation_rules.page_estimate(dossier.presentation, sections)
+    limit = presentation_rules.page_limit_for(dossier.call)
     extra = {
         "pages": pages,
-        "page_limit": presentation_rules.PAGE_LIMIT,
-        "over_limit": pages > presentation_rules.PAGE_LIMIT,
-        "missing_items": presentation_rules.missing(dossier.presentation),
+        "page_limit": limit,
+        "over_limit": pages > limit,
+        "missing_items": presentation_rules.missing(dossier.presentation, sections),
     }
     return _form_part(
         request,
