@@ -330,3 +330,15 @@ def test_the_communities_summary_pdf_is_unchanged():
     for title in COMMUNITIES_ONLY_TITLES:
         assert title in text
     assert LABS_TITLES[0] not in text
+
+
+def test_the_overview_marks_the_partnership_warning_as_a_note(client):
+    """On the dossier's overview, the partnership warning reads « À noter », not « Non
+    respecté » (it never blocks the deposit)."""
+    dossier = labs_dossier()
+    complete(dossier, partners=1)
+    client.force_login(lead_of(dossier))
+    page = client.get(url("dossier", dossier)).content.decode()
+    start = page.index('data-testid="check-partnership"')
+    line = page[start : page.index("</li>", start)]
+    assert "À noter :" in line and "Non respecté" not in line
