@@ -460,10 +460,12 @@ def load_demo_calls():
 
 def summary():
     return (
-        "cinq appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
+        "six appels à projets (/appels/) : celui de 2016, clos, avec ses dossiers dans chaque "
         "état et la communauté de son lauréat, un appel en cours où agent@demo.gouv.fr "
         "prépare un dossier (et dont deux dossiers sont déposés), un appel régional en "
         "préparation, l'appel de 2025 et ses quatre lauréats en suivi (/appels/suivi/ : "
         "convention, tranches, indicateurs dont un en retard, rapport final, projet clos et son "
-        "retour d'expérience) et un appel « Laboratoires » avec un candidat en audition"
+        "retour d'expérience) et deux appels « Laboratoires », l'un avec un candidat en "
+        "audition, l'autre avec un laboratoire dans sa deuxième année de suivi (revues et "
+        "rapports annuels)"
     )

@@ -11,7 +11,10 @@ stand at each step after the decision, and a 2027 labs call with a shortlisted c
 - « CARTO-BZH » is closed after its final review; its success story is featured by the SGAR
   officer of Bretagne on the region's page;
 - the labs call's « LAB-BZH » is shortlisted, its audition scheduled with a video link
-  (``agent@demo.gouv.fr`` in its team).
+  (``agent@demo.gouv.fr`` in its team);
+- the 2025 labs call's « LAB-OCC » runs: its interim review and its first annual report and
+  review are done, the next annual report is due in January, its third tranche waits for that
+  year's annual review.
 
 Dates are relative to today, so the follow-up always has something due. Written as the rows
 stand (with their trail of events), like the historic call.
@@ -48,6 +51,7 @@ from directory.models import Ministry, Region
 
 FOLLOW_UP = "communautes-professionnelles-2025"
 LABS = "laboratoires-innovation-2027"
+LABS_RUNNING = "laboratoires-innovation-2025"
 S = Dossier.State
 M = DossierMember.Role
 
@@ -507,6 +511,110 @@ def _labs_call(admin, agent, colleagues):
     return call
 
 
+def _running_lab(admin, colleagues):
+    """A 2025 labs call and its laureate in its second year (the labs' follow-up: an interim
+    review, then an annual report and review each year, tranches tied to the reviews)."""
+    today = timezone.localdate()
+    call = call_from_template(
+        "laboratoires-2016",
+        title="Laboratoires d'innovation territoriale (2025)",
+        slug=LABS_RUNNING,
+        published=True,
+        created_by=admin,
+        shift_to=today - datetime.timedelta(days=720),
+    )
+    occitanie = Region.objects.get(code="76")
+    lead = colleagues[-1]
+    lab = _project(
+        call,
+        acronym="LAB-OCC",
+        title="Laboratoire d'innovation territoriale d'Occitanie",
+        summary="Un lieu ouvert aux agents, aux collectivités et aux usagers à Montpellier, "
+        "qui conçoit en six mois des outils numériques pour les services de la région.",
+        region=occitanie,
+        lead=lead,
+        team=[colleagues[-2]],
+        granted=Decimal("240"),
+        decided_on=today - datetime.timedelta(days=680),
+    )
+    starts_on = datetime.date(today.year - 1, 1, 1)
+    _convention(lab, starts_on=starts_on, months=36, signed=True, manager=admin)
+    interim_at = _moment(add_months(starts_on, call.interim_review_months))
+    first_year = starts_on.year
+    report = _annual_report(lab, lead=lead, year=first_year)
+    annual_at = _moment(datetime.date(first_year + 1, 2, 15))
+    fields = {
+        "administrative": "Convention respectée ; équipe de cinq agents à mi-temps.",
+        "technical": "Trois outils livrés, dont la prise de rendez-vous en sous-préfecture.",
+        "financial": "Consommation conforme au plan pluriannuel.",
+        "modernisation": "Des usagers associés à chaque conception.",
+        "prospects": "Deux outils repris par d'autres régions.",
+        "conclusion": Review.Conclusion.SUCCESS,
+        "reviewed_by": admin,
+    }
+    Review.objects.create(dossier=lab, kind=Review.Kind.INTERIM, reviewed_at=interim_at, **fields)
+    Review.objects.create(
+        dossier=lab,
+        kind=Review.Kind.ANNUAL,
+        year=first_year,
+        report=report,
+        reviewed_at=annual_at,
+        **fields,
+    )
+    for number, amount, kind, year, paid_from in (
+        (1, 80, "", 0, starts_on + datetime.timedelta(days=15)),
+        (2, 80, Review.Kind.INTERIM, 0, interim_at.date() + datetime.timedelta(days=10)),
+        (3, 80, Review.Kind.ANNUAL, first_year + 1, None),
+    ):
+        tranche = Tranche.objects.create(
+            dossier=lab,
+            number=number,
+            amount=Decimal(amount),
+            review_kind=kind,
+            review_year=year,
+            planned_on=paid_from or datetime.date(first_year + 2, 3, 1),
+        )
+        TrancheCondition.objects.create(
+            tranche=tranche, label="Rapport d'activité transmis", order=0
+        )
+        if paid_from is not None:
+            tranche.conditions.update(met_at=_moment(paid_from))
+            tranche.payable_at = _moment(paid_from)
+            tranche.cdc_paid_on = paid_from + datetime.timedelta(days=10)
+            tranche.revenue_order_on = paid_from + datetime.timedelta(days=20)
+            tranche.credits_opened_on = paid_from + datetime.timedelta(days=30)
+            tranche.distributed_on = paid_from + datetime.timedelta(days=37)
+            tranche.bop = "BOP 307 — Administration territoriale de l'État"
+            tranche.save()
+    _trail(
+        lab,
+        [
+            ("review_recorded", "", "", "Revue intermédiaire", admin, interim_at),
+            ("report_submitted", "", "", f"Rapport annuel {first_year}", lead, report.submitted_at),
+            ("review_recorded", "", "", f"Revue annuelle {first_year}", admin, annual_at),
+        ],
+    )
+    return call
+
+
+def _annual_report(dossier, *, lead, year):
+    data = _pdf(f"Rapport annuel {year}", [dossier.title, "Livrables de l'année."])
+    report = Report(
+        dossier=dossier,
+        kind=Report.Kind.ANNUAL,
+        year=year,
+        name=f"rapport-annuel-{year}.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        deliverables="Prise de rendez-vous en ligne\nTableau de bord des demandes",
+        submitted_by=lead,
+        submitted_at=_moment(datetime.date(year + 1, 1, 20)),
+    )
+    report.file.save(f"rapport-annuel-{year}.pdf", ContentFile(data), save=False)
+    report.save()
+    return report
+
+
 def load_follow_up_demo(*, admin, agent, sgar, colleagues):
     """Write the two calls if they are missing; return how many were written."""
     from calls.demo import _agent
@@ -520,5 +628,8 @@ def load_follow_up_demo(*, admin, agent, sgar, colleagues):
         written += 1
     if not Call.objects.filter(slug=LABS).exists():
         _labs_call(admin, agent, colleagues)
+        written += 1
+    if not Call.objects.filter(slug=LABS_RUNNING).exists():
+        _running_lab(admin, colleagues)
         written += 1
     return written

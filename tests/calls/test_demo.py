@@ -16,7 +16,7 @@ def test_the_demo_replays_2016_and_opens_a_current_call():
     """Every final state of 2016 is there, the laureate has its community with its team
     invited, and the current call's first wave is open with the demo agent's draft."""
     load_demo_agents()
-    assert load_demo_calls() == 5
+    assert load_demo_calls() == 6
     historic = Call.objects.get(slug=HISTORIC)
     assert historic.is_historic and historic.is_published
     states = set(historic.dossiers.values_list("state", flat=True))
@@ -41,7 +41,7 @@ def test_the_demo_replays_2016_and_opens_a_current_call():
     regional = Call.objects.get(slug=REGIONAL)
     assert not regional.is_published and regional.region.code == "53"
     assert load_demo_calls() == 0
-    assert Call.objects.count() == 5
+    assert Call.objects.count() == 6
 
 
 def test_the_demo_follows_the_2025_laureates_and_auditions_a_lab(
@@ -92,3 +92,11 @@ def test_the_demo_follows_the_2025_laureates_and_auditions_a_lab(
     assert candidate.state == S.AUDITION
     assert candidate.audition.video_url.startswith("https://")
     assert candidate.members.filter(agent=agent).exists()
+    from calls.demo_follow_up import LABS_RUNNING
+    from calls.follow_up import next_reviews
+
+    lab = Call.objects.get(slug=LABS_RUNNING).dossiers.get(acronym="LAB-OCC")
+    assert lab.state == S.IN_PROGRESS and lab.call.follow_up == "annual"
+    assert set(lab.reviews.values_list("kind", flat=True)) == {"interim", "annual"}
+    label, due = next_reviews([lab], today)[lab.pk]
+    assert f"Rapport annuel {today.year}" in label and due.year == today.year + 1
