@@ -403,8 +403,9 @@ def _count(client, url):
     # Every page: session, agent, the service/region/department, the communities with their
     # themes and the viewer's memberships (3), the index of regions = 7; then the service page
     # counts and reads one page of agents (+2), the region page reads its departments and its
-    # services with counts (+2), the department page its services with counts (+1).
-    [("service", 9), ("region", 9), ("department", 8)],
+    # services with counts (+2) and the region's featured stories of the calls' projects (+1,
+    # a section registered by ``calls``), the department page its services with counts (+1).
+    [("service", 9), ("region", 10), ("department", 8)],
 )
 def test_query_count_is_constant(viewer_client, world, page, expected):
     """The same number of queries with 5 or 40 agents (and more services and communities)."""

@@ -543,7 +543,9 @@ def _calls_seeds():
 
     seeds = ["/appels/", "/appels/suivi/", "/appels/retours-d-experience/"]
     for slug in Call.objects.values_list("slug", flat=True):
-        seeds += [reverse("calls:call", args=[slug]), reverse("calls:retention", args=[slug])]
+        seeds += [
+            reverse(name, args=[slug]) for name in ("calls:call", "calls:roles", "calls:retention")
+        ]
     for dossier in Dossier.objects.select_related("call"):
         args = [dossier.call.slug, dossier.pk]
         names = ["calls:dossier", "calls:evaluation"]
