@@ -9,6 +9,7 @@
   is the alert, from the day after the due date.
 """
 
+import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,16 @@ PARIS = ZoneInfo("Europe/Paris")
 DEADLINE_HOUR = 17
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def add_months(day, months):
+    """``day`` moved by ``months`` calendar months, on the last day of the month when
+    ``day.day`` does not exist in it (31 January + 1 month: 28 or 29 February). The follow-up's
+    due dates, reviews and retention periods all count months this way."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def deadline_at(day, hour=DEADLINE_HOUR):

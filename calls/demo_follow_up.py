@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from calls.deadlines import add_months
 from calls.models import (
     Audition,
     Call,
@@ -54,17 +55,6 @@ LABS = "laboratoires-innovation-2027"
 LABS_RUNNING = "laboratoires-innovation-2025"
 S = Dossier.State
 M = DossierMember.Role
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _pdf(title, lines):

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls import files as piece_files
+from calls.deadlines import add_months
 from calls.models import TEXT_MAX, Call, Dossier, DossierEvent, Report, ReportFile, Review
 from calls.permissions import dossier_abilities
 from calls.services import CallError, _event, _touch
@@ -74,19 +75,6 @@ MONTHS = (
 def _check(allowed, message, code="forbidden"):
     if not allowed:
         raise CallError(message, code)
-
-
-def add_months(day, months):
-    """``day`` plus ``months`` months (the last day of a shorter month)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - unreachable
 
 
 def interim_review_due(call, starts_on):

@@ -11,7 +11,6 @@ passed (``due_on < today``) without a value, while the project runs (« en cours
 final remis »): a laureate not yet signed or a closed project has nothing late.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calls.deadlines import add_months
 from calls.models import (
     Convention,
     Dossier,
@@ -42,15 +42,6 @@ NUMBER_LIMIT = Decimal("1000000000000")
 TEXT_LIMIT = 3000
 LABEL_LIMIT = 200
 UNIT_LIMIT = 50
-
-
-def add_months(day, months):
-    """``day`` moved by ``months`` months, on the last day of the month when ``day.day`` does
-    not exist in it (31 January + 1 month: 28 or 29 February)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule(first_due_on, frequency_months, ends_on=None, until=None):

@@ -28,7 +28,6 @@ ended without being selected and its call's ``retention_months`` have passed, th
   A second tick finds nothing more to do.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from calls import deadlines
 from calls.models import Dossier, DossierEvent, Partner, PurgeLog
 
 S = Dossier.State
@@ -89,11 +89,7 @@ def add_months(moment, months):
     """``moment`` (an aware datetime) plus ``months`` calendar months on the Paris wall clock;
     the day is clamped to the month's last (31 January + 1 month = 28 or 29 February)."""
     local = timezone.localtime(moment)
-    month = local.month - 1 + months
-    year = local.year + month // 12
-    month = month % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    naive = local.replace(tzinfo=None).replace(year=year, month=month, day=day)
+    naive = datetime.datetime.combine(deadlines.add_months(local.date(), months), local.time())
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 

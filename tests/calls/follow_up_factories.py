@@ -1,12 +1,12 @@
 """Selected and running projects for the follow-up's tests: a laureate dossier with its team and
 the call's managers and CDC, and a running one with its signed convention, calendar and dates."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
+from calls.deadlines import add_months
 from calls.models import CallRole, Convention, Dossier, DossierMember, Milestone
 from tests.calls.factories import CallFactory, DossierFactory, add_member, at_state, grant, lead_of
 from tests.factories import AgentFactory
@@ -58,7 +58,7 @@ def running_project(call=None, *, starts_on=None, months=24, **call_fields):
     (today by default) for ``months`` months, with two milestones (half-way and the end)."""
     project = selected_project(call, **call_fields)
     starts_on = starts_on or timezone.localdate()
-    ends_on = _add_months(starts_on, months)
+    ends_on = add_months(starts_on, months)
     Convention.objects.create(
         dossier=project.dossier,
         funding_terms="Aide de 200 k€ versée en deux tranches.",
@@ -74,30 +74,9 @@ def running_project(call=None, *, starts_on=None, months=24, **call_fields):
     Milestone.objects.create(
         dossier=project.dossier,
         label="Mi-parcours",
-        due_on=_add_months(starts_on, months // 2),
+        due_on=add_months(starts_on, months // 2),
         order=1,
     )
     Milestone.objects.create(dossier=project.dossier, label="Fin", due_on=ends_on, order=2)
     project.dossier = at_state(project.dossier, Dossier.State.IN_PROGRESS)
     return project
-
-
-def _add_months(day, months):
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    last = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return datetime.date(year, month, min(day.day, last))
